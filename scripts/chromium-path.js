@@ -1,0 +1,24 @@
+// Where the test tiers find Chromium. Shared by the Vitest browser project and Playwright's e2e config,
+// so both use the same browser and the same flags. Never downloads a browser.
+import { existsSync } from 'node:fs';
+
+export function chromiumPath() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter(Boolean);
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+export const missingChromiumMessage =
+  'Chromium was not found. Set CHROMIUM_PATH to a Chromium binary, or install Debian\'s package: ' +
+  'sudo apt-get install -y chromium. (Trove\'s tests never download a browser.)';
+
+// WebGPU through SwiftShader in headless Chromium, and no background traffic to Google's hosts.
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+  '--enable-features=Vulkan',
+];
