@@ -8,8 +8,8 @@ export function chromiumPath() {
 }
 
 export const missingChromiumMessage =
-  'Chromium was not found. Set CHROMIUM_PATH to a Chromium binary, or install Debian\'s package: ' +
-  'sudo apt-get install -y chromium. (Trove\'s tests never download a browser.)';
+  "Chromium was not found. Set CHROMIUM_PATH to a Chromium binary, or install Debian's package: " +
+  "sudo apt-get install -y chromium. (Trove's tests never download a browser.)";
 
 // WebGPU through SwiftShader in headless Chromium, and no background traffic to Google's hosts.
 export const chromiumArgs = [
