@@ -1,0 +1,124 @@
+// The model configuration: one place that says which model each role uses, where it is hosted, which
+// dtype runs on which device, and what dimension its vectors have. The app serves it as models.json so
+// a deployment (or a test) can swap models without rebuilding; a local override from Settings wins.
+
+export const roles = ['clip', 'clap', 'text', 'speech'] as const;
+export type Role = (typeof roles)[number];
+export const devices = ['webgpu', 'wasm'] as const;
+export type Device = (typeof devices)[number];
+
+/** transformers.js dtypes; each maps to an ONNX file suffix. */
+export const dtypes = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export type Dtype = (typeof dtypes)[number];
+
+/**
+ * Where model files live. `hub`: the Hugging Face Hub. Otherwise an absolute URL or a path on the app's
+ * origin. `layout: 'hub'` means files sit at `<host>/<model>/resolve/<revision>/<file>` (a Hub mirror);
+ * `flat` means `<host>/<model>/<file>` (a plain folder of downloaded model repos).
+ */
+export interface HostConfig {
+  host: string;
+  layout?: 'hub' | 'flat';
+}
+
+export interface RoleConfig extends Partial<HostConfig> {
+  model: string;
+  revision?: string;
+  dtype: Record<Device, Dtype>;
+  /** Vector dimension; every embedding is checked against it. Absent for speech. */
+  dim?: number;
+}
+
+export interface ModelsConfig extends HostConfig {
+  roles: Record<Role, RoleConfig>;
+}
+
+export type ModelsOverride = Partial<HostConfig> & { roles?: Partial<Record<Role, Partial<RoleConfig>>> };
+
+export const HUB_URL = 'https://huggingface.co/';
+
+export class ModelConfigError extends Error {
+  override name = 'ModelConfigError';
+}
+
+/** Where a role's files are fetched from, in the terms transformers.js uses (`env.remoteHost` etc.). */
+export interface ResolvedHost {
+  remoteHost: string;
+  remotePathTemplate: string;
+  origin: string;
+}
+
+export function resolveHost(config: ModelsConfig, role: Role, appUrl: string): ResolvedHost {
+  const rc = config.roles[role];
+  const host = rc.host ?? config.host;
+  const layout = rc.layout ?? config.layout ?? (host === 'hub' ? 'hub' : 'flat');
+  const base = host === 'hub' ? HUB_URL : new URL(host.endsWith('/') ? host : `${host}/`, appUrl).href;
+  return {
+    remoteHost: base,
+    remotePathTemplate: layout === 'hub' ? '{model}/resolve/{revision}/' : '{model}/',
+    origin: new URL(base).origin,
+  };
+}
+
+/** The URL a role's file is fetched from; used for error messages and for the model cache. */
+export function modelFileUrl(config: ModelsConfig, role: Role, file: string, appUrl: string): string {
+  const { remoteHost, remotePathTemplate } = resolveHost(config, role, appUrl);
+  const revision = config.roles[role].revision ?? 'main';
+  const path = remotePathTemplate.replaceAll('{model}', config.roles[role].model).replaceAll('{revision}', revision);
+  return new URL(path + file, remoteHost).href;
+}
+
+/** Every origin that model files may come from: the CSP and the fetch guard allow these and no others. */
+export function modelOrigins(config: ModelsConfig, appUrl: string): string[] {
+  return [...new Set(roles.map((r) => resolveHost(config, r, appUrl).origin))];
+}
+
+export function mergeOverride(base: ModelsConfig, override: ModelsOverride | null | undefined): ModelsConfig {
+  if (!override) return base;
+  const merged: ModelsConfig = { ...base, ...pick(override, ['host', 'layout']), roles: { ...base.roles } };
+  for (const role of roles) {
+    const o = override.roles?.[role];
+    if (o) merged.roles[role] = { ...base.roles[role], ...o, dtype: { ...base.roles[role].dtype, ...o.dtype } };
+  }
+  return validateModelsConfig(merged);
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}
+
+/** Checks a parsed models.json, with a message that names the field that is wrong. */
+export function validateModelsConfig(value: unknown, source = 'models.json'): ModelsConfig {
+  const fail = (msg: string): never => {
+    throw new ModelConfigError(`${source}: ${msg}`);
+  };
+  if (!isObject(value)) return fail('expected a JSON object');
+  if (typeof value.host !== 'string' || !value.host) fail('"host" must be "hub", a URL or a path');
+  if (value.layout !== undefined && value.layout !== 'hub' && value.layout !== 'flat')
+    fail('"layout" must be "hub" or "flat"');
+  if (!isObject(value.roles)) return fail('"roles" must be an object');
+  for (const role of roles) {
+    const rc = value.roles[role];
+    const at = `roles.${role}`;
+    if (!isObject(rc)) return fail(`${at} is missing`);
+    if (typeof rc.model !== 'string' || !/^[\w.-]+(\/[\w.-]+)?$/.test(rc.model))
+      fail(`${at}.model must be a model id like "owner/name"`);
+    if (rc.host !== undefined && (typeof rc.host !== 'string' || !rc.host)) fail(`${at}.host must be a string`);
+    if (rc.layout !== undefined && rc.layout !== 'hub' && rc.layout !== 'flat')
+      fail(`${at}.layout must be "hub" or "flat"`);
+    if (!isObject(rc.dtype)) return fail(`${at}.dtype must map each device to a dtype`);
+    for (const device of devices) {
+      if (!dtypes.includes(rc.dtype[device] as Dtype))
+        fail(`${at}.dtype.${device} must be one of ${dtypes.join(', ')} (got ${JSON.stringify(rc.dtype[device])})`);
+    }
+    if (role !== 'speech' && !(Number.isInteger(rc.dim) && (rc.dim as number) > 0))
+      fail(`${at}.dim must be a positive integer`);
+  }
+  return value as unknown as ModelsConfig;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
