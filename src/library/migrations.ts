@@ -1,0 +1,72 @@
+// Schema migrations of the library database. Each migration moves the schema from version - 1 to version
+// and is recorded in the `migrations` store. Migrations are typed against an untyped database on purpose:
+// each one must keep working against the schema of its own time, not today's.
+import type { IDBPDatabase, IDBPTransaction } from 'idb';
+
+export type UpgradeTransaction = IDBPTransaction<unknown, string[], 'versionchange'>;
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** Runs inside the versionchange transaction; a rejection aborts the whole upgrade. */
+  up(db: IDBPDatabase<unknown>, tx: UpgradeTransaction): void | Promise<void>;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema: items, segments, vectors, thumbnails, jobs, folders, migrations',
+    up(db) {
+      const items = db.createObjectStore('items', { keyPath: 'id' });
+      // Unique, so the same content added twice is one item. Items not yet hashed have no sha256
+      // and are left out of the index.
+      items.createIndex('sha256', 'sha256', { unique: true });
+      items.createIndex('status', 'status');
+      items.createIndex('folderId', 'folderId');
+
+      const segments = db.createObjectStore('segments', { keyPath: 'id' });
+      segments.createIndex('itemId', 'itemId');
+      segments.createIndex('kind', 'kind');
+
+      const vectors = db.createObjectStore('vectors', { keyPath: ['segmentId', 'space'] });
+      vectors.createIndex('itemId', 'itemId');
+      vectors.createIndex('space', 'space');
+
+      const thumbnails = db.createObjectStore('thumbnails', { keyPath: 'id' });
+      thumbnails.createIndex('itemId', 'itemId');
+
+      const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
+      jobs.createIndex('state', 'state');
+      jobs.createIndex('itemId', 'itemId');
+
+      db.createObjectStore('folders', { keyPath: 'id' });
+      db.createObjectStore('migrations', { keyPath: 'version' });
+    },
+  },
+];
+
+/** Checks that versions run 1, 2, 3, … with no gap or repeat, so every database can reach the latest. */
+export function validateMigrations(list: readonly Migration[]): void {
+  list.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new Error(`Migration "${m.name}" has version ${m.version}; expected ${i + 1} (versions must run 1, 2, 3, …)`);
+    }
+  });
+}
+
+export function latestVersion(list: readonly Migration[]): number {
+  validateMigrations(list);
+  return list.length;
+}
+
+/** The migrations that take a database from `from` to `to`, in order. */
+export function planMigrations(list: readonly Migration[], from: number, to: number): Migration[] {
+  validateMigrations(list);
+  if (to > list.length) throw new Error(`No migration reaches version ${to}; the latest is ${list.length}`);
+  if (from > to) {
+    throw new Error(
+      `The library was written by a newer Trove (schema version ${from}, this one knows ${to}); reload to update the app`,
+    );
+  }
+  return list.slice(from, to);
+}

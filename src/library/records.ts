@@ -1,0 +1,167 @@
+// The records of the library store (IndexedDB database `trove-library`). The library is the store of
+// record: the vector index (src/vector-index/) is derived from the vectors kept here and can be rebuilt.
+import type { DBSchema } from 'idb';
+import type { MediaKind } from '../ingest/detect-type.ts';
+
+/** An embedding space: one model's vector space (see DESIGN.md). */
+export type Space = 'clip' | 'clap' | 'text';
+
+export type ItemStatus = 'pending' | 'processing' | 'ready' | 'error' | 'unsupported';
+
+/** Where the original file lives, so a result can be opened later. */
+export type OriginalSource =
+  /** A copy in the origin private file system, for picked or dropped files. */
+  | { kind: 'opfs'; path: string }
+  /** The user's own file, for folder imports; reading it after a reload needs permission again. */
+  | { kind: 'handle'; handle: FileSystemFileHandle };
+
+export interface ItemError {
+  /** Machine-readable reason, e.g. 'empty-file', 'wrong-content-for-extension', 'corrupt-data'. */
+  code: string;
+  /** A sentence a user can read. */
+  message: string;
+  /** The ingest stage that failed, e.g. 'detect', 'decode', 'encode'. */
+  stage?: string;
+}
+
+/** One file the user added. */
+export interface ItemRecord {
+  id: string;
+  name: string;
+  /** The imported folder the file came from, if any. */
+  folderId?: string;
+  /** The file's directory inside that folder ('' for picked files and the folder's top level). */
+  folderPath: string;
+  kind: MediaKind | 'unknown';
+  /** Container or document format from content detection ('jpeg', 'mp4', 'pdf', …). */
+  format?: string;
+  mime: string;
+  size: number;
+  /** The file's lastModified, in ms since the epoch. */
+  mtime: number;
+  /** Hex SHA-256 of the content; unique across items once known, so the same content is one item. */
+  sha256?: string;
+  /** When the photo or video was taken (from EXIF or container metadata), in ms since the epoch. */
+  capturedAt?: number;
+  status: ItemStatus;
+  error?: ItemError;
+  source?: OriginalSource;
+  addedAt: number;
+  updatedAt: number;
+  /** Facts found while decoding. */
+  media?: {
+    width?: number;
+    height?: number;
+    durationS?: number;
+    pageCount?: number;
+    hasVideo?: boolean;
+    hasAudio?: boolean;
+  };
+}
+
+export type SegmentKind = 'image' | 'frame' | 'audio-window' | 'transcript' | 'text-chunk';
+
+/** A searchable piece of an item; every search result points at one. */
+export interface SegmentRecord {
+  id: string;
+  itemId: string;
+  kind: SegmentKind;
+  /** The spaces this segment has (or will have) a vector in. */
+  spaces: Space[];
+  /** Time range in seconds, for frames (t0 === t1), audio windows and transcript spans. */
+  t0?: number;
+  t1?: number;
+  /** Page (1-based) and character range [charStart, charEnd) in that page's extracted text. */
+  page?: number;
+  charStart?: number;
+  charEnd?: number;
+  /** The text of text chunks and transcript spans, for snippets and keyword search. */
+  text?: string;
+  thumbnailId?: string;
+}
+
+/** One embedding. Stored as a Float32Array (structured clone keeps it binary), never as a JSON array. */
+export interface VectorRecord {
+  segmentId: string;
+  space: Space;
+  itemId: string;
+  vector: Float32Array;
+}
+
+export interface ThumbnailRecord {
+  id: string;
+  itemId: string;
+  blob: Blob;
+  width: number;
+  height: number;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** A persistent unit of ingest work; the queue that runs these lives elsewhere. */
+export interface JobRecord {
+  id: string;
+  itemId?: string;
+  state: JobState;
+  /** The stage reached, so a resumed job can report where it was. */
+  stage?: string;
+  attempts: number;
+  error?: ItemError;
+  createdAt: number;
+  updatedAt: number;
+  /** What the job works on, enough to find the file again after a reload. */
+  input?: { name: string; folderPath: string; folderId?: string; source: OriginalSource };
+}
+
+/** A folder imported with showDirectoryPicker; its handle allows a rescan. */
+export interface FolderRecord {
+  id: string;
+  name: string;
+  handle: FileSystemDirectoryHandle;
+  addedAt: number;
+  lastScanAt?: number;
+}
+
+export interface MigrationRecord {
+  version: number;
+  name: string;
+  appliedAt: number;
+}
+
+export interface LibrarySchema extends DBSchema {
+  items: {
+    key: string;
+    value: ItemRecord;
+    indexes: { sha256: string; status: ItemStatus; folderId: string };
+  };
+  segments: {
+    key: string;
+    value: SegmentRecord;
+    indexes: { itemId: string; kind: SegmentKind };
+  };
+  vectors: {
+    key: [string, Space];
+    value: VectorRecord;
+    indexes: { itemId: string; space: Space };
+  };
+  thumbnails: {
+    key: string;
+    value: ThumbnailRecord;
+    indexes: { itemId: string };
+  };
+  jobs: {
+    key: string;
+    value: JobRecord;
+    indexes: { state: JobState; itemId: string };
+  };
+  folders: {
+    key: string;
+    value: FolderRecord;
+  };
+  migrations: {
+    key: number;
+    value: MigrationRecord;
+  };
+}
+
+export type StoreName = 'items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs' | 'folders' | 'migrations';
