@@ -30,7 +30,12 @@ export interface FileType {
   mime: string;
 }
 
-export type DetectionErrorCode = 'empty-file' | 'unsupported-type' | 'wrong-content-for-extension' | 'binary-as-text';
+export type DetectionErrorCode =
+  | 'empty-file'
+  | 'unsupported-type'
+  | 'wrong-content-for-extension'
+  | 'binary-as-text'
+  | 'corrupt-data';
 
 export type Detection =
   | { ok: true; type: FileType }
@@ -148,10 +153,11 @@ export function detectType(head: Uint8Array, name: string, size = head.length): 
       };
     }
     if (extensionKinds[ext]) {
+      // Binary data that matches no known signature, under a media name: most likely a damaged file.
       return {
         ok: false,
-        code: 'wrong-content-for-extension',
-        message: `${name} is named .${ext} but is not ${article(extensionKinds[ext])} file Trove can read (unrecognised binary data)`,
+        code: 'corrupt-data',
+        message: `${name} is named .${ext} but its content is not ${article(extensionKinds[ext])} file Trove can read (corrupt or unrecognised data)`,
         found: 'binary data',
       };
     }
@@ -214,6 +220,8 @@ function article(kind: MediaKind): string {
 }
 
 function sniffBinary(b: Uint8Array): FileType | null {
+  // A UTF-16 byte-order mark also reads as an MPEG Layer I sync word; text is by far the likelier.
+  if (startsWith(b, [0xff, 0xfe]) || startsWith(b, [0xfe, 0xff])) return null;
   if (startsWith(b, [0xff, 0xd8, 0xff])) return types.jpeg;
   if (startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return types.png;
   if (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a') return types.gif;

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectType, extensionOf, SNIFF_BYTES } from '../../src/ingest/detect-type.ts';
+import { mediaRoot } from '../../scripts/fixtures/media/paths.ts';
+import type { ManifestEntry } from '../../scripts/fixtures/media/manifest.ts';
+
+const manifest = JSON.parse(readFileSync(path.join(mediaRoot, 'MANIFEST.json'), 'utf8')) as { files: ManifestEntry[] };
+
+async function head(rel: string): Promise<{ bytes: Uint8Array; size: number }> {
+  const file = await open(path.join(mediaRoot, rel));
+  try {
+    const { size } = await file.stat();
+    const buffer = Buffer.alloc(Math.min(size, SNIFF_BYTES));
+    await file.read(buffer, 0, buffer.length, 0);
+    return { bytes: new Uint8Array(buffer), size };
+  } finally {
+    await file.close();
+  }
+}
+
+const bytes = (...parts: (string | number[])[]) =>
+  new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
+
+describe('detectType on the fixture media', () => {
+  const good = manifest.files.filter((f) => f.kind !== 'bad');
+
+  it.each(good.map((f) => [f.path, f] as const))('%s is recognised by its content', async (rel, entry) => {
+    const { bytes, size } = await head(rel);
+    const result = detectType(bytes, entry.file, size);
+    expect(result).toMatchObject({ ok: true, type: { mime: entry.mime, kind: entry.kind } });
+  });
+
+  it('recognises a fixture by content alone, whatever it is called', async () => {
+    for (const entry of good) {
+      const { bytes, size } = await head(entry.path);
+      const result = detectType(bytes, 'renamed-without-extension', size);
+      if (entry.kind === 'text' && entry.mime !== 'application/pdf' && entry.mime !== 'text/html') {
+        expect(result, entry.path).toMatchObject({ ok: true, type: { format: 'plain' } });
+      } else if (entry.mime === 'audio/mp4') {
+        // The M4A brand marks it as audio even without the name.
+        expect(result, entry.path).toMatchObject({ ok: true, type: { kind: 'audio' } });
+      } else {
+        expect(result, entry.path).toMatchObject({ ok: true, type: { mime: entry.mime } });
+      }
+    }
+  });
+
+  const rejectedAtDetection = manifest.files.filter(
+    (f) => f.kind === 'bad' && ['empty-file', 'wrong-content-for-extension', 'binary-as-text', 'unsupported-type', 'corrupt-data'].includes(f.facts.failure!) && f.file !== 'corrupt.wav' && f.file !== 'corrupt.pdf',
+  );
+
+  it.each(rejectedAtDetection.map((f) => [f.path, f] as const))('%s gets its own clear error', async (rel, entry) => {
+    const { bytes, size } = await head(rel);
+    const result = detectType(bytes, entry.file, size);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.code).toBe(entry.facts.failure);
+    expect(result.message).toContain(entry.file);
+  });
+
+  it('says what a renamed file really is', async () => {
+    const { bytes, size } = await head('bad/not-an-image.png');
+    const result = detectType(bytes, 'not-an-image.png', size);
+    expect(result).toMatchObject({ ok: false, message: 'not-an-image.png is named .png but is text' });
+    const pdf = await head('text/bread-recipe.pdf');
+    expect(detectType(pdf.bytes, 'holiday.jpg', pdf.size)).toMatchObject({
+      ok: false,
+      code: 'wrong-content-for-extension',
+      message: 'holiday.jpg is named .jpg but is a PDF document',
+    });
+  });
+
+  it('lets truncated and corrupt files with a valid header through, for the decoder to reject', async () => {
+    for (const [rel, mime] of [
+      ['bad/truncated.png', 'image/png'],
+      ['bad/truncated.mp4', 'video/mp4'],
+      ['bad/corrupt.wav', 'audio/wav'],
+      ['bad/corrupt.pdf', 'application/pdf'],
+    ] as const) {
+      const { bytes, size } = await head(rel);
+      expect(detectType(bytes, path.basename(rel), size), rel).toMatchObject({ ok: true, type: { mime } });
+    }
+  });
+});
+
+describe('detectType on hand-made headers', () => {
+  it('accepts a same-kind mismatch (a PNG named .jpg) since decoders go by content', () => {
+    expect(detectType(bytes([0x89], 'PNG\r\n', [0x1a, 0x0a], 'xxxx'), 'photo.jpg')).toMatchObject({ ok: true, type: { format: 'png' } });
+  });
+
+  it('reads an MP4 or WebM container named as audio as an audio file', () => {
+    const isom = bytes([0, 0, 0, 0x18], 'ftypisom', [0, 0, 2, 0], 'isomiso2');
+    expect(detectType(isom, 'song.m4a')).toMatchObject({ ok: true, type: { kind: 'audio', mime: 'audio/mp4' } });
+    expect(detectType(isom, 'clip.mp4')).toMatchObject({ ok: true, type: { kind: 'video', mime: 'video/mp4' } });
+    const webm = bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84], 'webm');
+    expect(detectType(webm, 'voice.weba')).toMatchObject({ ok: true, type: { kind: 'audio', mime: 'audio/webm' } });
+    expect(detectType(webm, 'clip.webm')).toMatchObject({ ok: true, type: { kind: 'video', mime: 'video/webm' } });
+  });
+
+  it('knows the headers that have no fixture', () => {
+    expect(detectType(bytes('GIF87a', [1, 0, 1, 0]), 'a.gif')).toMatchObject({ ok: true, type: { format: 'gif' } });
+    expect(detectType(bytes([0xff, 0xf1, 0x50, 0x80, 0x02, 0x1f, 0xfc]), 'a.aac')).toMatchObject({ ok: true, type: { format: 'aac' } });
+    expect(detectType(bytes([0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0]), 'a.mp3')).toMatchObject({ ok: true, type: { format: 'mp3' } });
+    expect(detectType(bytes('ID3', [4, 0, 0, 0, 0, 0, 0]), 'a.mp3')).toMatchObject({ ok: true, type: { format: 'mp3' } });
+    expect(detectType(bytes([0, 0, 0, 0x14], 'ftypmif1', [0, 0, 0, 0], 'avif'), 'a.avif')).toMatchObject({ ok: true, type: { format: 'avif' } });
+    expect(detectType(bytes([0, 0, 0, 8], 'moov', [0, 0]), 'old.mov')).toMatchObject({ ok: true, type: { format: 'mov' } });
+    expect(detectType(bytes('<!DOCTYPE html><p>hi'), 'page.txt')).toMatchObject({ ok: true, type: { format: 'html' } });
+    expect(detectType(bytes('# Title\n\nBody'), 'notes.md')).toMatchObject({ ok: true, type: { format: 'markdown' } });
+    expect(detectType(bytes('caf', [0xe9], ' au lait'), 'latin1.txt')).toMatchObject({ ok: true, type: { format: 'plain' } });
+    expect(detectType(bytes([0xff, 0xfe], 'h', [0], 'i', [0]), 'utf16.txt')).toMatchObject({ ok: true, type: { format: 'plain' } });
+  });
+
+  it('names a known unsupported format', () => {
+    expect(detectType(bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0], 'mif1heic'), 'IMG_1.heic')).toMatchObject({
+      ok: false,
+      code: 'unsupported-type',
+      message: expect.stringContaining('HEIC'),
+    });
+    expect(detectType(bytes('PK', [3, 4, 20, 0]), 'report.docx')).toMatchObject({
+      ok: false,
+      code: 'unsupported-type',
+      message: expect.stringContaining('ZIP'),
+    });
+    expect(detectType(bytes('RIFF', [0, 0, 0, 0], 'AVI LIST'), 'old.avi')).toMatchObject({ ok: false, code: 'unsupported-type' });
+  });
+
+  it('does not mistake a multi-byte character cut at the sample edge for binary', () => {
+    const text = new TextEncoder().encode('ü'.repeat(SNIFF_BYTES));
+    expect(detectType(text.subarray(0, SNIFF_BYTES - 1), 'umlauts.txt', text.length)).toMatchObject({ ok: true });
+  });
+});
+
+describe('extensionOf', () => {
+  it('takes the last extension, lower-cased, and ignores dot-files and folders', () => {
+    expect(extensionOf('a/b.c/Photo.JPG')).toBe('jpg');
+    expect(extensionOf('archive.tar.gz')).toBe('gz');
+    expect(extensionOf('.bashrc')).toBe('');
+    expect(extensionOf('README')).toBe('');
+  });
+});
