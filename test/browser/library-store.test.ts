@@ -73,7 +73,8 @@ describe('the library store (real IndexedDB)', () => {
     expect(upgraded.db.version).toBe(2);
     expect((await upgraded.appliedMigrations()).map((m) => m.name)).toEqual([migrations[0]!.name, v2.name]);
     expect((await upgraded.getItem('a'))?.sha256).toBe('aa');
-    expect(upgraded.db.transaction('items').store.indexNames.contains('kind')).toBe(true);
+    // The test migration added an index the current schema type does not know.
+    expect(upgraded.db.transaction('items').store.indexNames.contains('kind' as 'status')).toBe(true);
   });
 
   it('leaves the database untouched when a migration fails', async () => {

@@ -1,0 +1,121 @@
+// Image decoding for ingestion: upright (EXIF orientation applied), first frame of animations, a small
+// image for the encoder, a thumbnail, and the capture date. Works on the page and in workers.
+import exifr from 'exifr';
+import { MediaDecodeError } from '../media-error.ts';
+import type { MediaFormat } from '../detect-type.ts';
+
+export interface DecodedImage {
+  /** Size as displayed, after EXIF orientation. */
+  width: number;
+  height: number;
+  /** The image for the image encoder: shortest side `encoderSize` (never enlarged), lossless PNG. */
+  forEncoder: Blob;
+  thumbnail: { blob: Blob; width: number; height: number };
+  /** EXIF DateTimeOriginal (or CreateDate) in ms since the epoch, read as local time as cameras write it. */
+  capturedAt?: number;
+}
+
+export interface ImageOptions {
+  encoderSize?: number;
+  thumbSize?: number;
+}
+
+/**
+ * Decodes an image whose format content detection found. A file cut short is reported as 'truncated' even
+ * where the browser would show the part it has, since a half-grey photo is worse than a clear error.
+ */
+export async function decodeImage(file: Blob, format: MediaFormat, options: ImageOptions = {}): Promise<DecodedImage> {
+  const { encoderSize = 224, thumbSize = 256 } = options;
+  const missing = await missingEnd(file, format);
+  if (missing) throw new MediaDecodeError('truncated', `The image is cut short: ${missing}`);
+  let bitmap: ImageBitmap;
+  try {
+    // 'from-image' honours EXIF orientation; for GIF and animated WebP/AVIF this gives the first frame.
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  } catch (error) {
+    const unsupported = format === 'avif' ? ' (this browser may not decode AVIF)' : '';
+    throw new MediaDecodeError('corrupt-data', `The image could not be decoded${unsupported}: ${(error as Error).message}`);
+  }
+  try {
+    const { width, height } = bitmap;
+    if (width === 0 || height === 0) throw new MediaDecodeError('corrupt-data', 'The image has no pixels');
+    const [forEncoder, thumbnail, capturedAt] = await Promise.all([
+      resized(bitmap, scaleToShortest(width, height, encoderSize), 'image/png'),
+      resized(bitmap, scaleToLongest(width, height, thumbSize), 'image/jpeg'),
+      captureDate(file),
+    ]);
+    return { width, height, forEncoder: forEncoder.blob, thumbnail, capturedAt };
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** EXIF capture date, or undefined when the file has none (or no EXIF at all). */
+export async function captureDate(file: Blob): Promise<number | undefined> {
+  try {
+    const tags = (await exifr.parse(file, { pick: ['DateTimeOriginal', 'CreateDate'] })) as
+      | { DateTimeOriginal?: Date; CreateDate?: Date }
+      | undefined;
+    const date = tags?.DateTimeOriginal ?? tags?.CreateDate;
+    return date instanceof Date && !Number.isNaN(date.getTime()) ? date.getTime() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function scaleToShortest(w: number, h: number, side: number): { width: number; height: number } {
+  const scale = Math.min(1, side / Math.min(w, h));
+  return { width: Math.max(1, Math.round(w * scale)), height: Math.max(1, Math.round(h * scale)) };
+}
+
+function scaleToLongest(w: number, h: number, side: number): { width: number; height: number } {
+  const scale = Math.min(1, side / Math.max(w, h));
+  return { width: Math.max(1, Math.round(w * scale)), height: Math.max(1, Math.round(h * scale)) };
+}
+
+async function resized(
+  bitmap: ImageBitmap,
+  size: { width: number; height: number },
+  type: 'image/png' | 'image/jpeg',
+): Promise<{ blob: Blob; width: number; height: number }> {
+  const canvas = new OffscreenCanvas(size.width, size.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('No 2D canvas context for image resizing');
+  if (type === 'image/jpeg') {
+    // JPEG has no alpha; transparent areas become white rather than black.
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, size.width, size.height);
+  }
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, 0, 0, size.width, size.height);
+  const blob = await canvas.convertToBlob({ type, quality: 0.82 });
+  return { blob, ...size };
+}
+
+/**
+ * Checks the end-of-image marker of formats that have one. Browsers render a cut-off PNG or JPEG partly
+ * instead of failing, so this is the only way to tell.
+ */
+async function missingEnd(file: Blob, format: MediaFormat): Promise<string | null> {
+  const tail = new Uint8Array(await file.slice(Math.max(0, file.size - 4096)).arrayBuffer());
+  const endsWith = (bytes: number[]) => bytes.every((b, i) => tail[tail.length - bytes.length + i] === b);
+  switch (format) {
+    case 'png':
+      // The IEND chunk: length 0, type "IEND", its CRC.
+      return endsWith([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]) ? null : 'the PNG has no IEND chunk';
+    case 'jpeg': {
+      // EOI marker; some cameras append a little data after it, so look near the end, not only at it.
+      for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return null;
+      return 'the JPEG has no end-of-image marker';
+    }
+    case 'gif':
+      return tail[tail.length - 1] === 0x3b ? null : 'the GIF has no trailer';
+    case 'webp': {
+      const head = new DataView(await file.slice(0, 12).arrayBuffer());
+      const riffSize = head.getUint32(4, true) + 8;
+      return file.size >= riffSize ? null : `the WebP is ${file.size} bytes, its header says ${riffSize}`;
+    }
+    default:
+      return null;
+  }
+}

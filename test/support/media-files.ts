@@ -1,0 +1,61 @@
+// Fixture media as Files, their manifest, and pixel checks, for the ingestion tests in the browser tier.
+import { colours, type Colour } from '../../scripts/fixtures/world.ts';
+import type { ManifestEntry } from '../../scripts/fixtures/media/manifest.ts';
+import { fetchBlob, mediaUrl } from './browser-media.ts';
+
+/** A fixture as a File with its own name and the given lastModified, as a file picker would give it. */
+export async function fixtureFile(path: string, lastModified = 1_700_000_000_000): Promise<File> {
+  const blob = await fetchBlob(path);
+  return new File([blob], path.slice(path.lastIndexOf('/') + 1), { type: '', lastModified });
+}
+
+let manifestCache: Promise<ManifestEntry[]> | null = null;
+
+export function manifest(): Promise<ManifestEntry[]> {
+  manifestCache ??= fetch(mediaUrl('MANIFEST.json'))
+    .then((r) => r.json() as Promise<{ files: ManifestEntry[] }>)
+    .then((m) => m.files);
+  return manifestCache;
+}
+
+export async function entry(path: string): Promise<ManifestEntry> {
+  const found = (await manifest()).find((e) => e.path === path);
+  if (!found) throw new Error(`No fixture ${path} in MANIFEST.json`);
+  return found;
+}
+
+/** RGBA pixels of an image blob (or bitmap), drawn at its natural size. */
+export async function pixelsOf(source: Blob | ImageBitmap): Promise<ImageData> {
+  const bitmap = source instanceof Blob ? await createImageBitmap(source) : source;
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+}
+
+/** The fixture-world colour nearest to the mean colour of a region (whole image by default). */
+export function dominantColour(
+  image: ImageData,
+  region = { x: 0, y: 0, w: image.width, h: image.height },
+): Colour {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  for (let y = region.y; y < region.y + region.h; y++) {
+    for (let x = region.x; x < region.x + region.w; x++) {
+      const i = (y * image.width + x) * 4;
+      r += image.data[i]!;
+      g += image.data[i + 1]!;
+      b += image.data[i + 2]!;
+    }
+  }
+  const n = region.w * region.h;
+  const mean = [r / n, g / n, b / n];
+  let best: Colour = 'black';
+  let bestDistance = Infinity;
+  for (const [name, rgb] of Object.entries(colours) as [Colour, readonly number[]][]) {
+    const d = rgb.reduce((s, v, i) => s + (v - mean[i]!) ** 2, 0);
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  return best;
+}

@@ -1,0 +1,313 @@
+/// <reference lib="webworker" />
+// ffmpeg.wasm in its own module worker. The core is loaded directly (not through @ffmpeg/ffmpeg, which
+// would start yet another worker), from files served by the app. Inputs are mounted with WORKERFS, which
+// reads the File in slices on demand, so a large video is never copied whole into memory.
+import * as Comlink from 'comlink';
+import coreURL from '@ffmpeg/core?url';
+import wasmURL from '@ffmpeg/core/wasm?url';
+import type {
+  AudioRequest,
+  ExtractedAudio,
+  ExtractedFrame,
+  FfmpegWorkerApi,
+  FramesRequest,
+  MediaErrorInfo,
+  MediaProbe,
+  Outcome,
+} from '../src/ingest/video/ffmpeg-protocol.ts';
+
+interface EmscriptenFS {
+  mkdir(path: string): void;
+  rmdir(path: string): void;
+  readdir(path: string): string[];
+  readFile(path: string): Uint8Array;
+  unlink(path: string): void;
+  mount(type: unknown, options: { files: File[] }, mountpoint: string): void;
+  unmount(mountpoint: string): void;
+  filesystems: Record<string, unknown>;
+}
+
+interface FfmpegCore {
+  FS: EmscriptenFS;
+  ret: number;
+  exec(...args: string[]): number;
+  ffprobe(...args: string[]): number;
+  reset(): void;
+  setLogger(logger: (entry: { type: string; message: string }) => void): void;
+  setTimeout(ms: number): void;
+}
+
+type CoreFactory = (options: { locateFile(path: string, prefix: string): string }) => Promise<FfmpegCore>;
+
+let core: FfmpegCore | null = null;
+let loading: Promise<FfmpegCore> | null = null;
+let log: string[] = [];
+
+async function loadCore(): Promise<FfmpegCore> {
+  if (core) return core;
+  loading ??= (async () => {
+    const factory = ((await import(/* @vite-ignore */ coreURL)) as { default: CoreFactory }).default;
+    const instance = await factory({
+      locateFile: (path, prefix) => (path.endsWith('.wasm') ? wasmURL : prefix + path),
+    });
+    instance.setLogger(({ message }) => {
+      log.push(message);
+      if (log.length > 400) log = log.slice(-200);
+    });
+    instance.FS.mkdir('/in');
+    instance.FS.mkdir('/out');
+    core = instance;
+    return instance;
+  })();
+  return loading;
+}
+
+/** Runs one ffmpeg or ffprobe command and returns its exit code; the log of this run is in `log`. */
+function run(ff: FfmpegCore, tool: 'ffmpeg' | 'ffprobe', args: string[], timeoutMs = -1): number {
+  log = [];
+  ff.setTimeout(timeoutMs);
+  try {
+    if (tool === 'ffmpeg') ff.exec('-hide_banner', '-nostats', ...args);
+    else ff.ffprobe(...args);
+    return ff.ret;
+  } finally {
+    ff.reset();
+  }
+}
+
+/** Mounts the file read-only at /in under a neutral name (ffmpeg probes by content), for one operation. */
+function withInput<T>(ff: FfmpegCore, file: File, use: (path: string) => T): T {
+  const name = 'input' + safeExtension(file.name);
+  ff.FS.mount(ff.FS.filesystems.WORKERFS, { files: [new File([file], name)] }, '/in');
+  try {
+    return use(`/in/${name}`);
+  } finally {
+    ff.FS.unmount('/in');
+    clearOut(ff);
+  }
+}
+
+function safeExtension(name: string): string {
+  const m = /\.[a-z0-9]{1,5}$/i.exec(name);
+  return m ? m[0].toLowerCase() : '';
+}
+
+function clearOut(ff: FfmpegCore): void {
+  for (const name of ff.FS.readdir('/out')) if (name !== '.' && name !== '..') ff.FS.unlink(`/out/${name}`);
+}
+
+function outFiles(ff: FfmpegCore, prefix: string): string[] {
+  return ff.FS.readdir('/out')
+    .filter((n) => n.startsWith(prefix))
+    .sort();
+}
+
+/** Turns ffmpeg's log into an error a user can read. */
+function failure(context: string): MediaErrorInfo {
+  const lines = log.filter((l) => l.trim() && !/^\s*(built with|configuration:|lib\w+\s+\d)/.test(l)).slice(-12);
+  const text = lines.join('\n');
+  let code: MediaErrorInfo['code'] = 'decode-failed';
+  let reason = 'ffmpeg could not decode it';
+  if (/moov atom not found|partial file|truncat|end of file|Invalid NAL unit size|corrupt decoded frame/i.test(text)) {
+    code = 'truncated';
+    reason = 'the file is cut short (truncated or still downloading?)';
+  } else if (/Invalid data found when processing input|could not find codec parameters|EBML header parsing failed/i.test(text)) {
+    code = 'corrupt-data';
+    reason = 'its data is corrupt or not a media file';
+  } else if (/Decoder .* not found|unsupported codec|Unknown decoder|not supported/i.test(text)) {
+    code = 'unsupported-codec';
+    reason = 'it uses a codec this build of ffmpeg cannot decode';
+  }
+  return { code, message: `${context}: ${reason}`, log: lines };
+}
+
+function parseProbe(json: string): MediaProbe {
+  const data = JSON.parse(json) as {
+    format?: { duration?: string; format_name?: string };
+    streams?: {
+      codec_type?: string;
+      codec_name?: string;
+      width?: number;
+      height?: number;
+      avg_frame_rate?: string;
+      sample_rate?: string;
+      channels?: number;
+      disposition?: { attached_pic?: number };
+    }[];
+  };
+  const streams = data.streams ?? [];
+  // Cover art in audio files is a "video" stream with the attached_pic disposition; it is not a video.
+  const v = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  const a = streams.find((s) => s.codec_type === 'audio');
+  const duration = Number(data.format?.duration);
+  const [num, den] = (v?.avg_frame_rate ?? '0/0').split('/').map(Number);
+  return {
+    durationS: Number.isFinite(duration) && duration > 0 ? duration : null,
+    formatName: data.format?.format_name ?? '',
+    video: v ? { codec: v.codec_name ?? '', width: v.width ?? 0, height: v.height ?? 0, frameRate: num && den ? num / den : null } : null,
+    audio: a ? { codec: a.codec_name ?? '', sampleRate: Number(a.sample_rate) || 0, channels: a.channels ?? 0 } : null,
+  };
+}
+
+function probeMounted(ff: FfmpegCore, path: string): Outcome<MediaProbe> {
+  const code = run(ff, 'ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', '-o', '/out/probe.json', path]);
+  let json: string | null = null;
+  try {
+    json = new TextDecoder().decode(ff.FS.readFile('/out/probe.json'));
+  } catch {
+    // No output: handled below.
+  }
+  // ffprobe's exit code is not reliable in this build (it reports failure after writing a full report),
+  // so the report itself decides: a file ffprobe cannot open has no format section.
+  let probe: MediaProbe | null = null;
+  try {
+    if (json && JSON.parse(json).format) probe = parseProbe(json);
+  } catch {
+    // Invalid JSON: handled below.
+  }
+  if (!probe) return { ok: false, error: failure(`Reading the file failed (ffprobe exit ${code})`) };
+  if (!probe.video && !probe.audio) {
+    return { ok: false, error: { code: 'corrupt-data', message: 'The file holds no audio or video stream', log: [] } };
+  }
+  return { ok: true, value: probe };
+}
+
+function bmpSize(bytes: Uint8Array): { width: number; height: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // BITMAPINFOHEADER: width at 18, height at 22 (negative for top-down rows).
+  return { width: view.getInt32(18, true), height: Math.abs(view.getInt32(22, true)) };
+}
+
+function jpegSize(bytes: Uint8Array): { width: number; height: number } {
+  // Walk the JPEG markers to the first SOFn segment, which holds the frame size.
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) {
+      i++;
+      continue;
+    }
+    const marker = bytes[i + 1]!;
+    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (bytes[i + 5]! << 8) | bytes[i + 6]!, width: (bytes[i + 7]! << 8) | bytes[i + 8]! };
+    }
+    i += 2 + length;
+  }
+  return { width: 0, height: 0 };
+}
+
+const api: FfmpegWorkerApi = {
+  async load() {
+    await loadCore();
+    const ff = core!;
+    run(ff, 'ffmpeg', ['-version']);
+    return log.find((l) => l.startsWith('ffmpeg version')) ?? 'ffmpeg (version unknown)';
+  },
+
+  async probe(file) {
+    const ff = await loadCore();
+    return withInput(ff, file, (path) => probeMounted(ff, path));
+  },
+
+  async frames(file, request: FramesRequest): Promise<Outcome<ExtractedFrame[]>> {
+    const ff = await loadCore();
+    const { intervalS, startS = 0, endS, size = 224, thumbSize = 160, thumbQuality = 5 } = request;
+    if (!(intervalS > 0)) throw new RangeError('intervalS must be positive');
+    const outcome = withInput(ff, file, (path): Outcome<ExtractedFrame[]> => {
+      const filter =
+        `[0:v:0]fps=1/${intervalS}:start_time=0,split=2[f][t];` +
+        // Shortest side to `size`, as CLIP's processor would resize it, so no detail is lost or invented.
+        `[f]scale=${size}:${size}:force_original_aspect_ratio=increase:force_divisible_by=2:flags=area[fo];` +
+        `[t]scale=${thumbSize}:${thumbSize}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=area[to]`;
+      const args = [
+        ...(startS > 0 ? ['-ss', String(startS)] : []),
+        ...(endS !== undefined ? ['-t', String(endS - startS)] : []),
+        '-i',
+        path,
+        '-filter_complex',
+        filter,
+        '-map',
+        '[fo]',
+        '-f',
+        'image2',
+        // BMP: no compression to pay for, and every image decoder (createImageBitmap included) reads it.
+        '-c:v',
+        'bmp',
+        '/out/f_%05d.bmp',
+        '-map',
+        '[to]',
+        '-f',
+        'image2',
+        '-c:v',
+        'mjpeg',
+        '-q:v',
+        String(thumbQuality),
+        '/out/t_%05d.jpg',
+      ];
+      const code = run(ff, 'ffmpeg', args);
+      const frameFiles = outFiles(ff, 'f_');
+      if (code !== 0 || frameFiles.length === 0) {
+        if (/matches no streams|does not contain any stream|Stream specifier ':v:0'/i.test(log.join('\n'))) {
+          return { ok: false, error: { code: 'no-video-stream', message: 'The file has no video stream', log: log.slice(-12) } };
+        }
+        return { ok: false, error: failure('Extracting video frames failed') };
+      }
+      const thumbFiles = outFiles(ff, 't_');
+      const frames: ExtractedFrame[] = [];
+      for (const [k, name] of frameFiles.entries()) {
+        const t = startS + k * intervalS;
+        if (endS !== undefined && t >= endS - 1e-6) break;
+        const bmp = ff.FS.readFile(`/out/${name}`);
+        const jpeg = ff.FS.readFile(`/out/${thumbFiles[k] ?? thumbFiles[thumbFiles.length - 1]}`);
+        frames.push({
+          t,
+          ...bmpSize(bmp),
+          image: new Blob([bmp as Uint8Array<ArrayBuffer>], { type: 'image/bmp' }),
+          thumbnail: { ...jpegSize(jpeg), blob: new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }) },
+        });
+      }
+      return { ok: true, value: frames };
+    });
+    return outcome;
+  },
+
+  async audio(file, request: AudioRequest): Promise<Outcome<ExtractedAudio>> {
+    const ff = await loadCore();
+    const { rates, startS = 0, durationS } = request;
+    if (rates.length === 0 || rates.some((r) => !(r >= 1000 && r <= 384000))) throw new RangeError('rates must be sample rates in Hz');
+    const outcome = withInput(ff, file, (path): Outcome<ExtractedAudio> => {
+      const probed = probeMounted(ff, path);
+      if (!probed.ok) return probed;
+      if (!probed.value.audio) return { ok: true, value: { tracks: [] } };
+      // One decode, one output per rate.
+      const outputs = rates.flatMap((rate, i) => ['-map', '0:a:0', '-ac', '1', '-ar', String(rate), '-c:a', 'pcm_f32le', '-f', 'f32le', `/out/a_${i}.pcm`]);
+      const args = [
+        ...(startS > 0 ? ['-ss', String(startS)] : []),
+        ...(durationS !== undefined ? ['-t', String(durationS)] : []),
+        '-i',
+        path,
+        '-vn',
+        '-sn',
+        '-dn',
+        ...outputs,
+      ];
+      const code = run(ff, 'ffmpeg', args);
+      if (code !== 0) return { ok: false, error: failure('Extracting the audio track failed') };
+      const tracks = rates.map((rate, i) => {
+        const bytes = ff.FS.readFile(`/out/a_${i}.pcm`);
+        // readFile returns a view on MEMFS storage; copy into an aligned buffer of whole samples.
+        const samples = new Float32Array(Math.floor(bytes.byteLength / 4));
+        new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 4));
+        return { rate, samples };
+      });
+      return { ok: true, value: { tracks } };
+    });
+    if (!outcome.ok) return outcome;
+    return Comlink.transfer(
+      outcome,
+      outcome.value.tracks.map((t) => t.samples.buffer as ArrayBuffer),
+    );
+  },
+};
+
+Comlink.expose(api);
