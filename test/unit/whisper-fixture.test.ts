@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env, pipeline, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
 import { podcast, speech, tones } from '../../scripts/fixtures/world';
-import { WHISPER_ID, whisperModel } from '../../scripts/fixtures/models/whisper';
+import { WHISPER_ID, whisperModel, whisperScript } from '../../scripts/fixtures/models/whisper';
+import { whisperVocabulary } from '../../scripts/fixtures/models/whisper-tokenizer';
 import { decodeWav, resample } from '../support/decode-wav';
 
 const RATE = 16_000;
@@ -55,12 +56,13 @@ beforeAll(async () => {
   env.allowRemoteModels = false;
   env.localModelPath = fileURLToPath(new URL('models/', fixtures));
   asr = await pipeline('automatic-speech-recognition', WHISPER_ID, { dtype: 'fp32' });
-});
+}, 60_000);
 afterAll(async () => {
   await asr?.dispose();
 });
 
-describe('fixture Whisper on onnxruntime-node', () => {
+// Each transcription computes a 30 s log-mel spectrogram in JS; on a busy 2-core machine that takes seconds.
+describe('fixture Whisper on onnxruntime-node', { timeout: 60_000 }, () => {
   it(`hears "${speech.expectedWord}" in ${speech.file}, timed inside the clip where it is spoken`, async () => {
     const pcm = audio(speech.file);
     const { durationS, timeline } = facts(speech.file);
@@ -116,6 +118,18 @@ describe('fixture Whisper on onnxruntime-node', () => {
   it('without timestamps (and with no language given) it says the same words and returns no chunks', async () => {
     const out = (await asr(audio(speech.file))) as Transcript;
     expect(out).toEqual({ text: ` ${speech.text}` });
+  });
+
+  it('has a real byte-level BPE tokenizer: each sentence encodes to exactly the tokens the decoder says', () => {
+    const { sentenceIds } = whisperVocabulary(whisperScript());
+    podcast.sentences.forEach((sentence, i) => {
+      const ids = asr.tokenizer.encode(` ${sentence}`, { add_special_tokens: false });
+      expect(ids).toEqual(sentenceIds[i]);
+      expect(asr.tokenizer.decode(ids)).toBe(` ${sentence}`);
+    });
+    // Words outside the script still round-trip, byte by byte.
+    const other = asr.tokenizer.encode(' Hello, world!', { add_special_tokens: false });
+    expect(asr.tokenizer.decode(other)).toBe(' Hello, world!');
   });
 
   it('refuses word-level timestamps loudly: the graphs have no cross-attentions to align words with', async () => {
