@@ -104,7 +104,7 @@ function outFiles(ff: FfmpegCore, prefix: string): string[] {
 
 /** Turns ffmpeg's log into an error a user can read. */
 function failure(context: string): MediaErrorInfo {
-  const lines = log.filter((l) => l.trim() && !/^\s*(built with|configuration:|lib\w+\s+\d)/.test(l)).slice(-12);
+  const lines = log.filter((l) => l.trim() && !/^\s*(built with|configuration:|lib\w+\s+\d)/.test(l)).slice(-20);
   const text = lines.join('\n');
   let code: MediaErrorInfo['code'] = 'decode-failed';
   let reason = 'ffmpeg could not decode it';
@@ -214,8 +214,14 @@ const api: FfmpegWorkerApi = {
     const { intervalS, startS = 0, endS, size = 224, thumbSize = 160, thumbQuality = 5 } = request;
     if (!(intervalS > 0)) throw new RangeError('intervalS must be positive');
     const outcome = withInput(ff, file, (path): Outcome<ExtractedFrame[]> => {
+      // The frame for time k·interval is the one nearest to it: the last frame that starts no later than
+      // half a frame period after it (round=up, with timestamps moved back by that half period). fps's
+      // default rounding would hand over a frame from almost a whole interval later, and containers often
+      // start the video a few ms late (WebM after Opus pre-skip), which would miss frames starting exactly
+      // on a boundary.
+      const half = 0.5 / (request.frameRate && request.frameRate > 0 ? request.frameRate : 60);
       const filter =
-        `[0:v:0]fps=1/${intervalS}:start_time=0,split=2[f][t];` +
+        `[0:v:0]setpts=PTS-${half.toFixed(6)}/TB,fps=1/${intervalS}:start_time=0:round=up,split=2[f][t];` +
         // Shortest side to `size`, as CLIP's processor would resize it, so no detail is lost or invented.
         `[f]scale=${size}:${size}:force_original_aspect_ratio=increase:force_divisible_by=2:flags=area[fo];` +
         `[t]scale=${thumbSize}:${thumbSize}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=area[to]`;

@@ -21,6 +21,8 @@ export interface FramesRequest {
   size?: number;
   /** The longer side of the thumbnails. */
   thumbSize?: number;
+  /** The video's frame rate (from the probe), so each time gets the frame nearest to it. */
+  frameRate?: number | null;
   /** JPEG quality scale of thumbnails, 2 (best) to 31. */
   thumbQuality?: number;
 }
