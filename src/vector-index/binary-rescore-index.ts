@@ -189,6 +189,7 @@ export class BinaryRescoreIndex implements VectorIndex {
       count: this.count,
       residentBytes: this.kernel.byteLength + this.idOf.byteLength + this.slots.byteLength + this.file.residentBytes,
       persistedBytes: this.persistedBytes,
+      vectorCopy: this.file.kind,
     };
   }
 

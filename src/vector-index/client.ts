@@ -5,28 +5,47 @@ import type { VectorIndexWorkerApi } from '../../workers/vector-index.worker.ts'
 import type { OpenIndexOptions } from './create-index.ts';
 import type { IndexStats, PersistReport, RestoreReport, SearchFilter, SearchHit, VectorIndex } from './types.ts';
 
-let shared: Comlink.Remote<VectorIndexWorkerApi> | undefined;
+export interface VectorIndexWorker {
+  api: Comlink.Remote<VectorIndexWorkerApi>;
+  /** Ends the worker at once, as closing the tab would; its OPFS handles are released. */
+  terminate(): void;
+}
 
-export function vectorIndexWorker(): Comlink.Remote<VectorIndexWorkerApi> {
+let shared: VectorIndexWorker | undefined;
+
+/** The page's vector index worker, started on first use. */
+export function vectorIndexWorker(): VectorIndexWorker {
   shared ??= spawnVectorIndexWorker();
   return shared;
 }
 
-/** A worker of its own (tests and benchmarks use this to simulate a page reload). */
-export function spawnVectorIndexWorker(): Comlink.Remote<VectorIndexWorkerApi> {
+/** A worker of its own (tests and benchmarks use this to simulate a reload). */
+export function spawnVectorIndexWorker(): VectorIndexWorker {
   const worker = new Worker(new URL('../../workers/vector-index.worker.ts', import.meta.url), {
     type: 'module',
     name: 'vector-index',
   });
-  return Comlink.wrap<VectorIndexWorkerApi>(worker);
+  const api = Comlink.wrap<VectorIndexWorkerApi>(worker);
+  let ended = false;
+  return {
+    api,
+    terminate() {
+      if (ended) return;
+      ended = true;
+      api[Comlink.releaseProxy]();
+      worker.terminate();
+      if (shared?.api === api) shared = undefined;
+    },
+  };
 }
 
+/** Opens the index of one embedding space in the worker, restoring what was persisted. */
 export async function openVectorIndex(
   options: OpenIndexOptions,
-  worker = vectorIndexWorker(),
+  worker: VectorIndexWorker = vectorIndexWorker(),
 ): Promise<{ index: VectorIndex; report: RestoreReport }> {
-  const opened = await worker.open(options);
-  return { index: new RemoteVectorIndex(worker, options.space, opened.engine, opened.dim), report: opened };
+  const opened = await worker.api.open(options);
+  return { index: new RemoteVectorIndex(worker.api, options.space, opened.engine, opened.dim), report: opened };
 }
 
 class RemoteVectorIndex implements VectorIndex {

@@ -17,6 +17,8 @@ export interface OpenIndexOptions {
   rerank?: number;
   /** false: memory only, nothing stored or restored. Default true. */
   persistent?: boolean;
+  /** binary-rescore and exact: slots per stored chunk (default 4096). */
+  chunkSize?: number;
   /** IndexedDB database name (default 'trove-vectors'); tests use their own. */
   dbName?: string;
 }
@@ -33,7 +35,7 @@ export async function createIndex(options: OpenIndexOptions): Promise<{ index: V
   const persistent = options.persistent ?? true;
   const store = persistent ? await vectorStore(options.dbName) : undefined;
   const engine = options.engine ?? 'binary-rescore';
-  const common = { space: options.space, dim: options.dim, store };
+  const common = { space: options.space, dim: options.dim, store, chunkSize: options.chunkSize };
   let index: VectorIndex;
   if (engine === 'exact') index = new ExactIndex(common);
   else if (engine === 'voy') {

@@ -44,6 +44,8 @@ export interface IndexStats {
   residentBytes: number;
   /** Bytes on disk after the last persist (0 before the first). */
   persistedBytes: number;
+  /** Where the vectors used for rescoring are read from, for engines that keep a copy outside memory. */
+  vectorCopy?: 'opfs' | 'memory';
 }
 
 export interface VectorIndex {
