@@ -27,6 +27,8 @@ export interface RoleConfig extends Partial<HostConfig> {
   dtype: Record<Device, Dtype>;
   /** Vector dimension; every embedding is checked against it. Absent for speech. */
   dim?: number;
+  /** Text the model was trained to see before queries and passages (e5: "query: " / "passage: "). */
+  prefixes?: { query?: string; passage?: string };
 }
 
 export interface ModelsConfig extends HostConfig {
@@ -64,7 +66,9 @@ export function resolveHost(config: ModelsConfig, role: Role, appUrl: string): R
 export function modelFileUrl(config: ModelsConfig, role: Role, file: string, appUrl: string): string {
   const { remoteHost, remotePathTemplate } = resolveHost(config, role, appUrl);
   const revision = config.roles[role].revision ?? 'main';
-  const path = remotePathTemplate.replaceAll('{model}', config.roles[role].model).replaceAll('{revision}', revision);
+  const path = remotePathTemplate
+    .replaceAll('{model}', config.roles[role].model)
+    .replaceAll('{revision}', revision);
   return new URL(path + file, remoteHost).href;
 }
 
@@ -78,7 +82,8 @@ export function mergeOverride(base: ModelsConfig, override: ModelsOverride | nul
   const merged: ModelsConfig = { ...base, ...pick(override, ['host', 'layout']), roles: { ...base.roles } };
   for (const role of roles) {
     const o = override.roles?.[role];
-    if (o) merged.roles[role] = { ...base.roles[role], ...o, dtype: { ...base.roles[role].dtype, ...o.dtype } };
+    if (o)
+      merged.roles[role] = { ...base.roles[role], ...o, dtype: { ...base.roles[role].dtype, ...o.dtype } };
   }
   return validateModelsConfig(merged);
 }
@@ -105,14 +110,18 @@ export function validateModelsConfig(value: unknown, source = 'models.json'): Mo
     if (!isObject(rc)) return fail(`${at} is missing`);
     if (typeof rc.model !== 'string' || !/^[\w.-]+(\/[\w.-]+)?$/.test(rc.model))
       fail(`${at}.model must be a model id like "owner/name"`);
-    if (rc.host !== undefined && (typeof rc.host !== 'string' || !rc.host)) fail(`${at}.host must be a string`);
+    if (rc.host !== undefined && (typeof rc.host !== 'string' || !rc.host))
+      fail(`${at}.host must be a string`);
     if (rc.layout !== undefined && rc.layout !== 'hub' && rc.layout !== 'flat')
       fail(`${at}.layout must be "hub" or "flat"`);
     if (!isObject(rc.dtype)) return fail(`${at}.dtype must map each device to a dtype`);
     for (const device of devices) {
       if (!dtypes.includes(rc.dtype[device] as Dtype))
-        fail(`${at}.dtype.${device} must be one of ${dtypes.join(', ')} (got ${JSON.stringify(rc.dtype[device])})`);
+        fail(
+          `${at}.dtype.${device} must be one of ${dtypes.join(', ')} (got ${JSON.stringify(rc.dtype[device])})`,
+        );
     }
+    if (rc.prefixes !== undefined && !isObject(rc.prefixes)) fail(`${at}.prefixes must be an object`);
     if (role !== 'speech' && !(Number.isInteger(rc.dim) && (rc.dim as number) > 0))
       fail(`${at}.dim must be a positive integer`);
   }

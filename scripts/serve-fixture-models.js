@@ -1,0 +1,37 @@
+// A stand-in for a self-hosted model host, used by the e2e tier: serves test/fixtures/models/ on its own
+// origin with CORS, as a real model host (or the Hub) does. Usage: node scripts/serve-fixture-models.js [port]
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../test/fixtures/models/', import.meta.url));
+const port = Number(process.argv[2] ?? 4174);
+const types = { '.json': 'application/json', '.onnx': 'application/octet-stream', '.txt': 'text/plain' };
+
+createServer((req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
+    /^(\.\.[/\\])+/,
+    '',
+  );
+  const file = join(root, path);
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  let size = -1;
+  try {
+    const st = statSync(file);
+    if (st.isFile() && file.startsWith(root)) size = st.size;
+  } catch {
+    // falls through to 404
+  }
+  if (size < 0) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': size,
+  });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+}).listen(port, () => console.log(`fixture models on http://localhost:${port}/`));

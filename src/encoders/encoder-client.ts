@@ -1,0 +1,128 @@
+import * as Comlink from 'comlink';
+import {
+  EncoderError,
+  type EncoderInit,
+  type EncoderWorkerApi,
+  type ProgressInfo,
+  type RuntimeInfo,
+  type TextPurpose,
+  type TranscriptSpan,
+} from './protocol';
+
+export type WorkerFactory = () => Worker;
+
+const defaultWorker: WorkerFactory = () =>
+  new Worker(new URL('../../workers/encoder.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'trove-encoder',
+  });
+
+export interface EncoderEvents {
+  progress: ProgressInfo & { role: string };
+  runtime: RuntimeInfo;
+  restart: { role: string; reason: string };
+}
+
+/**
+ * The page's handle on one role's worker. Jobs run one at a time, so when the worker crashes only the
+ * job in flight fails; the worker is replaced and the jobs behind it run on the new one.
+ */
+export class EncoderClient extends EventTarget {
+  private worker?: Worker;
+  private remote?: Comlink.Remote<EncoderWorkerApi>;
+  private ready?: Promise<RuntimeInfo>;
+  private crashed?: Promise<never>;
+  private queue: Promise<unknown> = Promise.resolve();
+  runtimeInfo?: RuntimeInfo;
+
+  constructor(
+    private init: EncoderInit,
+    private readonly makeWorker: WorkerFactory = defaultWorker,
+  ) {
+    super();
+  }
+
+  /** Starts the worker and picks the device; model files download on first use of each sub-model. */
+  start(): Promise<RuntimeInfo> {
+    this.ready ??= this.spawn();
+    return this.ready;
+  }
+
+  /** Queries and passages differ for models trained with prefixes (e5); both land in the same space. */
+  embedTexts(texts: string[], purpose: TextPurpose = 'passage'): Promise<Float32Array[]> {
+    return texts.length ? this.job((r) => r.embedTexts(texts, purpose)) : Promise.resolve([]);
+  }
+  embedImages(images: Blob[]): Promise<Float32Array[]> {
+    return images.length ? this.job((r) => r.embedImages(images)) : Promise.resolve([]);
+  }
+  embedAudio(windows: Float32Array[]): Promise<Float32Array[]> {
+    return windows.length ? this.job((r) => r.embedAudio(windows)) : Promise.resolve([]);
+  }
+  transcribe(audio16k: Float32Array): Promise<TranscriptSpan[]> {
+    return this.job((r) => r.transcribe(audio16k));
+  }
+  fetchedUrls(): Promise<string[]> {
+    return this.job((r) => r.fetchedUrls());
+  }
+  /** For diagnostics and tests: see the WASM fallback take over after a lost GPU device. */
+  loseWebGPUDevice(): Promise<boolean> {
+    return this.job((r) => r.loseWebGPUDevice());
+  }
+  /** For diagnostics and tests: see a crashed worker replaced. */
+  crash(): Promise<never> {
+    return this.job((r) => r.crash());
+  }
+
+  terminate(): void {
+    this.worker?.terminate();
+    this.worker = this.remote = this.ready = this.crashed = undefined;
+  }
+
+  private job<T>(call: (remote: Comlink.Remote<EncoderWorkerApi>) => Promise<T>): Promise<T> {
+    const attempt = async () => {
+      await this.start();
+      return (await Promise.race([call(this.remote!), this.crashed!])) as T;
+    };
+    const result = this.queue.then(async () => {
+      try {
+        return await attempt();
+      } catch (err) {
+        if ((err as Error).name !== 'WebGPUFailure') throw err;
+        // Same job, fresh worker on WASM: ORT's WebGPU state does not survive a lost device.
+        this.terminate();
+        this.init = { ...this.init, prefer: 'wasm', note: `${(err as Error).message}; now running on WASM` };
+        return await attempt();
+      }
+    });
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  private async spawn(): Promise<RuntimeInfo> {
+    const worker = this.makeWorker();
+    this.worker = worker;
+    this.remote = Comlink.wrap<EncoderWorkerApi>(worker);
+    const role = this.init.role;
+    this.crashed = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (e) => {
+        e.preventDefault();
+        const reason = e.message || 'the worker stopped unexpectedly';
+        if (this.worker === worker) this.terminate();
+        this.dispatchEvent(new CustomEvent('restart', { detail: { role, reason } }));
+        reject(new EncoderError(`The ${role} encoder worker crashed (${reason}); it has been restarted`));
+      });
+    });
+    this.crashed.catch(() => {});
+    const onProgress = Comlink.proxy((p: ProgressInfo) =>
+      this.dispatchEvent(new CustomEvent('progress', { detail: { ...p, role } })),
+    );
+    const info = await Promise.race([this.remote.init(this.init, onProgress), this.crashed]);
+    this.setRuntime(info);
+    return info;
+  }
+
+  private setRuntime(info: RuntimeInfo) {
+    this.runtimeInfo = info;
+    this.dispatchEvent(new CustomEvent('runtime', { detail: info }));
+  }
+}

@@ -1,0 +1,53 @@
+// The contract between the page and an encoder worker (one worker per role).
+import type { Device, Dtype, Role } from '../models/config';
+import type { ProgressInfo, TranscriptSpan } from './roles/types';
+
+export type { ProgressInfo, TranscriptSpan };
+
+export interface EncoderInit {
+  role: Role;
+  model: string;
+  revision: string;
+  dtype: Record<Device, Dtype>;
+  /** Expected vector dimension; outputs of any other size are an error. */
+  dim?: number;
+  remoteHost: string;
+  remotePathTemplate: string;
+  /** Origins the worker may fetch from: the app's and the configured model hosts. */
+  allowedOrigins: string[];
+  prefer: Device | 'auto';
+  /** Text the model expects before queries and passages. */
+  prefixes?: { query?: string; passage?: string };
+  /** Why this worker was started on the device it is on (after a WebGPU failure). */
+  note?: string;
+}
+
+export type TextPurpose = 'query' | 'passage';
+
+export interface RuntimeInfo {
+  role: Role;
+  model: string;
+  device: Device;
+  dtype: Dtype;
+  /** Why the role is not on WebGPU, when it is not. */
+  note?: string;
+}
+
+export interface EncoderWorkerApi {
+  init(init: EncoderInit, onProgress: (p: ProgressInfo) => void): Promise<RuntimeInfo>;
+  runtime(): Promise<RuntimeInfo>;
+  embedTexts(texts: string[], purpose?: TextPurpose): Promise<Float32Array[]>;
+  embedImages(images: Blob[]): Promise<Float32Array[]>;
+  embedAudio(windows: Float32Array[]): Promise<Float32Array[]>;
+  transcribe(audio16k: Float32Array): Promise<TranscriptSpan[]>;
+  /** Every URL this worker has fetched (its resource timing entries), for the privacy checks. */
+  fetchedUrls(): Promise<string[]>;
+  /** Destroys ORT's GPUDevice, as a driver reset or a lost device would; diagnostics and tests use it. */
+  loseWebGPUDevice(): Promise<boolean>;
+  /** Throws an uncaught error inside the worker, as a crash would; diagnostics and tests use it. */
+  crash(): Promise<never>;
+}
+
+export class EncoderError extends Error {
+  override name = 'EncoderError';
+}
