@@ -40,6 +40,9 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          // One file at a time: files share the origin's Cache Storage, IndexedDB and OPFS, and 2 cores
+          // gain nothing from running model-heavy files side by side.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
           browser: {
