@@ -1,0 +1,109 @@
+// PDF text through pdf.js, page by page. Everything pdf.js needs is served by the app: its worker and the
+// CMaps (for CJK fonts) are bundled assets, never fetched from a CDN. No document script ever runs:
+// pdf.js 6 has no eval-based code paths left (the old isEvalSupported option is gone with them), XFA is
+// off, and the scripting sandbox is a viewer feature this code never loads.
+import type { PDFDocumentProxy, PDFWorker, TextItem } from 'pdfjs-dist/types/src/display/api';
+import pdfWorkerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import type { TextPage } from '../chunk-text.ts';
+import { MediaDecodeError } from '../media-error.ts';
+
+type PdfJs = typeof import('pdfjs-dist');
+
+// Lazy URLs of the packed CMaps; only the ones a document names are ever fetched.
+const cmaps = import.meta.glob('/node_modules/pdfjs-dist/cmaps/*.bcmap', { query: '?url', import: 'default' }) as Record<
+  string,
+  () => Promise<string>
+>;
+
+/** Hands pdf.js the CMaps from the app's own assets (pdf.js calls this when a font needs one). */
+class AppBinaryDataFactory {
+  async fetch({ kind, filename }: { kind: string; filename: string }): Promise<Uint8Array> {
+    const load = kind === 'cMapUrl' ? cmaps[`/node_modules/pdfjs-dist/cmaps/${filename}`] : undefined;
+    if (!load) throw new Error(`pdf.js asked for ${kind} ${filename}, which Trove does not ship`);
+    const response = await fetch(await load());
+    if (!response.ok) throw new Error(`CMap ${filename}: HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+}
+
+let pdfjsPromise: Promise<{ pdfjs: PdfJs; worker: PDFWorker }> | null = null;
+
+/** pdf.js and one worker for every document, loaded on first use (pdf.js is large). */
+function loadPdfJs(): Promise<{ pdfjs: PdfJs; worker: PDFWorker }> {
+  pdfjsPromise ??= import('pdfjs-dist').then((pdfjs) => {
+    pdfjs.GlobalWorkerOptions.workerSrc = pdfWorkerUrl;
+    return { pdfjs, worker: new pdfjs.PDFWorker() };
+  });
+  return pdfjsPromise;
+}
+
+export async function extractPdfText(file: Blob): Promise<{ pages: TextPage[]; title?: string }> {
+  const { pdfjs, worker } = await loadPdfJs();
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(await file.arrayBuffer()),
+    worker,
+    enableXfa: false,
+    // Text only: no fonts are turned into CSS font faces, and no system fonts are looked up.
+    disableFontFace: true,
+    useSystemFonts: false,
+    useWasm: false,
+    BinaryDataFactory: AppBinaryDataFactory,
+    useWorkerFetch: false,
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+  });
+  let doc: PDFDocumentProxy;
+  try {
+    doc = await task.promise;
+  } catch (error) {
+    await task.destroy().catch(() => undefined);
+    const name = (error as Error).name;
+    if (name === 'PasswordException') throw new MediaDecodeError('encrypted', 'The PDF is protected by a password');
+    throw new MediaDecodeError('corrupt-data', `The PDF could not be read: ${(error as Error).message}`);
+  }
+  try {
+    const pages: TextPage[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const content = await page.getTextContent();
+      pages.push({ page: n, text: pageText(content.items.filter((i): i is TextItem => 'str' in i)) });
+      page.cleanup();
+    }
+    const info = (await doc.getMetadata().catch(() => null))?.info as { Title?: unknown } | undefined;
+    const title = typeof info?.Title === 'string' && info.Title.trim() ? info.Title.trim() : undefined;
+    return { pages, title };
+  } catch (error) {
+    throw new MediaDecodeError('corrupt-data', `The PDF's text could not be read: ${(error as Error).message}`);
+  } finally {
+    // Destroying the loading task frees the document in the worker; the shared worker stays.
+    await task.destroy();
+  }
+}
+
+/**
+ * Joins a page's text runs: a line break where pdf.js marks the end of a line, and a blank line (a
+ * paragraph break for the chunker) where the gap to the next line is clearly larger than the line height.
+ */
+export function pageText(items: Pick<TextItem, 'str' | 'hasEOL' | 'transform' | 'height'>[]): string {
+  let text = '';
+  let lineY: number | null = null;
+  let lineHeight = 0;
+  let atLineStart = true;
+  for (const item of items) {
+    const y = item.transform[5] as number;
+    if (atLineStart && lineY !== null && item.str) {
+      const gap = lineY - y;
+      if (lineHeight > 0 && gap > lineHeight * 1.8) text = text.replace(/\n?$/, '\n\n');
+    }
+    if (item.str) {
+      text += item.str;
+      atLineStart = false;
+      lineY = y;
+      lineHeight = Math.max(item.height, 1);
+    }
+    if (item.hasEOL) {
+      text += '\n';
+      atLineStart = true;
+    }
+  }
+  return text.replace(/[ \t]+\n/g, '\n').trim();
+}
