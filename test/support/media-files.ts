@@ -5,8 +5,17 @@ import { fetchBlob, mediaUrl } from './browser-media.ts';
 
 /** A fixture as a File with its own name and the given lastModified, as a file picker would give it. */
 export async function fixtureFile(path: string, lastModified = 1_700_000_000_000): Promise<File> {
-  const blob = await fetchBlob(path);
+  const blob = path.endsWith('.html') ? await rawHtml(path) : await fetchBlob(path);
   return new File([blob], path.slice(path.lastIndexOf('/') + 1), { type: '', lastModified });
+}
+
+/**
+ * Vite's dev server rewrites every .html it serves to a fetch (it injects its client script), so HTML
+ * fixtures are imported with ?raw instead: a module request, which that rewriting leaves alone.
+ */
+async function rawHtml(path: string): Promise<Blob> {
+  const module = (await import(/* @vite-ignore */ `${mediaUrl(path)}?raw`)) as { default: string };
+  return new Blob([module.default], { type: 'text/html' });
 }
 
 let manifestCache: Promise<ManifestEntry[]> | null = null;

@@ -1,0 +1,88 @@
+// The first step of ingesting a file: recognise it, hash it, keep its original, and record it as an item
+// (status 'pending', or 'unsupported'/'error' with the reason). The same content added again returns the
+// item that already has it. Decoding and encoding come after, from the pipeline.
+import { detectFileType, type Detection } from '../ingest/detect-type.ts';
+import { sha256OfBlob } from '../ingest/content-hash.ts';
+import type { Library } from './library.ts';
+import { deleteOriginal, saveOriginal } from './originals.ts';
+import type { ItemRecord, OriginalSource } from './records.ts';
+
+export interface AddResult {
+  item: ItemRecord;
+  /** True when the library already had this content; nothing new was stored. */
+  existing: boolean;
+}
+
+export interface AddOptions {
+  folderId?: string;
+  /** Directory of the file inside its imported folder (or the path a dropped folder gave it). */
+  folderPath?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * A picked or dropped file: streamed into OPFS while it is hashed (one read). Files that cannot be ingested
+ * are recorded without a copy, so their entry can say why.
+ */
+export async function addPickedFile(lib: Library, file: File, options: AddOptions = {}): Promise<AddResult> {
+  const detection = await detectFileType(file);
+  const id = crypto.randomUUID();
+  if (!detection.ok) {
+    return lib.addItem(itemFor(id, file, detection, await sha256OfBlob(file, options.signal), undefined, options));
+  }
+  const saved = await saveOriginal(file, id, options.signal);
+  const known = await lib.findBySha256(saved.sha256);
+  if (known) {
+    await deleteOriginal(saved.source);
+    return { item: known, existing: true };
+  }
+  const result = await lib.addItem(itemFor(id, file, detection, saved.sha256, saved.source, options));
+  // Another tab may have added the same content between the lookup and the add.
+  if (result.existing) await deleteOriginal(saved.source);
+  return result;
+}
+
+/** A file of an imported folder: the handle is kept instead of a copy. */
+export async function addFolderFile(lib: Library, handle: FileSystemFileHandle, options: AddOptions = {}): Promise<AddResult> {
+  const file = await handle.getFile();
+  const detection = await detectFileType(file);
+  const sha256 = await sha256OfBlob(file, options.signal);
+  const known = await lib.findBySha256(sha256);
+  if (known) return { item: known, existing: true };
+  const source: OriginalSource | undefined = detection.ok ? { kind: 'handle', handle } : undefined;
+  return lib.addItem(itemFor(crypto.randomUUID(), file, detection, sha256, source, options));
+}
+
+function itemFor(
+  id: string,
+  file: File,
+  detection: Detection,
+  sha256: string,
+  source: OriginalSource | undefined,
+  options: AddOptions,
+): ItemRecord {
+  const now = Date.now();
+  const base = {
+    id,
+    name: file.name,
+    folderId: options.folderId,
+    folderPath: options.folderPath ?? '',
+    size: file.size,
+    mtime: file.lastModified,
+    sha256,
+    source,
+    addedAt: now,
+    updatedAt: now,
+  };
+  if (detection.ok) {
+    const { kind, format, mime } = detection.type;
+    return { ...base, kind, format, mime, status: 'pending' };
+  }
+  return {
+    ...base,
+    kind: 'unknown',
+    mime: file.type || 'application/octet-stream',
+    status: detection.code === 'unsupported-type' ? 'unsupported' : 'error',
+    error: { code: detection.code, message: detection.message, stage: 'detect' },
+  };
+}

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { deleteDB } from 'idb';
+import { Library } from '../../src/library/library.ts';
+import { addFolderFile, addPickedFile } from '../../src/library/add-file.ts';
+import { listOriginals, openOriginal } from '../../src/library/originals.ts';
+import { scanFolder, walkDirectory } from '../../src/library/folders.ts';
+import { entry, fixtureFile, manifest } from '../support/media-files.ts';
+
+const opened: { lib: Library; name: string }[] = [];
+async function freshLibrary() {
+  const name = `trove-add-test-${Date.now()}-${opened.length}`;
+  const lib = await Library.open({ name });
+  opened.push({ lib, name });
+  return lib;
+}
+
+afterEach(async () => {
+  for (const { lib, name } of opened.splice(0)) {
+    for (const item of await lib.listItems()) await lib.deleteItem(item.id);
+    lib.close();
+    await deleteDB(name);
+  }
+});
+
+describe('adding files to the library', () => {
+  it('records a picked file as a pending item with its type, hash and an OPFS copy', async () => {
+    const lib = await freshLibrary();
+    const file = await fixtureFile('image/green-field.jpg', 1_650_000_000_000);
+    const { item, existing } = await addPickedFile(lib, file);
+    expect(existing).toBe(false);
+    expect(item).toMatchObject({
+      name: 'green-field.jpg',
+      kind: 'image',
+      format: 'jpeg',
+      mime: 'image/jpeg',
+      status: 'pending',
+      size: file.size,
+      mtime: 1_650_000_000_000,
+      sha256: (await entry('image/green-field.jpg')).sha256,
+      source: { kind: 'opfs', path: `originals/${item.id}` },
+    });
+    const copy = await openOriginal(item.source!);
+    expect(new Uint8Array(await copy.arrayBuffer())).toEqual(new Uint8Array(await file.arrayBuffer()));
+  });
+
+  it('makes the same content one item, whatever the name, and keeps no second copy', async () => {
+    const lib = await freshLibrary();
+    const first = await addPickedFile(lib, await fixtureFile('audio/low-hum.wav'));
+    const blob = await fixtureFile('audio/low-hum.wav');
+    const second = await addPickedFile(lib, new File([blob], 'renamed-hum.wav'));
+    expect(second.existing).toBe(true);
+    expect(second.item.id).toBe(first.item.id);
+    expect((await lib.listItems()).length).toBe(1);
+    const copies = (await listOriginals()).filter((p) => p.startsWith('originals/'));
+    expect(copies).toContain(first.item.source!.kind === 'opfs' ? first.item.source!.path : '');
+    expect(copies.length).toBe(1);
+  });
+
+  it('gives each bad file its own entry with its reason, and copies none of them', async () => {
+    const lib = await freshLibrary();
+    const expected: Record<string, { status: string; code: string }> = {
+      'bad/zero-bytes.jpg': { status: 'error', code: 'empty-file' },
+      'bad/not-an-image.png': { status: 'error', code: 'wrong-content-for-extension' },
+      'bad/binary.txt': { status: 'error', code: 'binary-as-text' },
+      'bad/unsupported.xyz': { status: 'unsupported', code: 'unsupported-type' },
+      'bad/not-a-video.webm': { status: 'error', code: 'corrupt-data' },
+    };
+    for (const [path, want] of Object.entries(expected)) {
+      const { item } = await addPickedFile(lib, await fixtureFile(path));
+      expect(item.status, path).toBe(want.status);
+      expect(item.error, path).toMatchObject({ code: want.code, stage: 'detect' });
+      expect(item.error!.message, path).toContain(path.split('/')[1]);
+      expect(item.source, path).toBeUndefined();
+    }
+    expect((await lib.listItems()).length).toBe(Object.keys(expected).length);
+    // Bad files whose header is valid pass detection; their decoder rejects them later.
+    const { item } = await addPickedFile(lib, await fixtureFile('bad/truncated.mp4'));
+    expect(item).toMatchObject({ status: 'pending', kind: 'video' });
+  });
+
+  it('walks an imported folder and adds its files by handle, without copying them', async () => {
+    const lib = await freshLibrary();
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle('folder-import-test', { create: true });
+    const put = async (d: FileSystemDirectoryHandle, name: string, blob: Blob) => {
+      const w = await (await d.getFileHandle(name, { create: true })).createWritable();
+      await w.write(blob);
+      await w.close();
+    };
+    await put(dir, 'red-square.png', await fixtureFile('image/red-square.png'));
+    await put(dir, '.DS_Store', new Blob(['junk']));
+    const trips = await dir.getDirectoryHandle('trips', { create: true });
+    await put(trips, 'kite-diary.txt', await fixtureFile('text/kite-diary.txt'));
+    await put(trips, 'same-square.png', await fixtureFile('image/red-square.png'));
+
+    const walked: string[] = [];
+    for await (const e of walkDirectory(dir)) walked.push(`${e.folderPath}/${e.name}`);
+    expect(walked).toEqual(['/red-square.png', 'trips/kite-diary.txt', 'trips/same-square.png']);
+
+    const scanned = await scanFolder(dir);
+    const results = [];
+    for (const f of scanned) results.push(await addFolderFile(lib, f.handle, { folderId: 'f1', folderPath: f.folderPath }));
+    expect(results.map((r) => r.existing)).toEqual([false, false, true]);
+    const items = await lib.listItems({ folderId: 'f1' });
+    expect(items.map((i) => `${i.folderPath}/${i.name}`).sort()).toEqual(['/red-square.png', 'trips/kite-diary.txt']);
+    const text = items.find((i) => i.name === 'kite-diary.txt')!;
+    expect(text).toMatchObject({ kind: 'text', format: 'plain', status: 'pending', source: { kind: 'handle' } });
+    expect(await (await openOriginal(text.source!)).text()).toBe(await (await fixtureFile('text/kite-diary.txt')).text());
+    // Deleting the item never touches the user's own file.
+    await lib.deleteItem(text.id);
+    expect((await (await trips.getFileHandle('kite-diary.txt')).getFile()).size).toBeGreaterThan(0);
+    await root.removeEntry('folder-import-test', { recursive: true });
+  });
+
+  it('hashes every fixture to the digest in the manifest', async () => {
+    const lib = await freshLibrary();
+    for (const e of (await manifest()).filter((m) => m.kind === 'image' || m.kind === 'text')) {
+      const { item } = await addPickedFile(lib, await fixtureFile(e.path));
+      expect(item.sha256, e.path).toBe(e.sha256);
+    }
+  });
+});
