@@ -1,6 +1,7 @@
 // The model configuration: one place that says which model each role uses, where it is hosted, which
 // dtype runs on which device, and what dimension its vectors have. The app serves it as models.json so
 // a deployment (or a test) can swap models without rebuilding; a local override from Settings wins.
+import { mergeLlmConfig, validateLlmConfig, type LlmConfig } from './llm-config';
 
 export const roles = ['clip', 'clap', 'text', 'speech'] as const;
 export type Role = (typeof roles)[number];
@@ -33,9 +34,14 @@ export interface RoleConfig extends Partial<HostConfig> {
 
 export interface ModelsConfig extends HostConfig {
   roles: Record<Role, RoleConfig>;
+  /** The answer model (WebLLM); see llm-config.ts. Absent means its defaults. */
+  llm?: LlmConfig;
 }
 
-export type ModelsOverride = Partial<HostConfig> & { roles?: Partial<Record<Role, Partial<RoleConfig>>> };
+export type ModelsOverride = Partial<HostConfig> & {
+  roles?: Partial<Record<Role, Partial<RoleConfig>>>;
+  llm?: Partial<LlmConfig>;
+};
 
 export const HUB_URL = 'https://huggingface.co/';
 
@@ -85,6 +91,8 @@ export function mergeOverride(base: ModelsConfig, override: ModelsOverride | nul
     if (o)
       merged.roles[role] = { ...base.roles[role], ...o, dtype: { ...base.roles[role].dtype, ...o.dtype } };
   }
+  const llm = mergeLlmConfig(base.llm, override.llm);
+  if (llm) merged.llm = llm;
   return validateModelsConfig(merged);
 }
 
@@ -125,6 +133,7 @@ export function validateModelsConfig(value: unknown, source = 'models.json'): Mo
     if (role !== 'speech' && !(Number.isInteger(rc.dim) && (rc.dim as number) > 0))
       fail(`${at}.dim must be a positive integer`);
   }
+  if (value.llm !== undefined) validateLlmConfig(value.llm, fail);
   return value as unknown as ModelsConfig;
 }
 

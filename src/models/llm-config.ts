@@ -1,0 +1,59 @@
+// The answer model's section of models.json ("llm"): which WebLLM models to try, and where their weights
+// and compiled model libraries (.wasm) come from. The section is optional; without it the app uses
+// DEFAULT_LLM_CONFIG (weights from the Hugging Face Hub, libraries from WebLLM's GitHub repository).
+
+export interface LlmConfig {
+  /**
+   * "hub" (huggingface.co), or a self-hosted folder: an absolute URL or a path on the app's origin, laid out
+   * like a Hub mirror, `<host>/<owner>/<repo>/resolve/main/<file>` (WebLLM only reads that layout).
+   */
+  host: string;
+  /**
+   * Where the compiled model libraries (.wasm) come from: "github" (WebLLM's binary-mlc-llm-libs), or a
+   * folder holding them by file name. Defaults to "github" for a Hub host and to `<host>/libs/` for a
+   * self-hosted one, so a self-hosted deployment never reaches GitHub by accident.
+   */
+  libHost?: string;
+  /**
+   * Model families in order of preference, largest first (e.g. "Qwen2.5-1.5B-Instruct"); the
+   * quantization (q4f16_1 with `shader-f16`, else q4f32_1) and the size are picked per device. A full
+   * WebLLM model id ("…-q4f32_1-MLC") names one build.
+   */
+  models: string[];
+  /** The user's choice in Settings (a family or a full id); it skips the size choice, not the f16 check. */
+  model?: string;
+}
+
+export const DEFAULT_LLM_CONFIG: LlmConfig = {
+  host: 'hub',
+  models: ['Qwen2.5-1.5B-Instruct', 'Qwen2.5-0.5B-Instruct'],
+};
+
+const MODEL_NAME = /^[\w.-]+$/;
+
+/** Checks the "llm" section; `fail` throws with the file's name in front (see validateModelsConfig). */
+export function validateLlmConfig(value: unknown, fail: (msg: string) => never): LlmConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('"llm" must be an object');
+  const v = value as Record<string, unknown>;
+  if (typeof v.host !== 'string' || !v.host) fail('llm.host must be "hub", a URL or a path');
+  if (v.libHost !== undefined && (typeof v.libHost !== 'string' || !v.libHost))
+    fail('llm.libHost must be "github", a URL or a path');
+  if (!Array.isArray(v.models) || v.models.length === 0) return fail('llm.models must be a non-empty list');
+  v.models.forEach((m, i) => {
+    if (typeof m !== 'string' || !MODEL_NAME.test(m))
+      fail(`llm.models[${i}] must be a WebLLM model name like "Qwen2.5-1.5B-Instruct"`);
+  });
+  if (v.model !== undefined && (typeof v.model !== 'string' || !MODEL_NAME.test(v.model)))
+    fail('llm.model must be a WebLLM model name');
+  return value as LlmConfig;
+}
+
+export function mergeLlmConfig(base: LlmConfig | undefined, override: Partial<LlmConfig> | undefined) {
+  if (!override) return base;
+  return { ...(base ?? DEFAULT_LLM_CONFIG), ...override };
+}
+
+/** The URL a folder setting points at, always absolute and ending in "/" (WebLLM needs absolute URLs). */
+export function folderUrl(hostOrPath: string, appUrl: string): string {
+  return new URL(hostOrPath.endsWith('/') ? hostOrPath : `${hostOrPath}/`, appUrl).href;
+}
