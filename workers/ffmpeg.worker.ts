@@ -37,7 +37,7 @@ interface FfmpegCore {
   setTimeout(ms: number): void;
 }
 
-type CoreFactory = (options: { locateFile(path: string, prefix: string): string }) => Promise<FfmpegCore>;
+type CoreFactory = (options: { mainScriptUrlOrBlob: string }) => Promise<FfmpegCore>;
 
 let core: FfmpegCore | null = null;
 let loading: Promise<FfmpegCore> | null = null;
@@ -47,8 +47,11 @@ async function loadCore(): Promise<FfmpegCore> {
   if (core) return core;
   loading ??= (async () => {
     const factory = ((await import(/* @vite-ignore */ coreURL)) as { default: CoreFactory }).default;
+    // The core replaces any locateFile it is given with its own, which reads the .wasm URL from JSON in
+    // the hash of mainScriptUrlOrBlob (the convention @ffmpeg/ffmpeg uses). Without it the core asks for
+    // "ffmpeg-core.wasm" next to itself: that works in dev, and 404s once the build hashes the file names.
     const instance = await factory({
-      locateFile: (path, prefix) => (path.endsWith('.wasm') ? wasmURL : prefix + path),
+      mainScriptUrlOrBlob: `${coreURL}#${btoa(JSON.stringify({ wasmURL, workerURL: '' }))}`,
     });
     instance.setLogger(({ message }) => {
       log.push(message);
@@ -104,14 +107,24 @@ function outFiles(ff: FfmpegCore, prefix: string): string[] {
 
 /** Turns ffmpeg's log into an error a user can read. */
 function failure(context: string): MediaErrorInfo {
-  const lines = log.filter((l) => l.trim() && !/^\s*(built with|configuration:|lib\w+\s+\d)/.test(l)).slice(-20);
+  const lines = log
+    .filter((l) => l.trim() && !/^\s*(built with|configuration:|lib\w+\s+\d)/.test(l))
+    .slice(-20);
   const text = lines.join('\n');
   let code: MediaErrorInfo['code'] = 'decode-failed';
   let reason = 'ffmpeg could not decode it';
-  if (/moov atom not found|partial file|truncat|end of file|Invalid NAL unit size|corrupt decoded frame/i.test(text)) {
+  if (
+    /moov atom not found|partial file|truncat|end of file|Invalid NAL unit size|corrupt decoded frame/i.test(
+      text,
+    )
+  ) {
     code = 'truncated';
     reason = 'the file is cut short (truncated or still downloading?)';
-  } else if (/Invalid data found when processing input|could not find codec parameters|EBML header parsing failed/i.test(text)) {
+  } else if (
+    /Invalid data found when processing input|could not find codec parameters|EBML header parsing failed/i.test(
+      text,
+    )
+  ) {
     code = 'corrupt-data';
     reason = 'its data is corrupt or not a media file';
   } else if (/Decoder .* not found|unsupported codec|Unknown decoder|not supported/i.test(text)) {
@@ -144,13 +157,32 @@ function parseProbe(json: string): MediaProbe {
   return {
     durationS: Number.isFinite(duration) && duration > 0 ? duration : null,
     formatName: data.format?.format_name ?? '',
-    video: v ? { codec: v.codec_name ?? '', width: v.width ?? 0, height: v.height ?? 0, frameRate: num && den ? num / den : null } : null,
-    audio: a ? { codec: a.codec_name ?? '', sampleRate: Number(a.sample_rate) || 0, channels: a.channels ?? 0 } : null,
+    video: v
+      ? {
+          codec: v.codec_name ?? '',
+          width: v.width ?? 0,
+          height: v.height ?? 0,
+          frameRate: num && den ? num / den : null,
+        }
+      : null,
+    audio: a
+      ? { codec: a.codec_name ?? '', sampleRate: Number(a.sample_rate) || 0, channels: a.channels ?? 0 }
+      : null,
   };
 }
 
 function probeMounted(ff: FfmpegCore, path: string): Outcome<MediaProbe> {
-  const code = run(ff, 'ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', '-o', '/out/probe.json', path]);
+  const code = run(ff, 'ffprobe', [
+    '-v',
+    'error',
+    '-show_format',
+    '-show_streams',
+    '-of',
+    'json',
+    '-o',
+    '/out/probe.json',
+    path,
+  ]);
   let json: string | null = null;
   try {
     json = new TextDecoder().decode(ff.FS.readFile('/out/probe.json'));
@@ -167,7 +199,10 @@ function probeMounted(ff: FfmpegCore, path: string): Outcome<MediaProbe> {
   }
   if (!probe) return { ok: false, error: failure(`Reading the file failed (ffprobe exit ${code})`) };
   if (!probe.video && !probe.audio) {
-    return { ok: false, error: { code: 'corrupt-data', message: 'The file holds no audio or video stream', log: [] } };
+    return {
+      ok: false,
+      error: { code: 'corrupt-data', message: 'The file holds no audio or video stream', log: [] },
+    };
   }
   return { ok: true, value: probe };
 }
@@ -254,7 +289,10 @@ const api: FfmpegWorkerApi = {
       const frameFiles = outFiles(ff, 'f_');
       if (code !== 0 || frameFiles.length === 0) {
         if (/matches no streams|does not contain any stream|Stream specifier ':v:0'/i.test(log.join('\n'))) {
-          return { ok: false, error: { code: 'no-video-stream', message: 'The file has no video stream', log: log.slice(-12) } };
+          return {
+            ok: false,
+            error: { code: 'no-video-stream', message: 'The file has no video stream', log: log.slice(-12) },
+          };
         }
         return { ok: false, error: failure('Extracting video frames failed') };
       }
@@ -269,7 +307,10 @@ const api: FfmpegWorkerApi = {
           t,
           ...bmpSize(bmp),
           image: new Blob([bmp as Uint8Array<ArrayBuffer>], { type: 'image/bmp' }),
-          thumbnail: { ...jpegSize(jpeg), blob: new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }) },
+          thumbnail: {
+            ...jpegSize(jpeg),
+            blob: new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }),
+          },
         });
       }
       return { ok: true, value: frames };
@@ -280,13 +321,26 @@ const api: FfmpegWorkerApi = {
   async audio(file, request: AudioRequest): Promise<Outcome<ExtractedAudio>> {
     const ff = await loadCore();
     const { rates, startS = 0, durationS } = request;
-    if (rates.length === 0 || rates.some((r) => !(r >= 1000 && r <= 384000))) throw new RangeError('rates must be sample rates in Hz');
+    if (rates.length === 0 || rates.some((r) => !(r >= 1000 && r <= 384000)))
+      throw new RangeError('rates must be sample rates in Hz');
     const outcome = withInput(ff, file, (path): Outcome<ExtractedAudio> => {
       const probed = probeMounted(ff, path);
       if (!probed.ok) return probed;
       if (!probed.value.audio) return { ok: true, value: { tracks: [] } };
       // One decode, one output per rate.
-      const outputs = rates.flatMap((rate, i) => ['-map', '0:a:0', '-ac', '1', '-ar', String(rate), '-c:a', 'pcm_f32le', '-f', 'f32le', `/out/a_${i}.pcm`]);
+      const outputs = rates.flatMap((rate, i) => [
+        '-map',
+        '0:a:0',
+        '-ac',
+        '1',
+        '-ar',
+        String(rate),
+        '-c:a',
+        'pcm_f32le',
+        '-f',
+        'f32le',
+        `/out/a_${i}.pcm`,
+      ]);
       const args = [
         ...(startS > 0 ? ['-ss', String(startS)] : []),
         ...(durationS !== undefined ? ['-t', String(durationS)] : []),

@@ -38,7 +38,8 @@ interface Unit {
 const defaults: Required<ChunkOptions> = { targetWords: 220, maxWords: 300, overlapWords: 50 };
 
 // CJK scripts are written without spaces, so each character counts as a word there.
-const wordPattern = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
+const wordPattern =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
 
 export function countWords(text: string): number {
   let n = 0;
@@ -48,7 +49,13 @@ export function countWords(text: string): number {
 
 export function chunkText(input: string | TextPage[], options: ChunkOptions = {}): TextChunk[] {
   const { targetWords, maxWords, overlapWords } = { ...defaults, ...options };
-  if (!(maxWords > 0 && targetWords > 0 && targetWords <= maxWords && overlapWords >= 0 && overlapWords < maxWords)) {
+  if (!(
+    maxWords > 0 &&
+    targetWords > 0 &&
+    targetWords <= maxWords &&
+    overlapWords >= 0 &&
+    overlapWords < maxWords
+  )) {
     throw new RangeError('chunkText needs 0 < targetWords <= maxWords and 0 <= overlapWords < maxWords');
   }
   const pages = typeof input === 'string' ? [{ page: 1, text: input }] : input;

@@ -24,7 +24,10 @@ export async function sha256OfBlob(blob: Blob, signal?: AbortSignal): Promise<st
  * A pass-through stream that hashes what flows through it, for hashing while copying:
  * `blob.stream().pipeThrough(h.stream).pipeTo(dest)`, then `h.digest()`.
  */
-export async function hashingStream(): Promise<{ stream: TransformStream<Uint8Array, Uint8Array>; digest(): string }> {
+export async function hashingStream(): Promise<{
+  stream: TransformStream<Uint8Array, Uint8Array>;
+  digest(): string;
+}> {
   const hasher = await createSHA256();
   hasher.init();
   let result: string | undefined;

@@ -31,15 +31,16 @@ export interface FileType {
 }
 
 export type DetectionErrorCode =
-  | 'empty-file'
-  | 'unsupported-type'
-  | 'wrong-content-for-extension'
-  | 'binary-as-text'
-  | 'corrupt-data';
+  'empty-file' | 'unsupported-type' | 'wrong-content-for-extension' | 'binary-as-text' | 'corrupt-data';
 
 export type Detection =
   | { ok: true; type: FileType }
-  | { ok: false; code: DetectionErrorCode; message: string; /** What the bytes are, when known. */ found?: string };
+  | {
+      ok: false;
+      code: DetectionErrorCode;
+      message: string;
+      /** What the bytes are, when known. */ found?: string;
+    };
 
 /** How many leading bytes detection needs: enough for container headers and a fair sample of text. */
 export const SNIFF_BYTES = 4096;
@@ -114,7 +115,10 @@ const knownUnsupported: { test: (b: Uint8Array) => boolean; name: string }[] = [
   { test: (b) => ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*', name: 'a TIFF image' },
   { test: (b) => ascii(b, 0, 2) === 'BM' && b.length > 14, name: 'a BMP image' },
   { test: (b) => riffType(b) === 'AVI ', name: 'an AVI video' },
-  { test: (b) => ['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1'].includes(ftypBrand(b) ?? ''), name: 'a HEIC/HEIF image' },
+  {
+    test: (b) => ['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1'].includes(ftypBrand(b) ?? ''),
+    name: 'a HEIC/HEIF image',
+  },
   { test: (b) => ascii(b, 0, 4) === 'FORM', name: 'an AIFF audio file' },
 ];
 
@@ -161,7 +165,12 @@ export function detectType(head: Uint8Array, name: string, size = head.length): 
         found: 'binary data',
       };
     }
-    return { ok: false, code: 'unsupported-type', message: `${name} is not a file type Trove supports`, found: 'binary data' };
+    return {
+      ok: false,
+      code: 'unsupported-type',
+      message: `${name} is not a file type Trove supports`,
+      found: 'binary data',
+    };
   }
 
   const textType = sniffText(head, ext);
@@ -211,7 +220,8 @@ function asAudio(type: FileType): FileType {
 }
 
 function describe(type: FileType): string {
-  if (type.kind === 'text') return type.format === 'pdf' ? 'a PDF document' : type.format === 'html' ? 'HTML' : 'text';
+  if (type.kind === 'text')
+    return type.format === 'pdf' ? 'a PDF document' : type.format === 'html' ? 'HTML' : 'text';
   return `${article(type.kind)} ${type.format.toUpperCase()} ${type.kind}`;
 }
 
@@ -246,7 +256,8 @@ function sniffBinary(b: Uint8Array): FileType | null {
     return types.mp4;
   }
   // Old QuickTime files start with a bare atom instead of ftyp.
-  if (['moov', 'mdat', 'wide', 'free', 'skip', 'pnot'].includes(ascii(b, 4, 4)) && b.length >= 8) return types.mov;
+  if (['moov', 'mdat', 'wide', 'free', 'skip', 'pnot'].includes(ascii(b, 4, 4)) && b.length >= 8)
+    return types.mov;
 
   if (startsWith(b, [0x1a, 0x45, 0xdf, 0xa3])) {
     // EBML: the DocType element near the start names WebM or Matroska.
@@ -273,7 +284,8 @@ export function looksLikeText(b: Uint8Array): boolean {
   let controls = 0;
   for (const byte of b) {
     if (byte === 0) return false;
-    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c && byte !== 0x1b) controls++;
+    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c && byte !== 0x1b)
+      controls++;
   }
   if (controls > b.length * 0.01) return false;
   try {
@@ -296,7 +308,9 @@ function isMpegAudioFrame(b: Uint8Array, i: number): boolean {
   const version = (b1 >> 3) & 0x3;
   const bitrate = b2 >> 4;
   const rate = (b2 >> 2) & 0x3;
-  return (b1 & 0xe0) === 0xe0 && layer !== 0 && version !== 1 && bitrate !== 0xf && bitrate !== 0 && rate !== 3;
+  return (
+    (b1 & 0xe0) === 0xe0 && layer !== 0 && version !== 1 && bitrate !== 0xf && bitrate !== 0 && rate !== 3
+  );
 }
 
 function isAdtsFrame(b: Uint8Array, i: number): boolean {

@@ -28,7 +28,9 @@ export async function addPickedFile(lib: Library, file: File, options: AddOption
   const detection = await detectFileType(file);
   const id = crypto.randomUUID();
   if (!detection.ok) {
-    return lib.addItem(itemFor(id, file, detection, await sha256OfBlob(file, options.signal), undefined, options));
+    return lib.addItem(
+      itemFor(id, file, detection, await sha256OfBlob(file, options.signal), undefined, options),
+    );
   }
   const saved = await saveOriginal(file, id, options.signal);
   const known = await lib.findBySha256(saved.sha256);
@@ -43,7 +45,11 @@ export async function addPickedFile(lib: Library, file: File, options: AddOption
 }
 
 /** A file of an imported folder: the handle is kept instead of a copy. */
-export async function addFolderFile(lib: Library, handle: FileSystemFileHandle, options: AddOptions = {}): Promise<AddResult> {
+export async function addFolderFile(
+  lib: Library,
+  handle: FileSystemFileHandle,
+  options: AddOptions = {},
+): Promise<AddResult> {
   const file = await handle.getFile();
   const detection = await detectFileType(file);
   const sha256 = await sha256OfBlob(file, options.signal);

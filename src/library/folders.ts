@@ -20,7 +20,10 @@ export function isIgnoredName(name: string): boolean {
 }
 
 /** Every file under a directory, depth first, skipping hidden and system entries. */
-export async function* walkDirectory(dir: FileSystemDirectoryHandle, folderPath = ''): AsyncGenerator<FolderEntry> {
+export async function* walkDirectory(
+  dir: FileSystemDirectoryHandle,
+  folderPath = '',
+): AsyncGenerator<FolderEntry> {
   const entries: FileSystemHandle[] = [];
   for await (const entry of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
     if (!isIgnoredName(entry.name)) entries.push(entry);
@@ -28,7 +31,11 @@ export async function* walkDirectory(dir: FileSystemDirectoryHandle, folderPath 
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     if (entry.kind === 'file') yield { folderPath, name: entry.name, handle: entry as FileSystemFileHandle };
-    else yield* walkDirectory(entry as FileSystemDirectoryHandle, folderPath ? `${folderPath}/${entry.name}` : entry.name);
+    else
+      yield* walkDirectory(
+        entry as FileSystemDirectoryHandle,
+        folderPath ? `${folderPath}/${entry.name}` : entry.name,
+      );
   }
 }
 

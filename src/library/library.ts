@@ -42,7 +42,11 @@ export function segmentId(itemId: string, index: number): string {
   return `${itemId}:${index}`;
 }
 
-type ItemTx = IDBPTransaction<LibrarySchema, ('items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs')[], 'readwrite'>;
+type ItemTx = IDBPTransaction<
+  LibrarySchema,
+  ('items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs')[],
+  'readwrite'
+>;
 
 export class Library {
   private constructor(readonly db: IDBPDatabase<LibrarySchema>) {}
@@ -119,12 +123,16 @@ export class Library {
   async writeItemResults(itemId: string, results: ItemResults): Promise<ItemRecord> {
     const segmentIds = new Set(results.segments.map((s) => s.id));
     for (const segment of results.segments) {
-      if (segment.itemId !== itemId) throw new Error(`Segment ${segment.id} belongs to ${segment.itemId}, not ${itemId}`);
+      if (segment.itemId !== itemId)
+        throw new Error(`Segment ${segment.id} belongs to ${segment.itemId}, not ${itemId}`);
     }
     for (const v of results.vectors ?? []) {
       if (!segmentIds.has(v.segmentId)) throw new Error(`Vector for unknown segment ${v.segmentId}`);
     }
-    const tx: ItemTx = this.db.transaction(['items', 'segments', 'vectors', 'thumbnails', 'jobs'], 'readwrite');
+    const tx: ItemTx = this.db.transaction(
+      ['items', 'segments', 'vectors', 'thumbnails', 'jobs'],
+      'readwrite',
+    );
     const done = tx.done;
     const pending: Promise<unknown>[] = [];
     try {
@@ -144,7 +152,8 @@ export class Library {
       // one. A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
       for (const seg of results.segments) pending.push(tx.objectStore('segments').put(seg));
       for (const v of results.vectors ?? []) pending.push(tx.objectStore('vectors').put({ ...v, itemId }));
-      for (const t of results.thumbnails ?? []) pending.push(tx.objectStore('thumbnails').put({ ...t, itemId }));
+      for (const t of results.thumbnails ?? [])
+        pending.push(tx.objectStore('thumbnails').put({ ...t, itemId }));
       if (job) pending.push(tx.objectStore('jobs').put({ ...job, state: 'done', updatedAt: Date.now() }));
       pending.push(tx.objectStore('items').put(next));
       await Promise.all(pending);
@@ -182,14 +191,18 @@ export class Library {
    * copy in OPFS. Returns false if there was no such item.
    */
   async deleteItem(id: string): Promise<boolean> {
-    const tx: ItemTx = this.db.transaction(['items', 'segments', 'vectors', 'thumbnails', 'jobs'], 'readwrite');
+    const tx: ItemTx = this.db.transaction(
+      ['items', 'segments', 'vectors', 'thumbnails', 'jobs'],
+      'readwrite',
+    );
     const item = await tx.objectStore('items').get(id);
     if (!item) {
       await tx.done;
       return false;
     }
     await removeDerived(tx, id);
-    for (const key of await tx.objectStore('jobs').index('itemId').getAllKeys(id)) await tx.objectStore('jobs').delete(key);
+    for (const key of await tx.objectStore('jobs').index('itemId').getAllKeys(id))
+      await tx.objectStore('jobs').delete(key);
     await tx.objectStore('items').delete(id);
     await tx.done;
     // After the records are gone, so a crash in between leaves an orphan copy (see sweepOrphanOriginals)
@@ -201,8 +214,10 @@ export class Library {
   /** Removes stored copies that no item points at; returns their paths. */
   async sweepOrphanOriginals(): Promise<string[]> {
     const used = new Set<string>();
-    for (const item of await this.db.getAll('items')) if (item.source?.kind === 'opfs') used.add(item.source.path);
-    for (const job of await this.db.getAll('jobs')) if (job.input?.source.kind === 'opfs') used.add(job.input.source.path);
+    for (const item of await this.db.getAll('items'))
+      if (item.source?.kind === 'opfs') used.add(item.source.path);
+    for (const job of await this.db.getAll('jobs'))
+      if (job.input?.source.kind === 'opfs') used.add(job.input.source.path);
     const orphans = (await listOriginals()).filter((p) => !used.has(p));
     for (const path of orphans) await deleteOriginal({ kind: 'opfs', path });
     return orphans;
@@ -212,7 +227,10 @@ export class Library {
 
   async getSegments(itemId: string): Promise<SegmentRecord[]> {
     const segments = await this.db.getAllFromIndex('segments', 'itemId', itemId);
-    return segments.sort((a, b) => (a.t0 ?? 0) - (b.t0 ?? 0) || (a.page ?? 0) - (b.page ?? 0) || (a.charStart ?? 0) - (b.charStart ?? 0));
+    return segments.sort(
+      (a, b) =>
+        (a.t0 ?? 0) - (b.t0 ?? 0) || (a.page ?? 0) - (b.page ?? 0) || (a.charStart ?? 0) - (b.charStart ?? 0),
+    );
   }
 
   getSegment(id: string): Promise<SegmentRecord | undefined> {
@@ -289,9 +307,18 @@ export class Library {
   /** Record counts per store, for diagnostics and tests. */
   async counts(): Promise<Record<Exclude<StoreName, 'migrations'>, number>> {
     const [items, segments, vectors, thumbnails, jobs, folders] = await Promise.all(
-      (['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders'] as const).map((s) => this.db.count(s)),
+      (['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders'] as const).map((s) =>
+        this.db.count(s),
+      ),
     );
-    return { items: items!, segments: segments!, vectors: vectors!, thumbnails: thumbnails!, jobs: jobs!, folders: folders! };
+    return {
+      items: items!,
+      segments: segments!,
+      vectors: vectors!,
+      thumbnails: thumbnails!,
+      jobs: jobs!,
+      folders: folders!,
+    };
   }
 }
 

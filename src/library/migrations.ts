@@ -49,7 +49,9 @@ export const migrations: Migration[] = [
 export function validateMigrations(list: readonly Migration[]): void {
   list.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new Error(`Migration "${m.name}" has version ${m.version}; expected ${i + 1} (versions must run 1, 2, 3, …)`);
+      throw new Error(
+        `Migration "${m.name}" has version ${m.version}; expected ${i + 1} (versions must run 1, 2, 3, …)`,
+      );
     }
   });
 }

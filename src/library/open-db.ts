@@ -1,5 +1,10 @@
 import { openDB, type IDBPDatabase } from 'idb';
-import { latestVersion, migrations as defaultMigrations, planMigrations, type Migration } from './migrations.ts';
+import {
+  latestVersion,
+  migrations as defaultMigrations,
+  planMigrations,
+  type Migration,
+} from './migrations.ts';
 import type { LibrarySchema } from './records.ts';
 
 export const LIBRARY_DB_NAME = 'trove-library';
@@ -30,7 +35,9 @@ export async function openLibraryDb(options: OpenOptions = {}): Promise<IDBPData
         for (const m of pending) {
           chain = chain.then(async () => {
             await m.up(raw, tx);
-            await tx.objectStore('migrations').put({ version: m.version, name: m.name, appliedAt: Date.now() });
+            await tx
+              .objectStore('migrations')
+              .put({ version: m.version, name: m.name, appliedAt: Date.now() });
           });
         }
         chain.catch((error: unknown) => {
@@ -45,7 +52,9 @@ export async function openLibraryDb(options: OpenOptions = {}): Promise<IDBPData
     });
     return db;
   } catch (error) {
-    if (failure) throw new Error(`Upgrading the library failed: ${String(failure)}`, { cause: failure });
+    // The AbortError only says the upgrade stopped; the migration's own error says why.
+    if (failure instanceof Error) throw failure;
+    if (failure !== undefined) throw new Error(`Upgrading the library failed: ${String(failure)}`, { cause: error });
     throw error;
   }
 }

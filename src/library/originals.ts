@@ -40,14 +40,21 @@ export async function saveOriginal(
     await dir.removeEntry(key).catch(() => undefined);
     throw error;
   }
-  return { source: { kind: 'opfs', path: `${ORIGINALS_DIR}/${key}` }, sha256: hashing.digest(), bytes: file.size };
+  return {
+    source: { kind: 'opfs', path: `${ORIGINALS_DIR}/${key}` },
+    sha256: hashing.digest(),
+    bytes: file.size,
+  };
 }
 
 /**
  * The original as a File. A folder import's handle may need permission again after a reload; asking for it
  * needs a user gesture, so `requestPermission` is only tried when asked for.
  */
-export async function openOriginal(source: OriginalSource, options: { requestPermission?: boolean } = {}): Promise<File> {
+export async function openOriginal(
+  source: OriginalSource,
+  options: { requestPermission?: boolean } = {},
+): Promise<File> {
   if (source.kind === 'opfs') {
     const dir = await originalsDir();
     return (await dir.getFileHandle(nameFromPath(source.path))).getFile();
@@ -57,7 +64,10 @@ export async function openOriginal(source: OriginalSource, options: { requestPer
     requestPermission?(d: { mode: 'read' }): Promise<PermissionState>;
   };
   if (handle.queryPermission && (await handle.queryPermission({ mode: 'read' })) !== 'granted') {
-    const state = options.requestPermission && handle.requestPermission ? await handle.requestPermission({ mode: 'read' }) : 'prompt';
+    const state =
+      options.requestPermission && handle.requestPermission
+        ? await handle.requestPermission({ mode: 'read' })
+        : 'prompt';
     if (state !== 'granted') {
       throw new DOMException(`Trove needs permission again to read ${handle.name}`, 'NotAllowedError');
     }

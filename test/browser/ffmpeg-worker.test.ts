@@ -9,9 +9,17 @@ import { classifySound } from '../support/signal.ts';
 const client = new FfmpegClient();
 afterAll(() => client.terminate());
 
-const videos = ['video/timeline.mp4', 'video/timeline.webm', 'video/timeline.mov', 'video/timeline.mkv', 'video/timeline-silent.mp4'];
+const videos = [
+  'video/timeline.mp4',
+  'video/timeline.webm',
+  'video/timeline.mov',
+  'video/timeline.mkv',
+  'video/timeline-silent.mp4',
+];
 
-async function collect(gen: AsyncGenerator<ExtractedFrame[]>): Promise<{ frames: ExtractedFrame[]; batches: number }> {
+async function collect(
+  gen: AsyncGenerator<ExtractedFrame[]>,
+): Promise<{ frames: ExtractedFrame[]; batches: number }> {
   const frames: ExtractedFrame[] = [];
   let batches = 0;
   for await (const batch of gen) {
@@ -68,9 +76,9 @@ describe('ffmpeg.wasm in its own worker', () => {
       const thumb = await createImageBitmap(f.thumbnail.blob);
       expect([thumb.width, thumb.height]).toEqual([160, 120]);
     }
-    expect(await Promise.all(frames.map(async (f) => dominantColour(await pixelsOf(f.thumbnail.blob))))).toEqual(
-      facts.timeline!.map((s) => s.colour),
-    );
+    expect(
+      await Promise.all(frames.map(async (f) => dominantColour(await pixelsOf(f.thumbnail.blob)))),
+    ).toEqual(facts.timeline!.map((s) => s.colour));
   });
 
   it('takes frames at any interval: every second gives 6 frames', async () => {
@@ -150,11 +158,17 @@ describe('ffmpeg.wasm in its own worker', () => {
   });
 
   it('gives each bad file its own clear error, and keeps working afterwards', async () => {
-    const truncated = await expectError(probeVideo(client, await fixtureFile('bad/truncated.mp4')), 'truncated');
+    const truncated = await expectError(
+      probeVideo(client, await fixtureFile('bad/truncated.mp4')),
+      'truncated',
+    );
     expect(truncated.message).toMatch(/cut short/);
     expect(truncated.log.length).toBeGreaterThan(0);
     await expectError(client.probe(await fixtureFile('bad/not-a-video.webm')), 'corrupt-data');
-    await expectError(client.audio(await fixtureFile('bad/corrupt.wav'), { rates: [16_000] }), 'corrupt-data');
+    await expectError(
+      client.audio(await fixtureFile('bad/corrupt.wav'), { rates: [16_000] }),
+      'corrupt-data',
+    );
     await expectError(client.probe(await fixtureFile('bad/zero-bytes.jpg')), 'corrupt-data');
     const file = await fixtureFile('video/timeline.mkv');
     const { frames } = await collect(videoFrames(client, file, await probeVideo(client, file)));

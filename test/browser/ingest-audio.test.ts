@@ -8,25 +8,36 @@ import { classifySound, rms } from '../support/signal.ts';
 const ffmpeg = new FfmpegClient();
 afterAll(() => ffmpeg.terminate());
 
-const formats = ['audio/low-hum.wav', 'audio/low-hum.flac', 'audio/low-hum.mp3', 'audio/low-hum.ogg', 'audio/low-hum.m4a', 'audio/high-beep.wav', 'audio/white-noise.wav'];
+const formats = [
+  'audio/low-hum.wav',
+  'audio/low-hum.flac',
+  'audio/low-hum.mp3',
+  'audio/low-hum.ogg',
+  'audio/low-hum.m4a',
+  'audio/high-beep.wav',
+  'audio/white-noise.wav',
+];
 
 describe('audio decoding', () => {
-  it.each(formats)('%s decodes in the browser to mono 48 kHz and 16 kHz of the right length and sound', async (path) => {
-    const facts = (await entry(path)).facts;
-    const audio = await decodeAudioFile(await fixtureFile(path), { ffmpeg });
-    expect(audio.decodedBy).toBe('web-audio');
-    // Lossy codecs pad a little (see the manifest's note).
-    expect(Math.abs(audio.durationS - facts.durationS!)).toBeLessThan(0.1);
-    expect(Math.abs(audio.pcm48k.length / 48_000 - audio.durationS)).toBeLessThan(0.001);
-    expect(Math.abs(audio.pcm16k.length / 16_000 - audio.durationS)).toBeLessThan(0.001);
-    const end = facts.durationS! - 0.2;
-    expect(classifySound(audio.pcm48k, 48_000, 0.2, end)).toBe(facts.sound);
-    expect(classifySound(audio.pcm16k, 16_000, 0.2, end)).toBe(facts.sound);
-    // The fixtures are at amplitude 0.3: a sine has RMS 0.3/√2, uniform noise 0.3/√3.
-    const expected = facts.sound === 'noise' ? 0.3 / Math.sqrt(3) : 0.3 / Math.SQRT2;
-    expect(rms(audio.pcm48k, 48_000, 0.2, end)).toBeGreaterThan(expected * 0.8);
-    expect(rms(audio.pcm48k, 48_000, 0.2, end)).toBeLessThan(expected * 1.2);
-  });
+  it.each(formats)(
+    '%s decodes in the browser to mono 48 kHz and 16 kHz of the right length and sound',
+    async (path) => {
+      const facts = (await entry(path)).facts;
+      const audio = await decodeAudioFile(await fixtureFile(path), { ffmpeg });
+      expect(audio.decodedBy).toBe('web-audio');
+      // Lossy codecs pad a little (see the manifest's note).
+      expect(Math.abs(audio.durationS - facts.durationS!)).toBeLessThan(0.1);
+      expect(Math.abs(audio.pcm48k.length / 48_000 - audio.durationS)).toBeLessThan(0.001);
+      expect(Math.abs(audio.pcm16k.length / 16_000 - audio.durationS)).toBeLessThan(0.001);
+      const end = facts.durationS! - 0.2;
+      expect(classifySound(audio.pcm48k, 48_000, 0.2, end)).toBe(facts.sound);
+      expect(classifySound(audio.pcm16k, 16_000, 0.2, end)).toBe(facts.sound);
+      // The fixtures are at amplitude 0.3: a sine has RMS 0.3/√2, uniform noise 0.3/√3.
+      const expected = facts.sound === 'noise' ? 0.3 / Math.sqrt(3) : 0.3 / Math.SQRT2;
+      expect(rms(audio.pcm48k, 48_000, 0.2, end)).toBeGreaterThan(expected * 0.8);
+      expect(rms(audio.pcm48k, 48_000, 0.2, end)).toBeLessThan(expected * 1.2);
+    },
+  );
 
   it('resamples 16 kHz speech up to 48 kHz and keeps it at 16 kHz', async () => {
     const file = await fixtureFile('audio/speech-plumber.wav');
@@ -70,17 +81,23 @@ describe('audio decoding', () => {
     expect(viaFfmpeg.decodedBy).toBe('ffmpeg');
     expect(Math.abs(viaFfmpeg.durationS - browser.durationS)).toBeLessThan(0.05);
     expect(classifySound(viaFfmpeg.pcm16k, 16_000, 0.2, 1.8)).toBe('low');
-    expect(Math.abs(rms(viaFfmpeg.pcm48k, 48_000, 0.2, 1.8) - rms(browser.pcm48k, 48_000, 0.2, 1.8))).toBeLessThan(0.02);
+    expect(
+      Math.abs(rms(viaFfmpeg.pcm48k, 48_000, 0.2, 1.8) - rms(browser.pcm48k, 48_000, 0.2, 1.8)),
+    ).toBeLessThan(0.02);
   });
 
   it('reports a corrupt file as corrupt, after both decoders tried', async () => {
-    const error = await decodeAudioFile(await fixtureFile('bad/corrupt.wav'), { ffmpeg }).catch((e: unknown) => e);
+    const error = await decodeAudioFile(await fixtureFile('bad/corrupt.wav'), { ffmpeg }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MediaDecodeError);
     expect((error as MediaDecodeError).code).toBe('corrupt-data');
   });
 
   it('refuses audio longer than the limit', async () => {
-    const error = await decodeAudioFile(await fixtureFile('audio/low-hum.wav'), { maxDurationS: 2 }).catch((e: unknown) => e);
+    const error = await decodeAudioFile(await fixtureFile('audio/low-hum.wav'), { maxDurationS: 2 }).catch(
+      (e: unknown) => e,
+    );
     expect((error as MediaDecodeError).code).toBe('too-long');
   });
 

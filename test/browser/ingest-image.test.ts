@@ -12,22 +12,25 @@ async function decodeFixture(path: string) {
 }
 
 describe('image decoding', () => {
-  it.each(['image/red-square.png', 'image/green-field.jpg', 'image/blue-sky.webp', 'image/yellow-sun.png', 'image/white-card.avif'])(
-    '%s decodes to its size and dominant colour, with an encoder image and a thumbnail',
-    async (path) => {
-      const facts = (await entry(path)).facts;
-      const image = await decodeFixture(path);
-      expect([image.width, image.height]).toEqual([facts.width, facts.height]);
-      expect(dominantColour(await pixelsOf(image.forEncoder))).toBe(facts.dominantColour);
-      expect(dominantColour(await pixelsOf(image.thumbnail.blob))).toBe(facts.dominantColour);
-      // 128x96 is below both targets, so neither is enlarged.
-      const enc = await createImageBitmap(image.forEncoder);
-      expect([enc.width, enc.height]).toEqual([facts.width, facts.height]);
-      expect(image.forEncoder.type).toBe('image/png');
-      expect(image.thumbnail.blob.type).toBe('image/jpeg');
-      expect(image.capturedAt).toBeUndefined();
-    },
-  );
+  it.each([
+    'image/red-square.png',
+    'image/green-field.jpg',
+    'image/blue-sky.webp',
+    'image/yellow-sun.png',
+    'image/white-card.avif',
+  ])('%s decodes to its size and dominant colour, with an encoder image and a thumbnail', async (path) => {
+    const facts = (await entry(path)).facts;
+    const image = await decodeFixture(path);
+    expect([image.width, image.height]).toEqual([facts.width, facts.height]);
+    expect(dominantColour(await pixelsOf(image.forEncoder))).toBe(facts.dominantColour);
+    expect(dominantColour(await pixelsOf(image.thumbnail.blob))).toBe(facts.dominantColour);
+    // 128x96 is below both targets, so neither is enlarged.
+    const enc = await createImageBitmap(image.forEncoder);
+    expect([enc.width, enc.height]).toEqual([facts.width, facts.height]);
+    expect(image.forEncoder.type).toBe('image/png');
+    expect(image.thumbnail.blob.type).toBe('image/jpeg');
+    expect(image.capturedAt).toBeUndefined();
+  });
 
   it('scales the encoder image to a shortest side of 224 and the thumbnail to a longest side of 256', async () => {
     const canvas = new OffscreenCanvas(1000, 500);

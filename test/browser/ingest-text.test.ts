@@ -15,16 +15,19 @@ async function extractFixture(path: string) {
 }
 
 describe('text extraction', () => {
-  it.each(['text/kite-diary.txt', 'text/plumbing-notes.md'])('%s is its own text, unchanged', async (path) => {
-    const facts = (await entry(path)).facts;
-    const { pages } = await extractFixture(path);
-    // Byte for byte the file (so character ranges match it), which is the manifest's text plus a newline.
-    expect(pages).toEqual([{ page: 1, text: await (await fixtureFile(path)).text() }]);
-    expect(pages[0]!.text.trimEnd()).toBe(facts.text);
-    const chunks = chunkText(pages);
-    expect(chunks).toHaveLength(1);
-    expect(pages[0]!.text.slice(chunks[0]!.start, chunks[0]!.end)).toBe(facts.text!.trim());
-  });
+  it.each(['text/kite-diary.txt', 'text/plumbing-notes.md'])(
+    '%s is its own text, unchanged',
+    async (path) => {
+      const facts = (await entry(path)).facts;
+      const { pages } = await extractFixture(path);
+      // Byte for byte the file (so character ranges match it), which is the manifest's text plus a newline.
+      expect(pages).toEqual([{ page: 1, text: await (await fixtureFile(path)).text() }]);
+      expect(pages[0]!.text.trimEnd()).toBe(facts.text);
+      const chunks = chunkText(pages);
+      expect(chunks).toHaveLength(1);
+      expect(pages[0]!.text.slice(chunks[0]!.start, chunks[0]!.end)).toBe(facts.text!.trim());
+    },
+  );
 
   it('reads the visible text of HTML, paragraph by paragraph, without style or title', async () => {
     const facts = (await entry('text/travel-notes.html')).facts;
@@ -102,7 +105,9 @@ describe('text extraction', () => {
   });
 
   it('refuses a text file over the size limit', async () => {
-    const error = await extractText(new Blob(['x'.repeat(2000)]), 'plain', { maxBytes: 1000 }).catch((e: unknown) => e);
+    const error = await extractText(new Blob(['x'.repeat(2000)]), 'plain', { maxBytes: 1000 }).catch(
+      (e: unknown) => e,
+    );
     expect((error as MediaDecodeError).code).toBe('too-large');
   });
 });

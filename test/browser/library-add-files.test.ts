@@ -99,13 +99,24 @@ describe('adding files to the library', () => {
 
     const scanned = await scanFolder(dir);
     const results = [];
-    for (const f of scanned) results.push(await addFolderFile(lib, f.handle, { folderId: 'f1', folderPath: f.folderPath }));
+    for (const f of scanned)
+      results.push(await addFolderFile(lib, f.handle, { folderId: 'f1', folderPath: f.folderPath }));
     expect(results.map((r) => r.existing)).toEqual([false, false, true]);
     const items = await lib.listItems({ folderId: 'f1' });
-    expect(items.map((i) => `${i.folderPath}/${i.name}`).sort()).toEqual(['/red-square.png', 'trips/kite-diary.txt']);
+    expect(items.map((i) => `${i.folderPath}/${i.name}`).sort()).toEqual([
+      '/red-square.png',
+      'trips/kite-diary.txt',
+    ]);
     const text = items.find((i) => i.name === 'kite-diary.txt')!;
-    expect(text).toMatchObject({ kind: 'text', format: 'plain', status: 'pending', source: { kind: 'handle' } });
-    expect(await (await openOriginal(text.source!)).text()).toBe(await (await fixtureFile('text/kite-diary.txt')).text());
+    expect(text).toMatchObject({
+      kind: 'text',
+      format: 'plain',
+      status: 'pending',
+      source: { kind: 'handle' },
+    });
+    expect(await (await openOriginal(text.source!)).text()).toBe(
+      await (await fixtureFile('text/kite-diary.txt')).text(),
+    );
     // Deleting the item never touches the user's own file.
     await lib.deleteItem(text.id);
     expect((await (await trips.getFileHandle('kite-diary.txt')).getFile()).size).toBeGreaterThan(0);

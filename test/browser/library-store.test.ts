@@ -101,7 +101,10 @@ describe('the library store (real IndexedDB)', () => {
     await lib.addItem(item('img'));
     const seg: SegmentRecord = { id: segmentId('img', 0), itemId: 'img', kind: 'image', spaces: ['clip'] };
     const v = unitVector(512, 1);
-    await lib.writeItemResults('img', { segments: [seg], vectors: [{ segmentId: seg.id, space: 'clip', vector: v }] });
+    await lib.writeItemResults('img', {
+      segments: [seg],
+      vectors: [{ segmentId: seg.id, space: 'clip', vector: v }],
+    });
     const back = await lib.getVector(seg.id, 'clip');
     expect(back?.vector).toBeInstanceOf(Float32Array);
     expect(back?.vector.length).toBe(512);
@@ -124,7 +127,10 @@ describe('the library store (real IndexedDB)', () => {
     await lib.addItem(item('y'));
     expect((await lib.listItems()).length).toBe(3);
     // Even racing adds of the same content, as from two tabs, end as one item.
-    const raced = await Promise.all([lib.addItem(item('r1', { sha256: 'race' })), lib.addItem(item('r2', { sha256: 'race' }))]);
+    const raced = await Promise.all([
+      lib.addItem(item('r1', { sha256: 'race' })),
+      lib.addItem(item('r2', { sha256: 'race' })),
+    ]);
     expect(raced.filter((r) => !r.existing)).toHaveLength(1);
     expect(new Set(raced.map((r) => r.item.id)).size).toBe(1);
   });
@@ -145,7 +151,11 @@ describe('the library store (real IndexedDB)', () => {
     await expect(
       lib.writeItemResults('vid', {
         segments,
-        vectors: segments.map((s, i) => ({ segmentId: s.id, space: 'clip' as const, vector: unitVector(8, i) })),
+        vectors: segments.map((s, i) => ({
+          segmentId: s.id,
+          space: 'clip' as const,
+          vector: unitVector(8, i),
+        })),
         thumbnails: [bad],
       }),
     ).rejects.toThrow();
@@ -157,7 +167,14 @@ describe('the library store (real IndexedDB)', () => {
   it('rewriting an item’s results replaces the earlier ones and can complete its job', async () => {
     const { lib } = await freshLibrary();
     await lib.addItem(item('doc', { kind: 'text' }));
-    await lib.putJob({ id: 'job-doc', itemId: 'doc', state: 'running', attempts: 1, createdAt: 0, updatedAt: 0 });
+    await lib.putJob({
+      id: 'job-doc',
+      itemId: 'doc',
+      state: 'running',
+      attempts: 1,
+      createdAt: 0,
+      updatedAt: 0,
+    });
     const chunk = (i: number): SegmentRecord => ({
       id: segmentId('doc', i),
       itemId: 'doc',
@@ -205,17 +222,37 @@ describe('the library store (real IndexedDB)', () => {
       t1: i * 2,
       thumbnailId: `del-thumb-${i}`,
     }));
-    const keepSeg: SegmentRecord = { id: segmentId('keep', 0), itemId: 'keep', kind: 'image', spaces: ['clip'] };
+    const keepSeg: SegmentRecord = {
+      id: segmentId('keep', 0),
+      itemId: 'keep',
+      kind: 'image',
+      spaces: ['clip'],
+    };
     await lib.writeItemResults('del', {
       segments: segs,
       vectors: segs.flatMap((s, i) => [
         { segmentId: s.id, space: 'clip' as const, vector: unitVector(16, i) },
         { segmentId: s.id, space: 'clap' as const, vector: unitVector(16, i + 9) },
       ]),
-      thumbnails: segs.map((s) => ({ id: s.thumbnailId!, width: 2, height: 2, blob: new Blob(['x'], { type: 'image/jpeg' }) })),
+      thumbnails: segs.map((s) => ({
+        id: s.thumbnailId!,
+        width: 2,
+        height: 2,
+        blob: new Blob(['x'], { type: 'image/jpeg' }),
+      })),
     });
-    await lib.writeItemResults('keep', { segments: [keepSeg], vectors: [{ segmentId: keepSeg.id, space: 'clip', vector: unitVector(16, 5) }] });
-    await lib.putJob({ id: 'job-del', itemId: 'del', state: 'failed', attempts: 2, createdAt: 0, updatedAt: 0 });
+    await lib.writeItemResults('keep', {
+      segments: [keepSeg],
+      vectors: [{ segmentId: keepSeg.id, space: 'clip', vector: unitVector(16, 5) }],
+    });
+    await lib.putJob({
+      id: 'job-del',
+      itemId: 'del',
+      state: 'failed',
+      attempts: 2,
+      createdAt: 0,
+      updatedAt: 0,
+    });
     expect((await lib.counts()).vectors).toBe(5);
     expect(await listOriginals()).toContain('originals/del-test-item');
 
@@ -229,7 +266,14 @@ describe('the library store (real IndexedDB)', () => {
     expect(await listOriginals()).not.toContain('originals/del-test-item');
     expect(await lib.findBySha256(saved.sha256)).toBeUndefined();
     // The other item is untouched.
-    expect(await lib.counts()).toEqual({ items: 1, segments: 1, vectors: 1, thumbnails: 0, jobs: 0, folders: 0 });
+    expect(await lib.counts()).toEqual({
+      items: 1,
+      segments: 1,
+      vectors: 1,
+      thumbnails: 0,
+      jobs: 0,
+      folders: 0,
+    });
     expect(await lib.deleteItem('del')).toBe(false);
   });
 
@@ -269,7 +313,8 @@ describe('originals and content identity', () => {
 
   it('copies a file into OPFS as a stream and hashes it on the way', async () => {
     const bytes = new Uint8Array(12 * 1024 * 1024 + 123);
-    for (let i = 0; i < bytes.length; i += 4096) crypto.getRandomValues(bytes.subarray(i, Math.min(i + 4096, bytes.length)));
+    for (let i = 0; i < bytes.length; i += 4096)
+      crypto.getRandomValues(bytes.subarray(i, Math.min(i + 4096, bytes.length)));
     const blob = new Blob([bytes]);
     const saved = await saveOriginal(blob, 'copy-test');
     expect(saved.source).toEqual({ kind: 'opfs', path: 'originals/copy-test' });

@@ -2,7 +2,12 @@
 import type { Sound } from '../../scripts/fixtures/world.ts';
 
 /** Zero crossings per second: about 2·f for a sine of f Hz, about rate/2 for white noise. */
-export function zeroCrossingRate(samples: Float32Array, rate: number, fromS = 0, toS = samples.length / rate): number {
+export function zeroCrossingRate(
+  samples: Float32Array,
+  rate: number,
+  fromS = 0,
+  toS = samples.length / rate,
+): number {
   const from = Math.max(0, Math.floor(fromS * rate));
   const to = Math.min(samples.length, Math.floor(toS * rate));
   let crossings = 0;

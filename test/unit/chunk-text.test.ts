@@ -3,7 +3,8 @@ import { chunkText, countWords, type TextChunk, type TextPage } from '../../src/
 import { documents } from '../../scripts/fixtures/world.ts';
 import { seededRandom } from '../../scripts/fixtures/media/prng.ts';
 
-const vocabulary = 'the plumber valve pipe kite bird oven bread train ticket water sky feather dough map'.split(' ');
+const vocabulary =
+  'the plumber valve pipe kite bird oven bread train ticket water sky feather dough map'.split(' ');
 
 /** A seeded document: paragraphs of sentences of 6–20 words, each sentence ending with a full stop. */
 function essay(seed: number, paragraphs: number, newline = '\n'): string {

@@ -6,7 +6,9 @@ import { detectType, extensionOf, SNIFF_BYTES } from '../../src/ingest/detect-ty
 import { mediaRoot } from '../../scripts/fixtures/media/paths.ts';
 import type { ManifestEntry } from '../../scripts/fixtures/media/manifest.ts';
 
-const manifest = JSON.parse(readFileSync(path.join(mediaRoot, 'MANIFEST.json'), 'utf8')) as { files: ManifestEntry[] };
+const manifest = JSON.parse(readFileSync(path.join(mediaRoot, 'MANIFEST.json'), 'utf8')) as {
+  files: ManifestEntry[];
+};
 
 async function head(rel: string): Promise<{ bytes: Uint8Array; size: number }> {
   const file = await open(path.join(mediaRoot, rel));
@@ -48,17 +50,30 @@ describe('detectType on the fixture media', () => {
   });
 
   const rejectedAtDetection = manifest.files.filter(
-    (f) => f.kind === 'bad' && ['empty-file', 'wrong-content-for-extension', 'binary-as-text', 'unsupported-type', 'corrupt-data'].includes(f.facts.failure!) && f.file !== 'corrupt.wav' && f.file !== 'corrupt.pdf',
+    (f) =>
+      f.kind === 'bad' &&
+      [
+        'empty-file',
+        'wrong-content-for-extension',
+        'binary-as-text',
+        'unsupported-type',
+        'corrupt-data',
+      ].includes(f.facts.failure!) &&
+      f.file !== 'corrupt.wav' &&
+      f.file !== 'corrupt.pdf',
   );
 
-  it.each(rejectedAtDetection.map((f) => [f.path, f] as const))('%s gets its own clear error', async (rel, entry) => {
-    const { bytes, size } = await head(rel);
-    const result = detectType(bytes, entry.file, size);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.code).toBe(entry.facts.failure);
-    expect(result.message).toContain(entry.file);
-  });
+  it.each(rejectedAtDetection.map((f) => [f.path, f] as const))(
+    '%s gets its own clear error',
+    async (rel, entry) => {
+      const { bytes, size } = await head(rel);
+      const result = detectType(bytes, entry.file, size);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.code).toBe(entry.facts.failure);
+      expect(result.message).toContain(entry.file);
+    },
+  );
 
   it('says what a renamed file really is', async () => {
     const { bytes, size } = await head('bad/not-an-image.png');
@@ -87,33 +102,80 @@ describe('detectType on the fixture media', () => {
 
 describe('detectType on hand-made headers', () => {
   it('accepts a same-kind mismatch (a PNG named .jpg) since decoders go by content', () => {
-    expect(detectType(bytes([0x89], 'PNG\r\n', [0x1a, 0x0a], 'xxxx'), 'photo.jpg')).toMatchObject({ ok: true, type: { format: 'png' } });
+    expect(detectType(bytes([0x89], 'PNG\r\n', [0x1a, 0x0a], 'xxxx'), 'photo.jpg')).toMatchObject({
+      ok: true,
+      type: { format: 'png' },
+    });
   });
 
   it('reads an MP4 or WebM container named as audio as an audio file', () => {
     const isom = bytes([0, 0, 0, 0x18], 'ftypisom', [0, 0, 2, 0], 'isomiso2');
-    expect(detectType(isom, 'song.m4a')).toMatchObject({ ok: true, type: { kind: 'audio', mime: 'audio/mp4' } });
-    expect(detectType(isom, 'clip.mp4')).toMatchObject({ ok: true, type: { kind: 'video', mime: 'video/mp4' } });
+    expect(detectType(isom, 'song.m4a')).toMatchObject({
+      ok: true,
+      type: { kind: 'audio', mime: 'audio/mp4' },
+    });
+    expect(detectType(isom, 'clip.mp4')).toMatchObject({
+      ok: true,
+      type: { kind: 'video', mime: 'video/mp4' },
+    });
     const webm = bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84], 'webm');
-    expect(detectType(webm, 'voice.weba')).toMatchObject({ ok: true, type: { kind: 'audio', mime: 'audio/webm' } });
-    expect(detectType(webm, 'clip.webm')).toMatchObject({ ok: true, type: { kind: 'video', mime: 'video/webm' } });
+    expect(detectType(webm, 'voice.weba')).toMatchObject({
+      ok: true,
+      type: { kind: 'audio', mime: 'audio/webm' },
+    });
+    expect(detectType(webm, 'clip.webm')).toMatchObject({
+      ok: true,
+      type: { kind: 'video', mime: 'video/webm' },
+    });
   });
 
   it('knows the headers that have no fixture', () => {
-    expect(detectType(bytes('GIF87a', [1, 0, 1, 0]), 'a.gif')).toMatchObject({ ok: true, type: { format: 'gif' } });
-    expect(detectType(bytes([0xff, 0xf1, 0x50, 0x80, 0x02, 0x1f, 0xfc]), 'a.aac')).toMatchObject({ ok: true, type: { format: 'aac' } });
-    expect(detectType(bytes([0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0]), 'a.mp3')).toMatchObject({ ok: true, type: { format: 'mp3' } });
-    expect(detectType(bytes('ID3', [4, 0, 0, 0, 0, 0, 0]), 'a.mp3')).toMatchObject({ ok: true, type: { format: 'mp3' } });
-    expect(detectType(bytes([0, 0, 0, 0x14], 'ftypmif1', [0, 0, 0, 0], 'avif'), 'a.avif')).toMatchObject({ ok: true, type: { format: 'avif' } });
-    expect(detectType(bytes([0, 0, 0, 8], 'moov', [0, 0]), 'old.mov')).toMatchObject({ ok: true, type: { format: 'mov' } });
-    expect(detectType(bytes('<!DOCTYPE html><p>hi'), 'page.txt')).toMatchObject({ ok: true, type: { format: 'html' } });
-    expect(detectType(bytes('# Title\n\nBody'), 'notes.md')).toMatchObject({ ok: true, type: { format: 'markdown' } });
-    expect(detectType(bytes('caf', [0xe9], ' au lait'), 'latin1.txt')).toMatchObject({ ok: true, type: { format: 'plain' } });
-    expect(detectType(bytes([0xff, 0xfe], 'h', [0], 'i', [0]), 'utf16.txt')).toMatchObject({ ok: true, type: { format: 'plain' } });
+    expect(detectType(bytes('GIF87a', [1, 0, 1, 0]), 'a.gif')).toMatchObject({
+      ok: true,
+      type: { format: 'gif' },
+    });
+    expect(detectType(bytes([0xff, 0xf1, 0x50, 0x80, 0x02, 0x1f, 0xfc]), 'a.aac')).toMatchObject({
+      ok: true,
+      type: { format: 'aac' },
+    });
+    expect(detectType(bytes([0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0]), 'a.mp3')).toMatchObject({
+      ok: true,
+      type: { format: 'mp3' },
+    });
+    expect(detectType(bytes('ID3', [4, 0, 0, 0, 0, 0, 0]), 'a.mp3')).toMatchObject({
+      ok: true,
+      type: { format: 'mp3' },
+    });
+    expect(detectType(bytes([0, 0, 0, 0x14], 'ftypmif1', [0, 0, 0, 0], 'avif'), 'a.avif')).toMatchObject({
+      ok: true,
+      type: { format: 'avif' },
+    });
+    expect(detectType(bytes([0, 0, 0, 8], 'moov', [0, 0]), 'old.mov')).toMatchObject({
+      ok: true,
+      type: { format: 'mov' },
+    });
+    expect(detectType(bytes('<!DOCTYPE html><p>hi'), 'page.txt')).toMatchObject({
+      ok: true,
+      type: { format: 'html' },
+    });
+    expect(detectType(bytes('# Title\n\nBody'), 'notes.md')).toMatchObject({
+      ok: true,
+      type: { format: 'markdown' },
+    });
+    expect(detectType(bytes('caf', [0xe9], ' au lait'), 'latin1.txt')).toMatchObject({
+      ok: true,
+      type: { format: 'plain' },
+    });
+    expect(detectType(bytes([0xff, 0xfe], 'h', [0], 'i', [0]), 'utf16.txt')).toMatchObject({
+      ok: true,
+      type: { format: 'plain' },
+    });
   });
 
   it('names a known unsupported format', () => {
-    expect(detectType(bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0], 'mif1heic'), 'IMG_1.heic')).toMatchObject({
+    expect(
+      detectType(bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0], 'mif1heic'), 'IMG_1.heic'),
+    ).toMatchObject({
       ok: false,
       code: 'unsupported-type',
       message: expect.stringContaining('HEIC'),
@@ -123,12 +185,17 @@ describe('detectType on hand-made headers', () => {
       code: 'unsupported-type',
       message: expect.stringContaining('ZIP'),
     });
-    expect(detectType(bytes('RIFF', [0, 0, 0, 0], 'AVI LIST'), 'old.avi')).toMatchObject({ ok: false, code: 'unsupported-type' });
+    expect(detectType(bytes('RIFF', [0, 0, 0, 0], 'AVI LIST'), 'old.avi')).toMatchObject({
+      ok: false,
+      code: 'unsupported-type',
+    });
   });
 
   it('does not mistake a multi-byte character cut at the sample edge for binary', () => {
     const text = new TextEncoder().encode('ü'.repeat(SNIFF_BYTES));
-    expect(detectType(text.subarray(0, SNIFF_BYTES - 1), 'umlauts.txt', text.length)).toMatchObject({ ok: true });
+    expect(detectType(text.subarray(0, SNIFF_BYTES - 1), 'umlauts.txt', text.length)).toMatchObject({
+      ok: true,
+    });
   });
 });
 

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { diffFolder, isIgnoredName } from '../../src/library/folders.ts';
 
-const item = (id: string, folderPath: string, name: string, size: number, mtime: number) => ({ id, folderPath, name, size, mtime });
-const file = (folderPath: string, name: string, size: number, mtime: number) => ({ folderPath, name, size, mtime });
+const item = (id: string, folderPath: string, name: string, size: number, mtime: number) => ({
+  id,
+  folderPath,
+  name,
+  size,
+  mtime,
+});
+const file = (folderPath: string, name: string, size: number, mtime: number) => ({
+  folderPath,
+  name,
+  size,
+  mtime,
+});
 
 describe('diffFolder', () => {
   it('sorts a rescan into added, changed, unchanged and removed by path, size and mtime', () => {

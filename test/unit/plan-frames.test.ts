@@ -26,7 +26,9 @@ describe('planFrames', () => {
     const plan = planFrames(300, { intervalS: 2, windowS: 60 });
     expect(plan.windows).toHaveLength(5);
     expect(plan.windows[0]).toEqual([0, 60]);
-    const times = plan.windows.flatMap(([s, e]) => Array.from({ length: Math.round((e - s) / plan.intervalS) }, (_, i) => s + i * plan.intervalS));
+    const times = plan.windows.flatMap(([s, e]) =>
+      Array.from({ length: Math.round((e - s) / plan.intervalS) }, (_, i) => s + i * plan.intervalS),
+    );
     expect(times).toHaveLength(plan.count);
     expect(times.at(-1)).toBe(298);
     const uneven = planFrames(10, { intervalS: 3, windowS: 7 });

@@ -41,14 +41,18 @@ export async function decodeAudioFile(file: File, options: AudioDecodeOptions = 
     }
   }
   if (!ffmpeg) {
-    throw new MediaDecodeError('corrupt-data', `The browser could not decode the audio: ${describe(webAudioError)}`);
+    throw new MediaDecodeError(
+      'corrupt-data',
+      `The browser could not decode the audio: ${describe(webAudioError)}`,
+    );
   }
   const probe = await ffmpeg.probe(file);
   if (!probe.audio) throw new MediaDecodeError('corrupt-data', 'The file holds no audio stream');
   if (probe.durationS !== null) checkDuration(probe.durationS, maxDurationS);
   const { tracks } = await ffmpeg.audio(file, { rates: [CLAP_RATE, WHISPER_RATE] });
   const [pcm48k, pcm16k] = tracks.map((t) => t.samples);
-  if (!pcm48k || !pcm16k || pcm48k.length === 0) throw new MediaDecodeError('corrupt-data', 'The audio stream decoded to nothing');
+  if (!pcm48k || !pcm16k || pcm48k.length === 0)
+    throw new MediaDecodeError('corrupt-data', 'The audio stream decoded to nothing');
   return { durationS: pcm48k.length / CLAP_RATE, pcm48k, pcm16k, decodedBy: 'ffmpeg' };
 }
 
@@ -60,7 +64,12 @@ async function decodeWithWebAudio(file: Blob): Promise<DecodedAudio> {
     new OfflineAudioContext(1, 1, WHISPER_RATE).decodeAudioData(bytes),
   ]);
   if (at48k.length === 0) throw new Error('no samples');
-  return { durationS: at48k.duration, pcm48k: downmix(at48k), pcm16k: downmix(at16k), decodedBy: 'web-audio' };
+  return {
+    durationS: at48k.duration,
+    pcm48k: downmix(at48k),
+    pcm16k: downmix(at16k),
+    decodedBy: 'web-audio',
+  };
 }
 
 /** The mean of all channels (mono as the models expect it). */
@@ -78,7 +87,10 @@ export function downmix(buffer: AudioBuffer): Float32Array {
 
 function checkDuration(durationS: number, maxDurationS: number): void {
   if (durationS > maxDurationS) {
-    throw new MediaDecodeError('too-long', `The audio is ${formatDuration(durationS)} long; the limit is ${formatDuration(maxDurationS)}`);
+    throw new MediaDecodeError(
+      'too-long',
+      `The audio is ${formatDuration(durationS)} long; the limit is ${formatDuration(maxDurationS)}`,
+    );
   }
 }
 

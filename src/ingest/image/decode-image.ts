@@ -24,7 +24,11 @@ export interface ImageOptions {
  * Decodes an image whose format content detection found. A file cut short is reported as 'truncated' even
  * where the browser would show the part it has, since a half-grey photo is worse than a clear error.
  */
-export async function decodeImage(file: Blob, format: MediaFormat, options: ImageOptions = {}): Promise<DecodedImage> {
+export async function decodeImage(
+  file: Blob,
+  format: MediaFormat,
+  options: ImageOptions = {},
+): Promise<DecodedImage> {
   const { encoderSize = 224, thumbSize = 256 } = options;
   const missing = await missingEnd(file, format);
   if (missing) throw new MediaDecodeError('truncated', `The image is cut short: ${missing}`);
@@ -34,7 +38,10 @@ export async function decodeImage(file: Blob, format: MediaFormat, options: Imag
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch (error) {
     const unsupported = format === 'avif' ? ' (this browser may not decode AVIF)' : '';
-    throw new MediaDecodeError('corrupt-data', `The image could not be decoded${unsupported}: ${(error as Error).message}`);
+    throw new MediaDecodeError(
+      'corrupt-data',
+      `The image could not be decoded${unsupported}: ${(error as Error).message}`,
+    );
   }
   try {
     const { width, height } = bitmap;
@@ -54,8 +61,7 @@ export async function decodeImage(file: Blob, format: MediaFormat, options: Imag
 export async function captureDate(file: Blob): Promise<number | undefined> {
   try {
     const tags = (await exifr.parse(file, { pick: ['DateTimeOriginal', 'CreateDate'] })) as
-      | { DateTimeOriginal?: Date; CreateDate?: Date }
-      | undefined;
+      { DateTimeOriginal?: Date; CreateDate?: Date } | undefined;
     const date = tags?.DateTimeOriginal ?? tags?.CreateDate;
     return date instanceof Date && !Number.isNaN(date.getTime()) ? date.getTime() : undefined;
   } catch {
@@ -102,7 +108,9 @@ async function missingEnd(file: Blob, format: MediaFormat): Promise<string | nul
   switch (format) {
     case 'png':
       // The IEND chunk: length 0, type "IEND", its CRC.
-      return endsWith([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]) ? null : 'the PNG has no IEND chunk';
+      return endsWith([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82])
+        ? null
+        : 'the PNG has no IEND chunk';
     case 'jpeg': {
       // EOI marker; some cameras append a little data after it, so look near the end, not only at it.
       for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return null;

@@ -9,18 +9,19 @@ import { MediaDecodeError } from '../media-error.ts';
 
 type PdfJs = typeof import('pdfjs-dist');
 
-// Lazy URLs of the packed CMaps; only the ones a document names are ever fetched.
-const cmaps = import.meta.glob('/node_modules/pdfjs-dist/cmaps/*.bcmap', { query: '?url', import: 'default' }) as Record<
-  string,
-  () => Promise<string>
->;
+// URLs of the packed CMaps, emitted as assets (never inlined); only the ones a document names are fetched.
+const cmaps = import.meta.glob('/node_modules/pdfjs-dist/cmaps/*.bcmap', {
+  query: '?url&no-inline',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
 
 /** Hands pdf.js the CMaps from the app's own assets (pdf.js calls this when a font needs one). */
 class AppBinaryDataFactory {
   async fetch({ kind, filename }: { kind: string; filename: string }): Promise<Uint8Array> {
-    const load = kind === 'cMapUrl' ? cmaps[`/node_modules/pdfjs-dist/cmaps/${filename}`] : undefined;
-    if (!load) throw new Error(`pdf.js asked for ${kind} ${filename}, which Trove does not ship`);
-    const response = await fetch(await load());
+    const url = kind === 'cMapUrl' ? cmaps[`/node_modules/pdfjs-dist/cmaps/${filename}`] : undefined;
+    if (!url) throw new Error(`pdf.js asked for ${kind} ${filename}, which Trove does not ship`);
+    const response = await fetch(url);
     if (!response.ok) throw new Error(`CMap ${filename}: HTTP ${response.status}`);
     return new Uint8Array(await response.arrayBuffer());
   }
@@ -57,7 +58,8 @@ export async function extractPdfText(file: Blob): Promise<{ pages: TextPage[]; t
   } catch (error) {
     await task.destroy().catch(() => undefined);
     const name = (error as Error).name;
-    if (name === 'PasswordException') throw new MediaDecodeError('encrypted', 'The PDF is protected by a password');
+    if (name === 'PasswordException')
+      throw new MediaDecodeError('encrypted', 'The PDF is protected by a password');
     throw new MediaDecodeError('corrupt-data', `The PDF could not be read: ${(error as Error).message}`);
   }
   try {
@@ -72,7 +74,10 @@ export async function extractPdfText(file: Blob): Promise<{ pages: TextPage[]; t
     const title = typeof info?.Title === 'string' && info.Title.trim() ? info.Title.trim() : undefined;
     return { pages, title };
   } catch (error) {
-    throw new MediaDecodeError('corrupt-data', `The PDF's text could not be read: ${(error as Error).message}`);
+    throw new MediaDecodeError(
+      'corrupt-data',
+      `The PDF's text could not be read: ${(error as Error).message}`,
+    );
   } finally {
     // Destroying the loading task frees the document in the worker; the shared worker stays.
     await task.destroy();

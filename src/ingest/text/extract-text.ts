@@ -19,10 +19,17 @@ export interface TextOptions {
   maxBytes?: number;
 }
 
-export async function extractText(file: Blob, format: MediaFormat, options: TextOptions = {}): Promise<ExtractedText> {
+export async function extractText(
+  file: Blob,
+  format: MediaFormat,
+  options: TextOptions = {},
+): Promise<ExtractedText> {
   const { maxBytes = 64 * 1024 * 1024 } = options;
   if (file.size > maxBytes) {
-    throw new MediaDecodeError('too-large', `The document is ${Math.round(file.size / 1048576)} MB; the limit is ${Math.round(maxBytes / 1048576)} MB`);
+    throw new MediaDecodeError(
+      'too-large',
+      `The document is ${Math.round(file.size / 1048576)} MB; the limit is ${Math.round(maxBytes / 1048576)} MB`,
+    );
   }
   switch (format) {
     case 'plain':
@@ -49,11 +56,56 @@ export function decodeText(bytes: ArrayBuffer): string {
   }
 }
 
-const skipped = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'HEAD', 'SVG', 'MATH', 'IFRAME', 'OBJECT', 'CANVAS', 'SELECT', 'BUTTON']);
+const skipped = new Set([
+  'SCRIPT',
+  'STYLE',
+  'NOSCRIPT',
+  'TEMPLATE',
+  'HEAD',
+  'SVG',
+  'MATH',
+  'IFRAME',
+  'OBJECT',
+  'CANVAS',
+  'SELECT',
+  'BUTTON',
+]);
 const blocks = new Set([
-  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BODY', 'CAPTION', 'DD', 'DETAILS', 'DIV', 'DL', 'DT', 'FIELDSET',
-  'FIGCAPTION', 'FIGURE', 'FOOTER', 'FORM', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HR', 'LI', 'MAIN', 'NAV',
-  'OL', 'P', 'PRE', 'SECTION', 'SUMMARY', 'TABLE', 'TR', 'UL',
+  'ADDRESS',
+  'ARTICLE',
+  'ASIDE',
+  'BLOCKQUOTE',
+  'BODY',
+  'CAPTION',
+  'DD',
+  'DETAILS',
+  'DIV',
+  'DL',
+  'DT',
+  'FIELDSET',
+  'FIGCAPTION',
+  'FIGURE',
+  'FOOTER',
+  'FORM',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'HEADER',
+  'HR',
+  'LI',
+  'MAIN',
+  'NAV',
+  'OL',
+  'P',
+  'PRE',
+  'SECTION',
+  'SUMMARY',
+  'TABLE',
+  'TR',
+  'UL',
 ]);
 
 /** The visible text of an HTML document, paragraph by paragraph. */
@@ -72,7 +124,8 @@ export function htmlText(html: string): ExtractedText {
         line += node.textContent ?? '';
       } else {
         const collapsed = (node.textContent ?? '').replace(/\s+/g, ' ');
-        line += line === '' || line.endsWith(' ') || line.endsWith('\n') ? collapsed.replace(/^ /, '') : collapsed;
+        line +=
+          line === '' || line.endsWith(' ') || line.endsWith('\n') ? collapsed.replace(/^ /, '') : collapsed;
       }
       return;
     }

@@ -31,7 +31,8 @@ const defaults = { intervalS: 2, maxFrames: 600, maxDurationS: 4 * 3600, windowS
 /** Where frames fall for a video of known length; widens the interval when the cap would be exceeded. */
 export function planFrames(durationS: number, options: VideoOptions = {}): FramePlan {
   const { intervalS: wanted, maxFrames, windowS } = { ...defaults, ...options };
-  if (!(wanted > 0 && maxFrames >= 1 && windowS > 0)) throw new RangeError('intervalS, maxFrames and windowS must be positive');
+  if (!(wanted > 0 && maxFrames >= 1 && windowS > 0))
+    throw new RangeError('intervalS, maxFrames and windowS must be positive');
   if (!(durationS > 0)) return { intervalS: wanted, count: 0, windows: [] };
   // A frame at k·interval is taken while it falls at least `tail` before the end: a frame in the last
   // instant of a video (whose container often runs a few ms past the last frame) adds nothing.
@@ -60,10 +61,15 @@ function round3(x: number): number {
 }
 
 /** Probes a video and refuses what cannot be ingested (no video stream, unknown or excessive length). */
-export async function probeVideo(ffmpeg: FfmpegClient, file: File, options: VideoOptions = {}): Promise<MediaProbe> {
+export async function probeVideo(
+  ffmpeg: FfmpegClient,
+  file: File,
+  options: VideoOptions = {},
+): Promise<MediaProbe> {
   const { maxDurationS } = { ...defaults, ...options };
   const probe = await ffmpeg.probe(file);
-  if (!probe.video) throw new MediaDecodeError('no-video-stream', 'The file has no video stream (it may be an audio file)');
+  if (!probe.video)
+    throw new MediaDecodeError('no-video-stream', 'The file has no video stream (it may be an audio file)');
   if (probe.durationS !== null && probe.durationS > maxDurationS) {
     throw new MediaDecodeError(
       'too-long',
@@ -86,14 +92,26 @@ export async function* videoFrames(
   const { size, thumbSize, maxFrames = defaults.maxFrames } = options;
   const frameRate = probe.video?.frameRate ?? null;
   if (probe.durationS === null) {
-    const frames = await ffmpeg.frames(file, { intervalS: options.intervalS ?? defaults.intervalS, size, thumbSize, frameRate });
+    const frames = await ffmpeg.frames(file, {
+      intervalS: options.intervalS ?? defaults.intervalS,
+      size,
+      thumbSize,
+      frameRate,
+    });
     yield frames.slice(0, maxFrames);
     return;
   }
   const plan = planFrames(probe.durationS, options);
   let produced = 0;
   for (const [startS, endS] of plan.windows) {
-    const frames = await ffmpeg.frames(file, { intervalS: plan.intervalS, startS, endS, size, thumbSize, frameRate });
+    const frames = await ffmpeg.frames(file, {
+      intervalS: plan.intervalS,
+      startS,
+      endS,
+      size,
+      thumbSize,
+      frameRate,
+    });
     const batch = frames.slice(0, plan.count - produced);
     produced += batch.length;
     if (batch.length) yield batch;
