@@ -96,8 +96,8 @@ export function mergeOverride(base: ModelsConfig, override: ModelsOverride | nul
   return validateModelsConfig(merged);
 }
 
-function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<T> {
-  const out: Partial<T> = {};
+function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
   for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
   return out;
 }
