@@ -2,7 +2,7 @@
 // one module whose default export is a BenchSection: adding a benchmark means adding a file there.
 // Results go to bench/RESULTS.md. Benchmarks never run under `npm test`.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright';
@@ -20,13 +20,17 @@ const wanted = argv.filter((a) => !a.startsWith('--'));
 const options = argv.filter((a) => a.startsWith('--'));
 
 const sections: BenchSection[] = [];
-for (const file of readdirSync(sectionsDir).filter((f) => /\.ts$/.test(f)).sort()) {
+for (const file of readdirSync(sectionsDir)
+  .filter((f) => /\.ts$/.test(f))
+  .sort()) {
   const mod = (await import(pathToFileURL(join(sectionsDir, file)).href)) as { default: BenchSection };
   sections.push(mod.default);
 }
 const unknown = wanted.filter((w) => !sections.some((s) => s.name === w));
 if (unknown.length) {
-  console.error(`unknown section(s): ${unknown.join(', ')}; known: ${sections.map((s) => s.name).join(', ')}`);
+  console.error(
+    `unknown section(s): ${unknown.join(', ')}; known: ${sections.map((s) => s.name).join(', ')}`,
+  );
   process.exit(2);
 }
 const selected = wanted.length ? sections.filter((s) => wanted.includes(s.name)) : sections;
@@ -67,8 +71,11 @@ try {
     };
     console.log(`— ${section.title}`);
     try {
+      const loadBefore = loadavg()[0]!;
       const body = await section.run(ctx);
-      writeSection(resultsFile, section.name, section.title, body, started);
+      // Other work on the machine skews timings on 2 cores; say how busy it was.
+      const load = `Machine load (1-min average) at start ${loadBefore.toFixed(1)}, at end ${loadavg()[0]!.toFixed(1)}, on ${cpus().length} cores.`;
+      writeSection(resultsFile, section.name, section.title, `${load}\n\n${body}`, started);
       console.log(`[${section.name}] written to bench/RESULTS.md`);
     } catch (err) {
       failed = true;
