@@ -370,4 +370,35 @@ const api: FfmpegWorkerApi = {
   },
 };
 
-Comlink.expose(api);
+/**
+ * An exception out of the core (an out-of-memory abort, say) leaves the instance unusable: the file gets a
+ * clear error, and the next call loads a fresh core.
+ */
+function recovering<A extends unknown[], T>(
+  fn: (...args: A) => Promise<Outcome<T>>,
+): (...args: A) => Promise<Outcome<T>> {
+  return async (...args) => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      if (error instanceof RangeError) throw error; // a caller's mistake, not the file's
+      core = null;
+      loading = null;
+      return {
+        ok: false,
+        error: {
+          code: 'decode-failed',
+          message: `ffmpeg stopped while reading the file: ${String(error)}`,
+          log: log.slice(-20),
+        },
+      };
+    }
+  };
+}
+
+Comlink.expose({
+  load: api.load,
+  probe: recovering(api.probe),
+  frames: recovering(api.frames),
+  audio: recovering(api.audio),
+} satisfies FfmpegWorkerApi);

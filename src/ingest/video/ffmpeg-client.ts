@@ -34,7 +34,11 @@ export class FfmpegClient {
 
   /** Loads the ffmpeg core (about 31 MB of wasm, cached by the browser) and returns its version line. */
   load(): Promise<string> {
-    this.version ??= this.api.load();
+    // A failed load (the .wasm not reachable, say) is not remembered, so a later call can try again.
+    this.version ??= this.api.load().catch((error: unknown) => {
+      this.version = null;
+      throw error;
+    });
     return this.version;
   }
 
