@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 
 export function chromiumPath() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter(Boolean);
+  const candidates = [process.env.CHROMIUM_PATH ?? '', '/usr/bin/chromium'].filter((p) => p !== '');
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 

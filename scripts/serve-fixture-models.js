@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../test/fixtures/models/', import.meta.url));
 const port = Number(process.argv[2] ?? 4174);
+/** @type {Record<string, string>} */
 const types = { '.json': 'application/json', '.onnx': 'application/octet-stream', '.txt': 'text/plain' };
 
 createServer((req, res) => {

@@ -34,7 +34,7 @@ export function createFetchGuard(allowedOrigins: string[], baseFetch: typeof fet
     } catch (err) {
       const why = `could not reach ${url.href} (${(err as Error).message})`;
       note(url.href, why);
-      throw new Error(why);
+      throw new Error(why, { cause: err });
     }
     const type = response.headers.get('content-type') ?? '';
     if (
