@@ -1,0 +1,41 @@
+// The page's handle on the search worker's catalog. It answers the searcher like an in-process
+// SearchCatalog does; items are copied to the worker (structured clone), never shared.
+import * as Comlink from 'comlink';
+import type { SearchWorkerApi } from '../../workers/search.worker.ts';
+import type { CatalogApi, CatalogSegment } from './catalog.ts';
+import type { ItemRecord, Space } from '../library/records.ts';
+import type { SearchFilters } from './query.ts';
+
+export class RemoteCatalog implements CatalogApi {
+  private readonly worker: Worker;
+  private readonly api: Comlink.Remote<SearchWorkerApi>;
+
+  constructor() {
+    this.worker = new Worker(new URL('../../workers/search.worker.ts', import.meta.url), { type: 'module', name: 'search' });
+    this.api = Comlink.wrap<SearchWorkerApi>(this.worker);
+  }
+
+  upsertItem(item: ItemRecord, segments: CatalogSegment[]): Promise<number[]> {
+    return this.api.upsertItem(item, segments);
+  }
+  removeItem(itemId: string): Promise<number[]> {
+    return this.api.removeItem(itemId);
+  }
+  size(): Promise<number> {
+    return this.api.size();
+  }
+  prepare(spaces: Space[], filters: SearchFilters | undefined, sampleSize: number) {
+    return this.api.prepare(spaces, filters, sampleSize);
+  }
+  lexical(text: string, negatives: string[], filters?: SearchFilters, limit?: number) {
+    return this.api.lexical(text, negatives, filters, limit);
+  }
+  describe(requests: { key: number; terms?: string[] }[], queryText: string) {
+    return this.api.describe(requests, queryText);
+  }
+
+  terminate(): void {
+    this.api[Comlink.releaseProxy]();
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,211 @@
+// The search catalog: what search needs to know about every segment, kept where the search work runs
+// (workers/search.worker.ts): its item (for filters and grouping), its spaces (for the background samples),
+// and its text (for BM25 and snippets). Segments are keyed by the integer id they have in the vector index.
+import type { ItemRecord, SegmentRecord, Space } from '../library/records.ts';
+import { LexicalIndex, type LexicalSearch } from './lexical-index.ts';
+import { modalityOf, type Modality, type SearchFilters } from './query.ts';
+import { segmentRange, type SegmentRange } from './results.ts';
+import { makeSnippet, type Snippet } from './snippet.ts';
+import { searchTerms } from './tokenize.ts';
+
+export interface CatalogSegment {
+  key: number;
+  segment: SegmentRecord;
+}
+
+export interface DescribedSegment {
+  key: number;
+  segment: SegmentRecord;
+  item: ItemRecord;
+  modality: Modality;
+  range: SegmentRange;
+  snippet?: Snippet;
+}
+
+/** What the searcher asks of a catalog; SearchCatalog answers in-process, its worker client across threads. */
+export interface SpacePreparation {
+  /** Keys of the space's segments that pass the filters, or null when nothing is filtered out. */
+  allowed: Uint32Array | null;
+  /** The background sample for calibration. */
+  sample: Uint32Array;
+}
+
+export interface CatalogApi {
+  /** Filter keys and background samples for the spaces a query reaches, in one call. */
+  prepare(spaces: Space[], filters: SearchFilters | undefined, sampleSize: number): Promise<Record<string, SpacePreparation>>;
+  lexical(text: string, negatives: string[], filters?: SearchFilters, limit?: number): Promise<LexicalSearch>;
+  describe(requests: { key: number; terms?: string[] }[], queryText: string): Promise<DescribedSegment[]>;
+}
+
+interface Entry {
+  segment: SegmentRecord;
+  itemId: string;
+}
+
+/** Segment kinds whose text goes to the keyword index. */
+const lexicalKinds = new Set(['text-chunk', 'transcript']);
+
+export class SearchCatalog implements CatalogApi {
+  private readonly items = new Map<string, { item: ItemRecord; keys: number[] }>();
+  private readonly entries = new Map<number, Entry>();
+  private readonly bySpace = new Map<Space, Set<number>>();
+  private readonly lexicalIndex = new LexicalIndex();
+  private readonly samples = new Map<string, Uint32Array>();
+  private readonly allowed = new Map<string, Uint32Array | null>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Adds an item with its segments, replacing what the catalog had for it; returns the keys it dropped. */
+  upsertItem(item: ItemRecord, segments: CatalogSegment[]): number[] {
+    const dropped = this.removeItem(item.id).filter((k) => !segments.some((s) => s.key === k));
+    for (const { key, segment } of segments) {
+      if (segment.itemId !== item.id) throw new Error(`segment ${segment.id} belongs to ${segment.itemId}, not ${item.id}`);
+      const other = this.entries.get(key);
+      if (other) throw new Error(`key ${key} is already segment ${other.segment.id} of item ${other.itemId}`);
+      this.entries.set(key, { segment, itemId: item.id });
+      for (const space of segment.spaces) this.spaceKeys(space).add(key);
+      if (lexicalKinds.has(segment.kind) && segment.text) this.lexicalIndex.set(key, segment.text);
+    }
+    this.items.set(item.id, { item, keys: segments.map((s) => s.key) });
+    this.changed();
+    return dropped;
+  }
+
+  /** Forgets an item; returns the keys of its segments, which the caller removes from the vector indexes. */
+  removeItem(itemId: string): number[] {
+    const found = this.items.get(itemId);
+    if (!found) return [];
+    for (const key of found.keys) {
+      const entry = this.entries.get(key);
+      if (!entry) continue;
+      for (const space of entry.segment.spaces) this.bySpace.get(space)?.delete(key);
+      this.lexicalIndex.remove(key);
+      this.entries.delete(key);
+    }
+    this.items.delete(itemId);
+    this.changed();
+    return found.keys;
+  }
+
+  async prepare(spaces: Space[], filters: SearchFilters | undefined, sampleSize: number): Promise<Record<string, SpacePreparation>> {
+    const out: Record<string, SpacePreparation> = {};
+    for (const space of spaces) {
+      out[space] = { allowed: this.allowedKeys(filters, space), sample: this.backgroundSample(space, sampleSize) };
+    }
+    return out;
+  }
+
+  /** Keys of the segments in `space` that pass the filters, or null when nothing is filtered out. */
+  allowedKeys(filters: SearchFilters | undefined, space: Space): Uint32Array | null {
+    if (!hasFilters(filters)) return null;
+    const id = `${space}|${JSON.stringify(filters)}`;
+    if (!this.allowed.has(id)) {
+      const pass = itemFilter(filters!);
+      const keys: number[] = [];
+      for (const key of this.spaceKeys(space)) if (pass(this.itemOf(key))) keys.push(key);
+      // A handful of filters are in use at a time; the cache never needs to outgrow that.
+      if (this.allowed.size >= 32) this.allowed.clear();
+      this.allowed.set(id, Uint32Array.from(keys));
+    }
+    return this.allowed.get(id)!;
+  }
+
+  /**
+   * Up to n keys of `space`, spread evenly over the space (the same ones until the catalog changes), as
+   * the background a query's scores are calibrated against.
+   */
+  backgroundSample(space: Space, n: number): Uint32Array {
+    const id = `${space}|${n}`;
+    let sample = this.samples.get(id);
+    if (!sample) {
+      const keys = Uint32Array.from(this.spaceKeys(space)).sort();
+      if (keys.length <= n) sample = keys;
+      else {
+        // Evenly strided over the sorted keys: keys follow ingest order, so this spans old and new items.
+        sample = new Uint32Array(n);
+        for (let i = 0; i < n; i++) sample[i] = keys[Math.floor(((i + 0.5) * keys.length) / n)]!;
+      }
+      this.samples.set(id, sample);
+    }
+    return sample;
+  }
+
+  async lexical(text: string, negatives: string[], filters?: SearchFilters, limit?: number): Promise<LexicalSearch> {
+    const pass = hasFilters(filters) ? itemFilter(filters!) : undefined;
+    return this.lexicalIndex.search(text, negatives, {
+      limit,
+      allowed: pass && ((key) => pass(this.itemOf(key))),
+    });
+  }
+
+  async describe(requests: { key: number; terms?: string[] }[], queryText: string): Promise<DescribedSegment[]> {
+    const queryTerms = searchTerms(queryText);
+    const out: DescribedSegment[] = [];
+    for (const { key, terms = [] } of requests) {
+      const entry = this.entries.get(key);
+      if (!entry) continue;
+      const item = this.itemOf(key);
+      const modality = modalityOf(item);
+      if (!modality) continue;
+      const { segment } = entry;
+      const matched = new Set(terms);
+      // Mark the query's words too: a passage found by meaning still shows where it says them.
+      const isMatch = (t: string) => matched.has(t) || queryTerms.some((q) => t === q || (q.length >= 4 && t.startsWith(q)));
+      out.push({
+        key,
+        segment,
+        item,
+        modality,
+        range: segmentRange(segment),
+        snippet: segment.text ? makeSnippet(segment.text, isMatch) : undefined,
+      });
+    }
+    return out;
+  }
+
+  private itemOf(key: number): ItemRecord {
+    return this.items.get(this.entries.get(key)!.itemId)!.item;
+  }
+
+  private spaceKeys(space: Space): Set<number> {
+    let keys = this.bySpace.get(space);
+    if (!keys) this.bySpace.set(space, (keys = new Set()));
+    return keys;
+  }
+
+  private changed(): void {
+    this.samples.clear();
+    this.allowed.clear();
+  }
+}
+
+function hasFilters(f: SearchFilters | undefined): boolean {
+  return !!f && (!!f.modalities?.length || !!f.date || !!f.folder);
+}
+
+/** Whether an item passes the filters. */
+export function itemFilter(filters: SearchFilters): (item: ItemRecord) => boolean {
+  const modalities = filters.modalities?.length ? new Set(filters.modalities) : null;
+  const { date, folder } = filters;
+  return (item) => {
+    if (modalities) {
+      const m = modalityOf(item);
+      if (!m || !modalities.has(m)) return false;
+    }
+    if (date) {
+      const by = date.by ?? 'captured-or-file';
+      const when = by === 'captured' ? item.capturedAt : by === 'file' ? item.mtime : (item.capturedAt ?? item.mtime);
+      if (when === undefined) return false;
+      if (date.from !== undefined && when < date.from) return false;
+      if (date.to !== undefined && when > date.to) return false;
+    }
+    if (folder) {
+      if (folder.folderId !== undefined && item.folderId !== folder.folderId) return false;
+      const path = folder.path?.replace(/^\/+|\/+$/g, '');
+      if (path && item.folderPath !== path && !item.folderPath.startsWith(`${path}/`)) return false;
+    }
+    return true;
+  };
+}

@@ -1,0 +1,153 @@
+// Fan-out: a query becomes one vector per embedding space it can reach.
+//   text  → clip (CLIP text), clap (CLAP text), text (sentence embedder, purpose 'query')
+//   image → clip (CLIP vision)
+//   audio → clap (CLAP audio), and through its transcript (speech role) → text
+// Where two sources reach one space (text + image in clip), their unit vectors are mixed by weight and
+// renormalised, so the weight slides the query between "the words" and "like this". Each space also gets
+// a weight, the summed share of the sources that reach it, so a space that only the text reaches fades
+// as an attachment takes over.
+import type { Space } from '../library/records.ts';
+import type { TextPurpose, TranscriptSpan } from '../encoders/protocol.ts';
+import { parseQueryText } from './parse-query.ts';
+import type { SearchQuery } from './query.ts';
+
+/** The encoder calls a search needs; an `Encoders` from src/encoders/encoders.ts fits. */
+export interface QueryEncoders {
+  clip: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>; embedImages(b: Blob[]): Promise<Float32Array[]> };
+  clap: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>; embedAudio(w: Float32Array[]): Promise<Float32Array[]> };
+  text: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]> };
+  speech: { transcribe(audio16k: Float32Array): Promise<TranscriptSpan[]> };
+}
+
+export type QuerySource = 'text' | 'image' | 'audio' | 'transcript';
+
+export interface SpaceQuery {
+  space: Space;
+  /** Unit vector. */
+  vector: Float32Array;
+  /** The share of the query that reaches this space, 0..1. */
+  weight: number;
+  sources: QuerySource[];
+  /** One unit vector per negative term, in this space. */
+  negatives: Float32Array[];
+  /** The null query (the empty text) in this space: the calibration's picture of "says nothing". */
+  nullVector: Float32Array;
+}
+
+export interface QueryPlan {
+  spaces: SpaceQuery[];
+  /** Words for the keyword side (the typed text only), and the negative terms. */
+  lexical: { text: string; weight: number };
+  negatives: string[];
+  /** What the audio clip said, when it was transcribed. */
+  transcript?: string;
+}
+
+/** CLAP takes 10 s at 48 kHz; a longer clip is cut to its first window rather than cropped at random. */
+const CLAP_WINDOW = 480_000;
+
+export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Promise<QueryPlan> {
+  const { positive, negatives } = parseQueryText(query.text ?? '');
+  const hasText = positive.length > 0;
+  const share = (w: number | undefined) => clamp01(w ?? (hasText ? 0.5 : 1));
+  const imageWeight = query.image ? share(query.image.weight) : 0;
+  const audioWeight = query.audio && (query.audio.pcm48k || query.audio.pcm16k) ? share(query.audio.weight) : 0;
+  // Without text, each attachment is the whole query in the spaces it reaches.
+  const textIn = (attachment: number) => (hasText ? 1 - attachment : 0);
+
+  const embedText = (role: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]> }) =>
+    hasText ? role.embedTexts([positive], 'query').then((v) => v[0]!) : undefined;
+  const embedNegatives = (role: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]> }) =>
+    negatives.length ? role.embedTexts(negatives, 'query') : Promise.resolve([]);
+
+  const transcript =
+    query.audio?.pcm16k && audioWeight > 0
+      ? encoders.speech.transcribe(query.audio.pcm16k).then((spans) => spans.map((s) => s.text).join(' ').trim())
+      : Promise.resolve(undefined);
+  const [clipText, clipImage, clapText, clapAudio, textText, spoken, clipNeg, clapNeg, textNeg] = await Promise.all([
+    embedText(encoders.clip),
+    query.image && imageWeight > 0 ? encoders.clip.embedImages([query.image.blob]).then((v) => v[0]) : undefined,
+    embedText(encoders.clap),
+    query.audio?.pcm48k && audioWeight > 0
+      ? encoders.clap.embedAudio([query.audio.pcm48k.subarray(0, CLAP_WINDOW)]).then((v) => v[0])
+      : undefined,
+    embedText(encoders.text),
+    transcript,
+    embedNegatives(encoders.clip),
+    embedNegatives(encoders.clap),
+    embedNegatives(encoders.text),
+  ]);
+  const [spokenVector, clipNull, clapNull, textNull] = await Promise.all([
+    spoken ? encoders.text.embedTexts([spoken], 'query').then((v) => v[0]) : undefined,
+    nullQuery(encoders.clip),
+    nullQuery(encoders.clap),
+    nullQuery(encoders.text),
+  ]);
+
+  const spaces = [
+    spaceQuery('clip', clipNull, clipNeg, [
+      ['text', clipText, textIn(imageWeight)],
+      ['image', clipImage, imageWeight],
+    ]),
+    spaceQuery('clap', clapNull, clapNeg, [
+      ['text', clapText, textIn(audioWeight)],
+      ['audio', clapAudio, audioWeight],
+    ]),
+    spaceQuery('text', textNull, textNeg, [
+      ['text', textText, textIn(audioWeight)],
+      ['transcript', spokenVector, audioWeight],
+    ]),
+  ].filter((s): s is SpaceQuery => s !== null);
+  return {
+    spaces,
+    lexical: { text: positive, weight: hasText ? 1 - Math.max(imageWeight, audioWeight) : 0 },
+    negatives,
+    transcript: spoken || undefined,
+  };
+}
+
+const nullQueries = new WeakMap<object, Promise<Float32Array>>();
+
+/** The empty text's embedding, once per encoder (it never changes while the model does not). */
+function nullQuery(role: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]> }): Promise<Float32Array> {
+  let found = nullQueries.get(role);
+  if (!found) {
+    found = role.embedTexts([''], 'query').then((v) => v[0]!);
+    found.catch(() => nullQueries.delete(role));
+    nullQueries.set(role, found);
+  }
+  return found;
+}
+
+function spaceQuery(
+  space: Space,
+  nullVector: Float32Array,
+  negatives: Float32Array[],
+  sources: [QuerySource, Float32Array | undefined, number][],
+): SpaceQuery | null {
+  const used = sources.filter((s): s is [QuerySource, Float32Array, number] => s[1] !== undefined && s[2] > 0);
+  const vector = mixVectors(used.map(([, v, w]) => ({ vector: v, weight: w })));
+  if (!vector) return null;
+  const weight = used.reduce((sum, [, , w]) => sum + w, 0);
+  return { space, vector, weight: Math.min(1, weight), sources: used.map(([s]) => s), negatives, nullVector };
+}
+
+/** The renormalised weighted sum of unit vectors, or null when nothing (or nothing but a zero) is left. */
+export function mixVectors(parts: { vector: Float32Array; weight: number }[]): Float32Array | null {
+  if (parts.length === 0) return null;
+  const out = new Float32Array(parts[0]!.vector.length);
+  for (const { vector, weight } of parts) {
+    if (vector.length !== out.length) throw new RangeError('vectors of one space must have one dimension');
+    for (let i = 0; i < out.length; i++) out[i]! += weight * vector[i]!;
+  }
+  let norm = 0;
+  for (const x of out) norm += x * x;
+  norm = Math.sqrt(norm);
+  if (!(norm > 1e-9)) return null;
+  for (let i = 0; i < out.length; i++) out[i]! /= norm;
+  return out;
+}
+
+function clamp01(x: number): number {
+  return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0.5;
+}

@@ -1,0 +1,75 @@
+// The keyword side: BM25 over the text of text chunks and transcript spans, with MiniSearch (a small,
+// dependency-free, well-kept full-text index with BM25 scoring, prefix search, document removal and
+// JSON serialisation; its synchronous API suits a worker). Terms come from tokenize.ts, as the snippets'.
+import MiniSearch, { type SearchResult } from 'minisearch';
+import { normaliseTerm, searchTerms, wordSpans } from './tokenize.ts';
+
+export interface LexicalHit {
+  key: number;
+  /** MiniSearch's score: BM25 summed over the matched terms (times the number of terms matched). */
+  bm25: number;
+  /** Share of the query's terms found in the segment, 0..1. */
+  coverage: number;
+  /** The segment's own terms that matched (a query term, or a longer word it is a prefix of). */
+  terms: string[];
+}
+
+export interface LexicalSearch {
+  hits: LexicalHit[];
+  /** Segments that contain a negative term, to be removed from every list. */
+  excluded: number[];
+}
+
+interface Doc {
+  id: number;
+  text: string;
+}
+
+// Prefix matching finds "pipes" for "pipe"; below four letters it would find too much ("red" → "reduce").
+const prefix = (term: string) => term.length >= 4;
+
+export class LexicalIndex {
+  private readonly index = new MiniSearch<Doc>({
+    fields: ['text'],
+    tokenize: (text) => wordSpans(text).map((w) => w.text),
+    processTerm: (term) => normaliseTerm(term),
+    searchOptions: { prefix, combineWith: 'OR' },
+  });
+
+  get size(): number {
+    return this.index.documentCount;
+  }
+
+  /** Adds or replaces the text of a segment. */
+  set(key: number, text: string): void {
+    if (this.index.has(key)) this.index.discard(key);
+    if (text.trim()) this.index.add({ id: key, text });
+  }
+
+  remove(key: number): void {
+    if (this.index.has(key)) this.index.discard(key);
+  }
+
+  search(text: string, negatives: string[] = [], options: { allowed?: (key: number) => boolean; limit?: number } = {}): LexicalSearch {
+    const { allowed, limit = 200 } = options;
+    const excluded = new Set<number>();
+    for (const phrase of negatives) {
+      if (searchTerms(phrase).length === 0) continue;
+      // A negative phrase removes what has all of its words, not what has any one of them.
+      for (const r of this.index.search(phrase, { combineWith: 'AND' })) excluded.add(r.id as number);
+    }
+    const terms = searchTerms(text);
+    if (terms.length === 0) return { hits: [], excluded: [...excluded] };
+    const filter = (r: SearchResult) => !excluded.has(r.id as number) && (!allowed || allowed(r.id as number));
+    const hits = this.index
+      .search(terms.join(' '), { filter })
+      .slice(0, limit)
+      .map((r) => ({
+        key: r.id as number,
+        bm25: r.score,
+        coverage: new Set(r.queryTerms).size / terms.length,
+        terms: r.terms,
+      }));
+    return { hits, excluded: [...excluded] };
+  }
+}

@@ -1,0 +1,56 @@
+// What a search asks for: text, an image, an audio clip, or a mix of them with weights, and filters.
+import type { ItemRecord } from '../library/records.ts';
+
+/** An item's medium, as the modality filter and each result name it. */
+export type Modality = 'image' | 'video' | 'audio' | 'text';
+
+export interface DateRange {
+  /** Inclusive bounds in ms since the epoch; either may be left open. */
+  from?: number;
+  to?: number;
+  /**
+   * Which date counts: the capture date (EXIF or container), the file's date (lastModified), or the capture
+   * date where there is one and else the file's date (default).
+   */
+  by?: 'captured' | 'file' | 'captured-or-file';
+}
+
+export interface SearchFilters {
+  /** Only items of these media (an empty list or none means all). */
+  modalities?: Modality[];
+  date?: DateRange;
+  /** Only items of one imported folder, optionally under a sub-path of it ('' is the folder's top level). */
+  folder?: { folderId?: string; path?: string };
+}
+
+export interface ImageAttachment {
+  blob: Blob;
+  /**
+   * The image's share of the query next to the text, 0..1 ("red shoes like these": 0 is the text alone,
+   * 1 the image alone). Default 0.5 with text, 1 without.
+   */
+  weight?: number;
+}
+
+export interface AudioAttachment {
+  /** Mono PCM at 48 kHz, for CLAP; at most what CLAP takes in one window (10 s) is used. */
+  pcm48k?: Float32Array;
+  /** Mono PCM at 16 kHz, for the transcript that takes the clip to the text space. */
+  pcm16k?: Float32Array;
+  /** Its share next to the text, as for images. */
+  weight?: number;
+}
+
+export interface SearchQuery {
+  /** Words, "phrases" and -negative terms (see parse-query.ts). */
+  text?: string;
+  image?: ImageAttachment;
+  audio?: AudioAttachment;
+  filters?: SearchFilters;
+  /** Most items to return (default 20). */
+  limit?: number;
+}
+
+export function modalityOf(item: Pick<ItemRecord, 'kind'>): Modality | null {
+  return item.kind === 'unknown' ? null : item.kind;
+}
