@@ -21,8 +21,9 @@ export default defineConfig({
   optimizeDeps: {
     // ffmpeg.wasm spawns its own module worker by URL; pre-bundling breaks that URL.
     exclude: ['@ffmpeg/ffmpeg', '@ffmpeg/util', 'onnxruntime-web', '@huggingface/transformers'],
-    // Found late (inside the vector index worker), these would make Vite reload a running test page.
-    include: ['voy-search', 'comlink', 'idb'],
+    // Found late (inside the vector index worker; web-llm behind a dynamic import and in the answer worker),
+    // these would make Vite reload a running test page.
+    include: ['voy-search', 'comlink', 'idb', '@mlc-ai/web-llm'],
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {

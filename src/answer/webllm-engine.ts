@@ -32,6 +32,8 @@ export interface WebLLMEngineOptions {
 interface Loaded {
   worker: Worker;
   engine: WebWorkerMLCEngine;
+  /** Rejects if the worker dies; WebLLM's client would otherwise wait for it forever. */
+  crashed: Promise<never>;
 }
 
 const DEFAULT_STALL_MS = 90_000;
@@ -79,23 +81,29 @@ export class WebLLMAnswerEngine implements AnswerEngine {
 
   async *stream(messages: ChatMessage[], options: GenerateOptions = {}): AsyncIterable<AnswerChunk> {
     await this.load();
-    const engine = this.loaded!.engine;
+    const { engine, crashed } = this.loaded!;
     let chunks: AsyncIterable<{
       choices: { delta: { content?: string | null }; finish_reason: string | null }[];
     }>;
     try {
-      chunks = await engine.chat.completions.create({
-        messages: messages as ChatCompletionMessageParam[],
-        stream: true,
-        max_tokens: options.maxTokens,
-        temperature: options.temperature,
-      });
+      chunks = await Promise.race([
+        engine.chat.completions.create({
+          messages: messages as ChatCompletionMessageParam[],
+          stream: true,
+          max_tokens: options.maxTokens,
+          temperature: options.temperature,
+        }),
+        crashed,
+      ]);
     } catch (err) {
       throw new AnswerEngineError('generation-failed', `The answer model failed: ${reason(err)}`);
     }
     try {
-      for await (const c of chunks) {
-        const choice = c.choices[0];
+      const it = chunks[Symbol.asyncIterator]();
+      for (;;) {
+        const step = await Promise.race([it.next(), crashed]);
+        if (step.done) break;
+        const choice = step.value.choices[0];
         const finish = choice?.finish_reason;
         yield {
           text: choice?.delta.content ?? '',
@@ -165,6 +173,11 @@ export class WebLLMAnswerEngine implements AnswerEngine {
 
     let stalled!: (err: Error) => void;
     const failure = new Promise<never>((_, reject) => (stalled = reject));
+    let crash!: (err: Error) => void;
+    const crashed = new Promise<never>((_, reject) => (crash = reject));
+    // Either may reject when nobody is waiting on it (a crash long after loading); that is not an error.
+    failure.catch(() => {});
+    crashed.catch(() => {});
     const stallMs = this.options.stallMs ?? DEFAULT_STALL_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const alive = () => {
@@ -200,7 +213,17 @@ export class WebLLMAnswerEngine implements AnswerEngine {
       } else if (data?.kind === 'trove:problem') problems.push((data as { reason: string }).reason);
       else port.onmessage?.(e);
     };
-    worker.onerror = (e) => stalled(new Error(`the answer worker crashed (${e.message || 'no message'})`));
+    worker.onerror = (e) => {
+      e.preventDefault(); // handled here: it becomes the load's or the stream's error
+      const err = new Error(`the answer worker crashed (${e.message || 'no message'})`);
+      stalled(err);
+      crash(err);
+      if (this.loaded?.worker === worker) {
+        this.loaded = undefined;
+        this.loading = undefined;
+        worker.terminate();
+      }
+    };
     worker.postMessage({ kind: 'trove:init', allowedOrigins: origins });
 
     alive();
@@ -213,7 +236,7 @@ export class WebLLMAnswerEngine implements AnswerEngine {
         }),
         failure,
       ]);
-      return { worker, engine };
+      return { worker, engine, crashed };
     } catch (err) {
       worker.terminate();
       const code = err instanceof AnswerEngineError ? err.code : 'load-failed';
