@@ -2,6 +2,7 @@
 // the OPFS copy can be read through synchronous access handles (which exist only in workers).
 // Messages are handled one at a time; an add or remove runs to completion before the next search.
 import * as Comlink from 'comlink';
+import { BinaryRescoreIndex } from '../src/vector-index/binary-rescore-index.ts';
 import { createIndex, type OpenIndexOptions } from '../src/vector-index/create-index.ts';
 import type { SearchFilter, VectorIndex } from '../src/vector-index/types.ts';
 
@@ -24,12 +25,21 @@ const api = {
   },
   add: (space: string, ids: Uint32Array, vectors: Float32Array) => get(space).add(ids, vectors),
   remove: (space: string, ids: Uint32Array) => get(space).remove(ids),
-  search: (space: string, query: Float32Array, k: number, filter?: SearchFilter) => get(space).search(query, k, filter),
+  search: (space: string, query: Float32Array, k: number, filter?: SearchFilter) =>
+    get(space).search(query, k, filter),
   size: (space: string) => get(space).size(),
   persist: (space: string) => get(space).persist(),
   restore: (space: string) => get(space).restore(),
   clear: (space: string) => get(space).clear(),
   stats: (space: string) => get(space).stats(),
+  /** Changes the search depth of an open binary-rescore index (the benchmark sweeps it). */
+  tune(space: string, settings: { candidates?: number; rerank?: number }) {
+    const index = get(space);
+    if (!(index instanceof BinaryRescoreIndex))
+      throw new Error(`${index.engine} has no search depth settings`);
+    if (settings.candidates !== undefined) index.candidates = settings.candidates;
+    if (settings.rerank !== undefined) index.rerank = settings.rerank;
+  },
   async close(space: string) {
     await indexes.get(space)?.close();
     indexes.delete(space);

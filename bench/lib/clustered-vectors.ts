@@ -66,7 +66,13 @@ export class ClusteredVectors {
 }
 
 /** Exact top-k ids by cosine (rows and queries are unit length), for ground truth. */
-export function exactTopK(rows: Float32Array, count: number, dim: number, query: Float32Array, k: number): number[] {
+export function exactTopK(
+  rows: Float32Array,
+  count: number,
+  dim: number,
+  query: Float32Array,
+  k: number,
+): number[] {
   const bestIds: number[] = [];
   const bestScores: number[] = [];
   for (let r = 0; r < count; r++) {

@@ -6,6 +6,17 @@ import { openVectorIndex, spawnVectorIndexWorker } from '../../src/vector-index/
 import type { EngineName, SearchHit } from '../../src/vector-index/types.ts';
 
 const BATCH = 10_000;
+const DEFAULT_CANDIDATES = 2048;
+const DEFAULT_RERANK = 512;
+// [candidates, rerank] pairs: Hamming cut, then exact rescoring of the best by code estimate.
+const SWEEP = [
+  [1024, 1024],
+  [2048, 256],
+  [2048, 384],
+  [2048, 512],
+  [4096, 512],
+  [4096, 1024],
+] as const;
 const K = 10;
 
 interface Prepared {
@@ -36,6 +47,8 @@ export interface RunResult {
   restoreInWorkerMillis?: number;
   restoredIdentical?: boolean;
   vectorCopy?: string;
+  /** binary-rescore at ≥ 100k: the same queries at other rerank depths. */
+  sweep?: { candidates: number; rerank: number; p50: number; p95: number; recall: number }[];
 }
 
 function prepare(n: number, dim: number, queryCount: number): { millis: number } {
@@ -92,13 +105,18 @@ async function usage(): Promise<number> {
   return (await navigator.storage.estimate()).usage ?? 0;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const recallOf = (found: SearchHit[][], truth: number[][]) =>
+  found.reduce((sum, hits, qi) => sum + hits.filter((h) => truth[qi]!.includes(h.id)).length / K, 0) /
+  found.length;
 
-async function run(engine: EngineName, rerank?: number): Promise<RunResult> {
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+
+async function run(engine: EngineName): Promise<RunResult> {
   if (!prepared) throw new Error('prepare first');
   const { n, dim, batches, queries, truth } = prepared;
   const dbName = `bench-${engine}-${n}-${Date.now()}`;
-  const options = { space: 'bench', dim, engine, dbName, rerank };
+  const options = { space: 'bench', dim, engine, dbName };
   const result: RunResult = { engine, n, added: 0 };
   let worker = spawnVectorIndexWorker();
   try {
@@ -129,9 +147,29 @@ async function run(engine: EngineName, rerank?: number): Promise<RunResult> {
     times.sort((a, b) => a - b);
     result.p50 = percentile(times, 0.5);
     result.p95 = percentile(times, 0.95);
-    result.recall =
-      found.reduce((sum, hits, qi) => sum + hits.filter((h) => truth[qi]!.includes(h.id)).length / K, 0) /
-      queries.length;
+    result.recall = recallOf(found, truth);
+    if (engine === 'binary-rescore' && n >= 100_000) {
+      result.sweep = [];
+      for (const [candidates, depth] of SWEEP) {
+        await worker.api.tune('bench', { candidates, rerank: depth });
+        const t: number[] = [];
+        const hits: SearchHit[][] = [];
+        for (const q of queries) {
+          const started = performance.now();
+          hits.push(await index.search(q, K));
+          t.push(performance.now() - started);
+        }
+        t.sort((a, b) => a - b);
+        result.sweep.push({
+          candidates,
+          rerank: depth,
+          p50: percentile(t, 0.5),
+          p95: percentile(t, 0.95),
+          recall: recallOf(hits, truth),
+        });
+      }
+      await worker.api.tune('bench', { candidates: DEFAULT_CANDIDATES, rerank: DEFAULT_RERANK });
+    }
     const stats = await index.stats();
     result.residentBytes = stats.residentBytes;
     result.vectorCopy = stats.vectorCopy;

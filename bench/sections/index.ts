@@ -11,7 +11,9 @@ const ENGINES = ['binary-rescore', 'exact', 'voy'] as const;
 function parseSize(s: string): number {
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(s.trim());
   if (!m) throw new Error(`bad size ${s}`);
-  return Math.round(Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1e6 : m[2]?.toLowerCase() === 'k' ? 1e3 : 1));
+  return Math.round(
+    Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1e6 : m[2]?.toLowerCase() === 'k' ? 1e3 : 1),
+  );
 }
 
 const label = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
@@ -35,7 +37,11 @@ const section: BenchSection = {
       const todo = engines.filter((e) => !stopped.has(e) && !(e === 'exact' && n > exactMax));
       if (!todo.length) continue;
       ctx.log(`generating ${label(n)} vectors and ground truth for ${QUERIES} queries`);
-      const prep = await page.evaluate(([n, d, q]) => window.indexBench.prepare(n, d, q), [n, DIM, QUERIES] as const);
+      const prep = await page.evaluate(([n, d, q]) => window.indexBench.prepare(n, d, q), [
+        n,
+        DIM,
+        QUERIES,
+      ] as const);
       ctx.log(`  ready in ${(prep.millis / 1000).toFixed(1)} s`);
       for (const engine of todo) {
         ctx.log(`${engine} at ${label(n)}`);
@@ -51,9 +57,13 @@ const section: BenchSection = {
     for (const engine of engines) {
       const largest = Math.max(...results.filter((r) => r.engine === engine && !r.failure).map((r) => r.n));
       if (engine === 'exact' && !stopped.has(engine) && sizes.some((n) => n > exactMax)) {
-        stopped.set(engine, `not run past ${label(exactMax)} by default: 2 KB of memory a vector (2 GB at 1M); --exact-1m runs it`);
+        stopped.set(
+          engine,
+          `not run past ${label(exactMax)} by default: 2 KB of memory a vector (2 GB at 1M); --exact-1m runs it`,
+        );
       }
-      if (!stopped.has(engine) && Number.isFinite(largest)) stopped.set(engine, `ran every size up to ${label(largest)}`);
+      if (!stopped.has(engine) && Number.isFinite(largest))
+        stopped.set(engine, `ran every size up to ${label(largest)}`);
     }
     return report(results, stopped);
   },
@@ -64,7 +74,9 @@ function report(results: RunResult[], stopped: Map<string, string>): string {
     [
       r.engine,
       label(r.n),
-      r.failure ? `fails: ${r.failure.replace(/\|/g, '\\|')}` : Math.round(r.addPerSecond ?? 0).toLocaleString('en'),
+      r.failure
+        ? `fails: ${r.failure.replace(/\|/g, '\\|')}`
+        : Math.round(r.addPerSecond ?? 0).toLocaleString('en'),
       ms(r.p50),
       ms(r.p95),
       r.recall === undefined ? '–' : r.recall.toFixed(3),
@@ -87,7 +99,9 @@ function report(results: RunResult[], stopped: Map<string, string>): string {
         `| resident memory of the index | ≤ 128 MB | ${mb(million.residentBytes)} MB accounted, ${mb(million.workerMemoryBytes)} MB measured for the whole worker ${mark((million.residentBytes ?? 1e12) <= 128 * 2 ** 20)} |`,
         `| bytes persisted per vector | ≤ 1.1 KB (1126 B) | ${Math.round((million.persistedBytes ?? 0) / million.n)} B ${mark((million.persistedBytes ?? 1e12) / million.n <= 1126)} |`,
         `| restore after reload, 1M | ≤ 5 s | ${s(million.restoreMillis)} s ${mark((million.restoreMillis ?? 1e9) <= 5000)} |`,
-        hundredK ? `| restore after reload, 100k | ≤ 1 s | ${s(hundredK.restoreMillis)} s ${mark((hundredK.restoreMillis ?? 1e9) <= 1000)} |` : '',
+        hundredK
+          ? `| restore after reload, 100k | ≤ 1 s | ${s(hundredK.restoreMillis)} s ${mark((hundredK.restoreMillis ?? 1e9) <= 1000)} |`
+          : '',
         `| add throughput | reported | ${Math.round(million.addPerSecond ?? 0).toLocaleString('en')} vectors/s |`,
       ].filter(Boolean)
     : ['_binary-rescore was not run at 1M in this run._'];
@@ -104,15 +118,35 @@ function report(results: RunResult[], stopped: Map<string, string>): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
     '',
+    ...sweepTable(results),
     'Where each engine stops:',
     ...[...stopped].map(([e, why]) => `- **${e}**: ${why}`),
     '',
-    'Columns: _index memory, accounted_ sums the engine\'s typed arrays and WebAssembly memory (binary-rescore:',
+    "Columns: _index memory, accounted_ sums the engine's typed arrays and WebAssembly memory (binary-rescore:",
     'codes, ids, id table; its int8 vectors stay in the OPFS file). _worker memory, measured_ is',
     '`performance.measureUserAgentSpecificMemory()` for the whole worker (JS heap included), where Chromium',
     'reports it. _bytes persisted_ counts what the engine writes: IndexedDB records plus the OPFS copy.',
-    '_storage.estimate()_ is Chromium\'s own usage delta across add + persist (it lags and rounds).',
+    "_storage.estimate()_ is Chromium's own usage delta across add + persist (it lags and rounds).",
   ].join('\n');
+}
+
+function sweepTable(results: RunResult[]): string[] {
+  const swept = results.filter((r) => r.sweep?.length);
+  if (!swept.length) return [];
+  return [
+    'binary-rescore search depth: `candidates` codes nearest in Hamming distance are scored through their',
+    'codes against the float query, and the best `rerank` of them are rescored exactly from the OPFS copy.',
+    'Defaults: 2048 and 512. (1024/1024 rescores every candidate, as with no second pass.)',
+    '',
+    '| vectors | candidates | rerank | search p50 (ms) | p95 (ms) | recall@10 |',
+    '|---|---|---|---|---|---|',
+    ...swept.flatMap((r) =>
+      r.sweep!.map(
+        (w) => `| ${label(r.n)} | ${w.rerank} | ${ms(w.p50)} | ${ms(w.p95)} | ${w.recall.toFixed(3)} |`,
+      ),
+    ),
+    '',
+  ];
 }
 
 function mark(ok: boolean): string {

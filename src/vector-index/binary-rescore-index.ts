@@ -3,7 +3,8 @@
 //   OPFS    an int8 copy of every vector (512 B each), read by slot for rescoring
 //   IDB     the store of record: int8 vectors + ids in chunks ('vec'), plus the codes ('idx') so a
 //           restore reads 68 B a vector instead of 580
-// A search scans every code (Hamming distance, WebAssembly popcount), keeps the `rerank` nearest, reads
+// A search scans every code (Hamming distance, WebAssembly popcount) and keeps the `candidates` nearest;
+// scores those against the float query through their codes (no I/O) and keeps the `rerank` best; reads
 // those vectors from the OPFS copy and ranks them by their cosine. Codes are computed from the int8
 // vector, not the float input, so a rebuild from the store of record gives back the same codes.
 //
@@ -13,17 +14,26 @@ import { checksum32 } from './checksum.ts';
 import { HammingKernel, MAX_CANDIDATES } from './hamming-kernel.ts';
 import { IdSlots } from './id-slots.ts';
 import { cosineInt8, quantizeInt8 } from './int8.ts';
-import { SignEncoder } from './sign-codes.ts';
-import type { IndexStats, PersistReport, RestoreReport, SearchFilter, SearchHit, VectorIndex } from './types.ts';
+import { CodeScorer, SignEncoder } from './sign-codes.ts';
+import type {
+  IndexStats,
+  PersistReport,
+  RestoreReport,
+  SearchFilter,
+  SearchHit,
+  VectorIndex,
+} from './types.ts';
 import { MemoryVectorFile, type VectorFile } from './vector-file.ts';
-import { recordBytes, type ChunkRecord, type ChunkWrite, type Manifest, type VectorStore } from './vector-store.ts';
+import type { ChunkRecord, ChunkWrite, Manifest, VectorStore } from './vector-store.ts';
 import { checkBatch, checkQuery, unitRow, TopK } from './vectors.ts';
 
 export interface BinaryRescoreOptions {
   dim: number;
   /** Name of the embedding space; the key of its stored chunks. */
   space?: string;
-  /** How many first-pass candidates are rescored exactly (default 1024). */
+  /** How many codes nearest in Hamming distance go on to the second pass (default 2048). */
+  candidates?: number;
+  /** How many of those, best by their code's estimate, are rescored exactly from the vectors (default 512). */
   rerank?: number;
   /** Slots per stored chunk (default 4096). */
   chunkSize?: number;
@@ -43,7 +53,9 @@ export class BinaryRescoreIndex implements VectorIndex {
   readonly engine = 'binary-rescore';
   readonly dim: number;
   readonly space: string;
-  readonly rerank: number;
+  private rerankCount: number;
+  private candidateCount: number;
+  private factors = new Float32Array(1024); // SignEncoder.correction of each slot
   readonly chunkSize: number;
   private encoder: SignEncoder;
   private kernel: HammingKernel;
@@ -64,9 +76,11 @@ export class BinaryRescoreIndex implements VectorIndex {
 
   constructor(options: BinaryRescoreOptions) {
     this.dim = options.dim;
-    if (!Number.isInteger(this.dim) || this.dim < 1 || this.dim > 4096) throw new RangeError(`bad dim ${this.dim}`);
+    if (!Number.isInteger(this.dim) || this.dim < 1 || this.dim > 4096)
+      throw new RangeError(`bad dim ${this.dim}`);
     this.space = options.space ?? 'default';
-    this.rerank = Math.min(options.rerank ?? 1024, MAX_CANDIDATES);
+    this.rerankCount = Math.min(options.rerank ?? 512, MAX_CANDIDATES);
+    this.candidateCount = Math.min(options.candidates ?? 2048, MAX_CANDIDATES);
     this.chunkSize = options.chunkSize ?? 4096;
     this.encoder = new SignEncoder(this.dim, options.seed ?? DEFAULT_SEED);
     this.kernel = new HammingKernel(this.encoder.codeBytes);
@@ -79,6 +93,25 @@ export class BinaryRescoreIndex implements VectorIndex {
     this.unit = new Float32Array(this.dim);
     this.row = new Int8Array(this.dim);
     this.rowFloat = new Float32Array(this.dim);
+  }
+
+  /** First-pass candidates rescored exactly: more is slower and closer to exact. */
+  get rerank(): number {
+    return this.rerankCount;
+  }
+
+  set rerank(count: number) {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`bad rerank ${count}`);
+    this.rerankCount = Math.min(count, MAX_CANDIDATES);
+  }
+
+  get candidates(): number {
+    return this.candidateCount;
+  }
+
+  set candidates(count: number) {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`bad candidates ${count}`);
+    this.candidateCount = Math.min(count, MAX_CANDIDATES);
   }
 
   async add(ids: ArrayLike<number>, vectors: Float32Array): Promise<void> {
@@ -118,7 +151,8 @@ export class BinaryRescoreIndex implements VectorIndex {
     if (appendedCount > 0) {
       this.file.write(firstNew, appended.subarray(0, appendedCount * this.dim));
       this.count = firstNew + appendedCount;
-      for (let c = Math.floor(firstNew / this.chunkSize); c * this.chunkSize < this.count; c++) this.dirty.add(c);
+      for (let c = Math.floor(firstNew / this.chunkSize); c * this.chunkSize < this.count; c++)
+        this.dirty.add(c);
     }
   }
 
@@ -139,6 +173,7 @@ export class BinaryRescoreIndex implements VectorIndex {
         this.file.read(last, this.row);
         this.file.write(slot, this.row);
         this.kernel.copyCode(last, slot);
+        this.factors[slot] = this.factors[last]!;
         const moved = this.idOf[last]!;
         this.idOf[slot] = moved;
         this.slots.set(moved, slot);
@@ -161,21 +196,27 @@ export class BinaryRescoreIndex implements VectorIndex {
     if (this.count === 0 || k === 0) return [];
     const q = unitRow(query, 0, this.dim, new Float32Array(this.dim));
     const exclude = filter?.exclude ? new Set(Array.from(filter.exclude)) : undefined;
-    if (filter?.include && filter.include.length <= Math.max(this.rerank, k)) {
+    if (filter?.include && filter.include.length <= Math.max(this.rerankCount, k)) {
       return this.scoreSlots(q, k, this.slotsOf(filter.include, exclude));
     }
-    this.encoder.encode(q, 0, this.kernel.queryWords(), 0);
+    const rotated = this.encoder.encode(q, 0, this.kernel.queryWords(), 0).slice();
+    const bits = this.encoder.bits;
     const dist = this.kernel.scan(this.count);
-    const masked = this.encoder.bits + 1;
+    const drop = (slot: number) => (dist[slot] = bits + 1);
     if (filter?.include) {
       const keep = new Uint8Array(this.count);
       for (const slot of this.slotsOf(filter.include, exclude)) keep[slot] = 1;
-      for (let s = 0; s < this.count; s++) if (!keep[s]) dist[s] = masked;
+      for (let s = 0; s < this.count; s++) if (!keep[s]) drop(s);
     } else if (exclude) {
-      for (const slot of this.slotsOf([...exclude])) dist[slot] = masked;
+      for (const slot of this.slotsOf([...exclude])) drop(slot);
     }
-    const candidates = this.kernel.nearest(this.count, Math.max(this.rerank, k), this.encoder.bits);
-    return this.scoreSlots(q, k, candidates);
+    const rerank = Math.max(this.rerankCount, k);
+    const candidates = this.kernel.nearest(this.count, Math.max(this.candidateCount, rerank), bits);
+    return this.scoreSlots(
+      q,
+      k,
+      candidates.length > rerank ? this.bestByCode(rotated, candidates, rerank) : candidates,
+    );
   }
 
   async size(): Promise<number> {
@@ -187,7 +228,12 @@ export class BinaryRescoreIndex implements VectorIndex {
       engine: this.engine,
       dim: this.dim,
       count: this.count,
-      residentBytes: this.kernel.byteLength + this.idOf.byteLength + this.slots.byteLength + this.file.residentBytes,
+      residentBytes:
+        this.kernel.byteLength +
+        this.idOf.byteLength +
+        this.factors.byteLength +
+        this.slots.byteLength +
+        this.file.residentBytes,
       persistedBytes: this.persistedBytes,
       vectorCopy: this.file.kind,
     };
@@ -305,7 +351,27 @@ export class BinaryRescoreIndex implements VectorIndex {
       this.codeWords = this.kernel.codeWords();
     }
     for (let i = 0; i < this.dim; i++) this.rowFloat[i] = int8[start + i]!;
-    this.encoder.encode(this.rowFloat, 0, this.codeWords, slot * this.encoder.words32);
+    const rotated = this.encoder.encode(this.rowFloat, 0, this.codeWords, slot * this.encoder.words32);
+    if (slot >= this.factors.length) {
+      const grown = new Float32Array(Math.max(slot + 1, Math.ceil(this.factors.length * 1.25)));
+      grown.set(this.factors);
+      this.factors = grown;
+    }
+    this.factors[slot] = SignEncoder.correction(rotated);
+  }
+
+  /** The `keep` slots whose codes score best against the rotated query. */
+  private bestByCode(rotated: Float32Array, slots: Uint32Array, keep: number): Uint32Array {
+    const scorer = new CodeScorer(rotated, this.encoder.codeBytes);
+    const codes = this.kernel.codeBytesOf(0, this.count);
+    const cb = this.encoder.codeBytes;
+    const estimates = new Float32Array(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
+      estimates[i] = scorer.score(codes, s * cb, cb) * this.factors[s]!;
+    }
+    const order = Uint32Array.from(slots.keys()).sort((a, b) => estimates[b]! - estimates[a]!);
+    return Uint32Array.from(order.subarray(0, keep), (i) => slots[i]!);
   }
 
   private slotsOf(ids: ArrayLike<number>, exclude?: Set<number>): number[] {
@@ -374,16 +440,20 @@ export class BinaryRescoreIndex implements VectorIndex {
     const ids = this.idOf.slice(first, first + n);
     const vectors = new Int8Array(n * this.dim);
     this.file.read(first, vectors, n);
-    const codes = this.kernel.codeBytesOf(first, n).slice();
+    // The index record: codes, then each slot's correction factor (float32).
+    const cb = this.encoder.codeBytes;
+    const index = new Uint8Array(n * (cb + 4));
+    index.set(this.kernel.codeBytesOf(first, n));
+    new Float32Array(index.buffer, n * cb, n).set(this.factors.subarray(first, first + n));
     return [
       { n, generation, ids: ids.buffer, data: vectors.buffer, checksum: checksum32(ids, vectors) },
-      { n, generation, ids: ids.buffer.slice(0), data: codes.buffer, checksum: checksum32(ids, codes) },
+      { n, generation, ids: ids.buffer.slice(0), data: index.buffer, checksum: checksum32(ids, index) },
     ];
   }
 
-  /** IndexedDB bytes of the chunks: ids twice (record and index), int8 vectors, codes, record overhead. */
+  /** IndexedDB bytes: ids twice (record and index), int8 vectors, codes and factors, record overhead. */
   private storedBytes(chunkCount: number): number {
-    return this.count * (8 + this.dim + this.encoder.codeBytes) + chunkCount * 2 * 32;
+    return this.count * (8 + this.dim + this.encoder.codeBytes + 4) + chunkCount * 2 * 32;
   }
 
   /** Loads the 'idx' chunks; returns what is wrong with them, or undefined when they are sound. */
@@ -399,13 +469,21 @@ export class BinaryRescoreIndex implements VectorIndex {
       const n = Math.min(manifest.chunkSize, manifest.count - no * manifest.chunkSize);
       const ids = new Uint32Array(record.ids);
       const data = new Uint8Array(record.data);
-      if (record.n !== n || ids.length !== n || data.length !== n * this.encoder.codeBytes) {
+      const cb = this.encoder.codeBytes;
+      if (record.n !== n || ids.length !== n || data.length !== n * (cb + 4)) {
         return `stored index chunk ${no} holds ${ids.length} vectors where ${n} were expected`;
       }
-      if (record.generation > manifest.generation) return `stored index chunk ${no} is newer than its manifest`;
+      if (record.generation > manifest.generation)
+        return `stored index chunk ${no} is newer than its manifest`;
       if (checksum32(ids, data) !== record.checksum) return `stored index chunk ${no} fails its checksum`;
       const first = no * manifest.chunkSize;
-      codes.set(data, first * this.encoder.codeBytes);
+      codes.set(data.subarray(0, n * cb), first * cb);
+      if (first + n > this.factors.length) {
+        const grown = new Float32Array(manifest.count);
+        grown.set(this.factors.subarray(0, Math.min(this.factors.length, manifest.count)));
+        this.factors = grown;
+      }
+      this.factors.set(new Float32Array(data.buffer, data.byteOffset + n * cb, n), first);
       for (let i = 0; i < n; i++) {
         if (this.slots.get(ids[i]!) !== undefined) return `id ${ids[i]} is stored twice`;
         this.placeId(ids[i]!, first + i);
@@ -484,6 +562,7 @@ export class BinaryRescoreIndex implements VectorIndex {
   private reset(): void {
     this.slots = new IdSlots();
     this.idOf = new Uint32Array(1024);
+    this.factors = new Float32Array(1024);
     this.count = 0;
     this.dirty.clear();
   }

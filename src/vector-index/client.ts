@@ -3,7 +3,14 @@
 import * as Comlink from 'comlink';
 import type { VectorIndexWorkerApi } from '../../workers/vector-index.worker.ts';
 import type { OpenIndexOptions } from './create-index.ts';
-import type { IndexStats, PersistReport, RestoreReport, SearchFilter, SearchHit, VectorIndex } from './types.ts';
+import type {
+  IndexStats,
+  PersistReport,
+  RestoreReport,
+  SearchFilter,
+  SearchHit,
+  VectorIndex,
+} from './types.ts';
 
 export interface VectorIndexWorker {
   api: Comlink.Remote<VectorIndexWorkerApi>;
@@ -45,7 +52,10 @@ export async function openVectorIndex(
   worker: VectorIndexWorker = vectorIndexWorker(),
 ): Promise<{ index: VectorIndex; report: RestoreReport }> {
   const opened = await worker.api.open(options);
-  return { index: new RemoteVectorIndex(worker.api, options.space, opened.engine, opened.dim), report: opened };
+  return {
+    index: new RemoteVectorIndex(worker.api, options.space, opened.engine, opened.dim),
+    report: opened,
+  };
 }
 
 class RemoteVectorIndex implements VectorIndex {

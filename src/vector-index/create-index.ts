@@ -13,7 +13,9 @@ export interface OpenIndexOptions {
   dim: number;
   /** Default 'binary-rescore'. */
   engine?: EngineName;
-  /** binary-rescore: first-pass candidates rescored exactly (default 1024). */
+  /** binary-rescore: codes nearest in Hamming distance that go on to the second pass (default 2048). */
+  candidates?: number;
+  /** binary-rescore: candidates rescored exactly from the stored vectors (default 512). */
   rerank?: number;
   /** false: memory only, nothing stored or restored. Default true. */
   persistent?: boolean;
@@ -31,7 +33,9 @@ export function vectorStore(dbName = 'trove-vectors'): Promise<VectorStore> {
   return store;
 }
 
-export async function createIndex(options: OpenIndexOptions): Promise<{ index: VectorIndex; report: RestoreReport }> {
+export async function createIndex(
+  options: OpenIndexOptions,
+): Promise<{ index: VectorIndex; report: RestoreReport }> {
   const persistent = options.persistent ?? true;
   const store = persistent ? await vectorStore(options.dbName) : undefined;
   const engine = options.engine ?? 'binary-rescore';
@@ -47,7 +51,12 @@ export async function createIndex(options: OpenIndexOptions): Promise<{ index: V
     if (persistent && opfsSyncAvailable()) {
       file = await openOpfsVectorFile(`${options.dbName ?? 'trove-vectors'}-${options.space}`, options.dim);
     }
-    index = new BinaryRescoreIndex({ ...common, rerank: options.rerank, file });
+    index = new BinaryRescoreIndex({
+      ...common,
+      candidates: options.candidates,
+      rerank: options.rerank,
+      file,
+    });
   }
   const report = persistent ? await index.restore() : { count: 0, rebuilt: false, millis: 0 };
   return { index, report };

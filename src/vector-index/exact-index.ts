@@ -3,7 +3,14 @@
 // vector in memory and on disk, and a scan that grows linearly with the collection.
 import { checksum32 } from './checksum.ts';
 import { IdSlots } from './id-slots.ts';
-import type { IndexStats, PersistReport, RestoreReport, SearchFilter, SearchHit, VectorIndex } from './types.ts';
+import type {
+  IndexStats,
+  PersistReport,
+  RestoreReport,
+  SearchFilter,
+  SearchHit,
+  VectorIndex,
+} from './types.ts';
 import type { VectorStore } from './vector-store.ts';
 import { checkBatch, checkQuery, filterPredicate, TopK, unitRow } from './vectors.ts';
 
@@ -135,7 +142,11 @@ export class ExactIndex implements VectorIndex {
       );
     }
     this.dirty.clear();
-    return { chunksWritten: dirty.length, persistedBytes: this.persistedBytes, millis: performance.now() - started };
+    return {
+      chunksWritten: dirty.length,
+      persistedBytes: this.persistedBytes,
+      millis: performance.now() - started,
+    };
   }
 
   async restore(): Promise<RestoreReport> {

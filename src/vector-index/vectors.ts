@@ -2,7 +2,9 @@
 
 export function checkBatch(ids: ArrayLike<number>, vectors: Float32Array, dim: number): void {
   if (vectors.length !== ids.length * dim) {
-    throw new RangeError(`expected ${ids.length} × ${dim} = ${ids.length * dim} floats, got ${vectors.length}`);
+    throw new RangeError(
+      `expected ${ids.length} × ${dim} = ${ids.length * dim} floats, got ${vectors.length}`,
+    );
   }
   for (let i = 0; i < ids.length; i++) checkId(ids[i]!);
 }

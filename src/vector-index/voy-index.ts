@@ -5,7 +5,14 @@
 import { Voy } from 'voy-search';
 import * as voyWasm from 'voy-search/voy_search_bg.wasm';
 import { checksum32 } from './checksum.ts';
-import type { IndexStats, PersistReport, RestoreReport, SearchFilter, SearchHit, VectorIndex } from './types.ts';
+import type {
+  IndexStats,
+  PersistReport,
+  RestoreReport,
+  SearchFilter,
+  SearchHit,
+  VectorIndex,
+} from './types.ts';
 import type { VectorStore } from './vector-store.ts';
 import { checkBatch, checkQuery, filterPredicate, TopK, unitRow } from './vectors.ts';
 
@@ -120,11 +127,21 @@ export class VoyIndex implements VectorIndex {
     await store.write(
       this.space,
       [
-        { kind: 'voy', no: 0, record: { n: ids.length, generation, ids: empty, data: empty, checksum: 0, text } },
+        {
+          kind: 'voy',
+          no: 0,
+          record: { n: ids.length, generation, ids: empty, data: empty, checksum: 0, text },
+        },
         {
           kind: 'f32',
           no: 0,
-          record: { n: ids.length, generation, ids: ids.buffer, data: data.buffer, checksum: checksum32(ids, data) },
+          record: {
+            n: ids.length,
+            generation,
+            ids: ids.buffer,
+            data: data.buffer,
+            checksum: checksum32(ids, data),
+          },
         },
       ],
       undefined,
@@ -168,7 +185,9 @@ export class VoyIndex implements VectorIndex {
     }
     this.persistedBytes = manifest.persistedBytes;
     this.generation = manifest.generation;
-    const message = rebuilt ? 'the stored voy index was unreadable and was rebuilt from the stored vectors' : undefined;
+    const message = rebuilt
+      ? 'the stored voy index was unreadable and was rebuilt from the stored vectors'
+      : undefined;
     return { count: this.vectors.size, rebuilt, message, millis: performance.now() - started };
   }
 

@@ -5,7 +5,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClusteredVectors, exactTopK, recallAtK } from '../../bench/lib/clustered-vectors.ts';
 import { BinaryRescoreIndex } from '../../src/vector-index/binary-rescore-index.ts';
-import { openVectorIndex, spawnVectorIndexWorker, type VectorIndexWorker } from '../../src/vector-index/client.ts';
+import {
+  openVectorIndex,
+  spawnVectorIndexWorker,
+  type VectorIndexWorker,
+} from '../../src/vector-index/client.ts';
 import type { OpenIndexOptions } from '../../src/vector-index/create-index.ts';
 import type { SearchHit, VectorIndex } from '../../src/vector-index/types.ts';
 import { VectorStore } from '../../src/vector-index/vector-store.ts';
@@ -19,7 +23,14 @@ afterEach(() => {
 });
 
 function freshOptions(extra: Partial<OpenIndexOptions> = {}): OpenIndexOptions {
-  return { space: 'clip', dim, dbName: `vector-index-test-${Date.now()}-${dbCounter++}`, chunkSize: 256, rerank: 64, ...extra };
+  return {
+    space: 'clip',
+    dim,
+    dbName: `vector-index-test-${Date.now()}-${dbCounter++}`,
+    chunkSize: 256,
+    rerank: 64,
+    ...extra,
+  };
 }
 
 async function open(options: OpenIndexOptions) {
@@ -57,7 +68,11 @@ describe('the vector index worker (binary-rescore, OPFS + IndexedDB)', () => {
     const results = await searchAll(index, queries);
     results.forEach((hits, q) => {
       const truth = exactTopK(rows, 3000, dim, row(queries, q), 10).map((r) => ids[r]!);
-      recall += recallAtK(hits.map((h) => h.id), truth) / results.length;
+      recall +=
+        recallAtK(
+          hits.map((h) => h.id),
+          truth,
+        ) / results.length;
       for (const h of hits) {
         const r = (h.id - 7) / 2;
         let dot = 0;
@@ -183,7 +198,10 @@ describe('the vector index worker (binary-rescore, OPFS + IndexedDB)', () => {
     const before = await searchAll(first.index, queries);
     // Changes that never reach IndexedDB: they rewrite slots of the OPFS copy in place.
     await first.index.remove(Array.from(ids.slice(0, 300)));
-    await first.index.add(Uint32Array.from({ length: 500 }, (_, i) => 50_000 + i), source.sample(500));
+    await first.index.add(
+      Uint32Array.from({ length: 500 }, (_, i) => 50_000 + i),
+      source.sample(500),
+    );
     first.worker.terminate();
 
     const second = await open(options);
@@ -219,7 +237,11 @@ describe('the voy engine behind the same interface', () => {
     results.forEach((hits, q) => {
       expect(new Set(hits.map((h) => h.id)).size).toBe(hits.length);
       const truth = exactTopK(rows, 500, dim, row(queries, q), 10).map((r) => ids[r]!);
-      recall += recallAtK(hits.map((h) => h.id), truth) / results.length;
+      recall +=
+        recallAtK(
+          hits.map((h) => h.id),
+          truth,
+        ) / results.length;
       for (const h of hits) {
         const r = (h.id - 7) / 2;
         let dot = 0;

@@ -83,18 +83,17 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next))))
 
-  ;; Writes the indices i with lo <= dist[i] <= hi to out (u32[]), at most max of them; returns the count.
+  ;; Writes the indices i with dist[i] <= maxd to out (u32[]), stopping after max of them; returns the count.
   (func (export "collect")
-    (param $dist i32) (param $n i32) (param $lo i32) (param $hi i32) (param $out i32) (param $max i32)
-    (result i32)
-    (local $i i32) (local $count i32) (local $d i32)
+    (param $dist i32) (param $n i32) (param $maxd i32) (param $out i32) (param $max i32) (result i32)
+    (local $i i32) (local $count i32)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (br_if $done (i32.ge_u (local.get $count) (local.get $max)))
-        (local.set $d (i32.load16_u (i32.add (local.get $dist) (i32.shl (local.get $i) (i32.const 1)))))
-        (if (i32.and (i32.ge_u (local.get $d) (local.get $lo)) (i32.le_u (local.get $d) (local.get $hi)))
+        (if (i32.le_u (i32.load16_u (i32.add (local.get $dist) (i32.shl (local.get $i) (i32.const 1))))
+                      (local.get $maxd))
           (then
+            (br_if $done (i32.ge_u (local.get $count) (local.get $max)))
             (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
             (local.set $count (i32.add (local.get $count) (i32.const 1)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
