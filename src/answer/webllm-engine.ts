@@ -47,6 +47,8 @@ export class WebLLMAnswerEngine implements AnswerEngine {
   private choice?: Promise<{ choice: ModelChoice; origins: string[] }>;
   private loading?: Promise<Loaded>;
   private loaded?: Loaded;
+  /** Cancels the load in flight (unload() during a download). */
+  private cancelLoad?: () => void;
   private listeners = new Set<(p: LoadProgress) => void>();
   /** Every URL the worker asked for during the last load, for tests and diagnostics. */
   readonly requestedUrls: string[] = [];
@@ -123,6 +125,8 @@ export class WebLLMAnswerEngine implements AnswerEngine {
   }
 
   async unload(): Promise<void> {
+    // A load in flight is abandoned at once, not awaited: it may be a download of a gigabyte.
+    this.cancelLoad?.();
     const current = this.loaded ?? (await this.loading?.catch(() => undefined));
     this.loaded = undefined;
     this.loading = undefined;
@@ -225,6 +229,7 @@ export class WebLLMAnswerEngine implements AnswerEngine {
       }
     };
     worker.postMessage({ kind: 'trove:init', allowedOrigins: origins });
+    this.cancelLoad = () => stalled(new AnswerEngineError('load-failed', 'the load was cancelled'));
 
     alive();
     progress({ fraction: 0, text: `Starting ${candidate.id}` });
@@ -244,6 +249,7 @@ export class WebLLMAnswerEngine implements AnswerEngine {
       throw new AnswerEngineError(code, `Could not load the answer model ${candidate.id}: ${why}`);
     } finally {
       clearTimeout(timer);
+      this.cancelLoad = undefined;
     }
   }
 

@@ -132,7 +132,7 @@ describe('WebLLM engine with no reachable model host', () => {
     await e.unload();
   });
 
-  it('fails as "stalled" when the load goes silent, and names a crashed worker', async () => {
+  it('fails as "stalled" when the load goes silent, abandons a load on unload, and names a crashed worker', async () => {
     const blobWorker = (code: string) => () =>
       new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
     const silent = engine({ config, stallMs: 2000, createWorker: blobWorker('self.onmessage = () => {};') });
@@ -144,6 +144,22 @@ describe('WebLLM engine with no reachable model host', () => {
       ),
     });
     expect(performance.now() - started).toBeGreaterThanOrEqual(1900);
+
+    // unload() during a load abandons it at once, rather than waiting for a download to end.
+    const slow = engine({
+      config,
+      stallMs: BOUND_MS,
+      createWorker: blobWorker('self.onmessage = () => {};'),
+    });
+    const loading = slow.load().catch((err: Error) => err);
+    await new Promise((r) => setTimeout(r, 300));
+    const unloadStarted = performance.now();
+    await slow.unload();
+    expect(await loading).toMatchObject({
+      code: 'load-failed',
+      message: expect.stringMatching(/the load was cancelled$/),
+    });
+    expect(performance.now() - unloadStarted).toBeLessThan(2000);
 
     const crashing = engine({
       config,
