@@ -3,7 +3,7 @@
 // picked for this device: an f16 build only with `shader-f16` (WebLLM's records for these models don't
 // declare it, so it is checked here), and a smaller model when the device has little memory.
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import { folderUrl, type LlmConfig } from '../models/llm-config.ts';
+import { llmFolders, type LlmConfig } from '../models/llm-config.ts';
 
 export interface GpuFacts {
   shaderF16: boolean;
@@ -118,14 +118,13 @@ function candidate(r: ModelRecord, family: string, llm: LlmConfig, appUrl: strin
 
 /** Hub `https://huggingface.co/mlc-ai/X-MLC` becomes `<host>/mlc-ai/X-MLC` (WebLLM adds `resolve/main/`). */
 function modelUrl(hubUrl: string, llm: LlmConfig, appUrl: string): string {
-  if (llm.host === 'hub') return hubUrl;
-  return new URL(new URL(hubUrl).pathname.replace(/^\//, ''), folderUrl(llm.host, appUrl)).href;
+  const { weights } = llmFolders(llm, appUrl);
+  return weights ? new URL(new URL(hubUrl).pathname.replace(/^\//, ''), weights).href : hubUrl;
 }
 
 function libUrl(githubUrl: string, llm: LlmConfig, appUrl: string): string {
-  const libHost = llm.libHost ?? (llm.host === 'hub' ? 'github' : `${folderUrl(llm.host, appUrl)}libs/`);
-  if (libHost === 'github') return githubUrl;
-  return new URL(githubUrl.slice(githubUrl.lastIndexOf('/') + 1), folderUrl(libHost, appUrl)).href;
+  const { libs } = llmFolders(llm, appUrl);
+  return libs ? new URL(githubUrl.slice(githubUrl.lastIndexOf('/') + 1), libs).href : githubUrl;
 }
 
 function isFullId(name: string): boolean {

@@ -33,7 +33,8 @@ const MODEL_NAME = /^[\w.-]+$/;
 
 /** Checks the "llm" section; `fail` throws with the file's name in front (see validateModelsConfig). */
 export function validateLlmConfig(value: unknown, fail: (msg: string) => never): LlmConfig {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('"llm" must be an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('"llm" must be an object');
   const v = value as Record<string, unknown>;
   if (typeof v.host !== 'string' || !v.host) fail('llm.host must be "hub", a URL or a path');
   if (v.libHost !== undefined && (typeof v.libHost !== 'string' || !v.libHost))
@@ -51,6 +52,22 @@ export function validateLlmConfig(value: unknown, fail: (msg: string) => never):
 export function mergeLlmConfig(base: LlmConfig | undefined, override: Partial<LlmConfig> | undefined) {
   if (!override) return base;
   return { ...(base ?? DEFAULT_LLM_CONFIG), ...override };
+}
+
+/** Where WebLLM's own records point: weights on the Hub, model libraries in its GitHub repository. */
+export const WEBLLM_WEIGHTS_URL = 'https://huggingface.co/';
+export const WEBLLM_LIBS_URL =
+  'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/';
+
+/**
+ * The folders the answer model's files come from, as absolute URLs; null where WebLLM's own URLs are
+ * kept (weights on the Hub, libraries on GitHub). The one place the libHost default is decided: model
+ * choice rewrites WebLLM's records with it, and the CSP can list its origins.
+ */
+export function llmFolders(llm: LlmConfig, appUrl: string): { weights: string | null; libs: string | null } {
+  const weights = llm.host === 'hub' ? null : folderUrl(llm.host, appUrl);
+  const libHost = llm.libHost ?? (weights ? `${weights}libs/` : 'github');
+  return { weights, libs: libHost === 'github' ? null : folderUrl(libHost, appUrl) };
 }
 
 /** The URL a folder setting points at, always absolute and ending in "/" (WebLLM needs absolute URLs). */

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import { chooseModel, llmOrigins, resolveCandidates, type GpuFacts } from '../../src/answer/choose-model';
 import { mergeOverride, validateModelsConfig } from '../../src/models/config';
-import { DEFAULT_LLM_CONFIG, type LlmConfig } from '../../src/models/llm-config';
+import {
+  DEFAULT_LLM_CONFIG,
+  llmFolders,
+  WEBLLM_LIBS_URL,
+  WEBLLM_WEIGHTS_URL,
+  type LlmConfig,
+} from '../../src/models/llm-config';
 
 const prebuilt = prebuiltAppConfig.model_list;
 const app = 'https://trove.example/app/';
@@ -58,6 +64,22 @@ describe('answer model candidates', () => {
       'https://cdn.example/wasm/Qwen2-0.5B-Instruct-q4f32_1_cs1k-webgpu.wasm',
     );
     expect(llmOrigins(split).sort()).toEqual(['https://cdn.example', 'https://trove.example']);
+  });
+
+  it("knows where WebLLM's own records point, and which folders replace them", () => {
+    for (const c of defaults) {
+      expect(c.record.model.startsWith(WEBLLM_WEIGHTS_URL)).toBe(true);
+      expect(c.record.model_lib.startsWith(WEBLLM_LIBS_URL)).toBe(true);
+    }
+    expect(llmFolders(DEFAULT_LLM_CONFIG, app)).toEqual({ weights: null, libs: null });
+    expect(llmFolders({ ...DEFAULT_LLM_CONFIG, host: 'llm' }, app)).toEqual({
+      weights: 'https://trove.example/app/llm/',
+      libs: 'https://trove.example/app/llm/libs/',
+    });
+    expect(llmFolders({ ...DEFAULT_LLM_CONFIG, libHost: '/wasm' }, app)).toEqual({
+      weights: null,
+      libs: 'https://trove.example/wasm/',
+    });
   });
 
   it('names a model that WebLLM does not ship', () => {
