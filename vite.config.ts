@@ -4,6 +4,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import wasm from 'vite-plugin-wasm';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, chromiumPath } from './scripts/chromium-path.js';
+import { cspPlugin } from './scripts/vite/csp.ts';
+import { pwaPlugin } from './scripts/vite/pwa.ts';
 
 // COOP + COEP make the page crossOriginIsolated, which lets onnxruntime-web and ffmpeg.wasm use WASM
 // threads (measured 3x faster on a 2-core machine). Every server that hosts Trove must send them.
@@ -14,7 +16,7 @@ export const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [svelte(), wasm()],
+  plugins: [svelte(), wasm(), pwaPlugin(), cspPlugin()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es', plugins: () => [wasm()] },

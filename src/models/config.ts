@@ -1,7 +1,13 @@
 // The model configuration: one place that says which model each role uses, where it is hosted, which
 // dtype runs on which device, and what dimension its vectors have. The app serves it as models.json so
 // a deployment (or a test) can swap models without rebuilding; a local override from Settings wins.
-import { mergeLlmConfig, validateLlmConfig, type LlmConfig } from './llm-config';
+import {
+  DEFAULT_LLM_CONFIG,
+  folderUrl,
+  mergeLlmConfig,
+  validateLlmConfig,
+  type LlmConfig,
+} from './llm-config.ts';
 
 export const roles = ['clip', 'clap', 'text', 'speech'] as const;
 export type Role = (typeof roles)[number];
@@ -81,6 +87,22 @@ export function modelFileUrl(config: ModelsConfig, role: Role, file: string, app
 /** Every origin that model files may come from: the CSP and the fetch guard allow these and no others. */
 export function modelOrigins(config: ModelsConfig, appUrl: string): string[] {
   return [...new Set(roles.map((r) => resolveHost(config, r, appUrl).origin))];
+}
+
+/** Where WebLLM's prebuilt model libraries (.wasm) are fetched from when `llm.libHost` is "github". */
+export const WEBLLM_LIB_ORIGIN = 'https://raw.githubusercontent.com';
+
+/**
+ * Every origin the app may fetch models from: the encoders' hosts and the answer model's weights and
+ * libraries (the same URLs src/answer/choose-model.ts rewrites WebLLM's records to). The build's CSP is
+ * made from this, so it follows models.json.
+ */
+export function allModelOrigins(config: ModelsConfig, appUrl: string): string[] {
+  const llm = config.llm ?? DEFAULT_LLM_CONFIG;
+  const weights = llm.host === 'hub' ? HUB_URL : folderUrl(llm.host, appUrl);
+  const libHost = llm.libHost ?? (llm.host === 'hub' ? 'github' : `${folderUrl(llm.host, appUrl)}libs/`);
+  const libs = libHost === 'github' ? WEBLLM_LIB_ORIGIN : folderUrl(libHost, appUrl);
+  return [...new Set([...modelOrigins(config, appUrl), new URL(weights).origin, new URL(libs).origin])];
 }
 
 export function mergeOverride(base: ModelsConfig, override: ModelsOverride | null | undefined): ModelsConfig {

@@ -1,0 +1,98 @@
+// The Content-Security-Policy of the built app. `connect-src` is the app's own origin plus the model hosts
+// that models.json names (read at build time), so the page can reach nothing else. A <meta> CSP governs
+// the page only: dedicated workers take their policy from their own response headers, so the workers'
+// fetch guard (src/encoders/fetch-guard.ts) enforces the same allowlist in code, and hosts that can send
+// headers should send the header form too (README, "Hosting the build").
+import { readFileSync } from 'node:fs';
+import type { Plugin } from 'vite';
+import {
+  allModelOrigins,
+  HUB_URL,
+  validateModelsConfig,
+  type ModelsConfig,
+} from '../../src/models/config.ts';
+
+/** Stands for the app's origin while resolving relative hosts; it becomes 'self'. */
+const APP_PLACEHOLDER = 'https://trove-app.invalid/';
+
+/**
+ * The Hub answers model downloads with a redirect to its file CDNs (cdn-lfs*.hf.co, cas-bridge.xethub.hf.co,
+ * us.aws.cdn.hf.co, …), and CSP checks every redirect hop, so a Hub host brings its CDN hosts with it.
+ */
+export const HUB_REDIRECT_SOURCES = ['https://*.hf.co', 'https://*.huggingface.co'];
+
+/** The connect-src sources for a model configuration: 'self', then the model hosts' origins. */
+export function connectSources(config: ModelsConfig): string[] {
+  const appOrigin = new URL(APP_PLACEHOLDER).origin;
+  const sources = ["'self'"];
+  for (const origin of allModelOrigins(config, APP_PLACEHOLDER)) {
+    if (origin === appOrigin) continue;
+    sources.push(origin);
+    if (origin === new URL(HUB_URL).origin) sources.push(...HUB_REDIRECT_SOURCES);
+  }
+  // blob: and data: never leave the device (object URLs of the user's files, inline thumbnails).
+  return [...new Set([...sources, 'blob:', 'data:'])];
+}
+
+/** The policy's directives, in the order they are written. */
+export function cspDirectives(config: ModelsConfig): [string, string[]][] {
+  return [
+    ['default-src', ["'self'"]],
+    // WASM (onnxruntime-web, ffmpeg.wasm, the vector index kernel) needs 'wasm-unsafe-eval', never 'unsafe-eval'.
+    ['script-src', ["'self'", "'wasm-unsafe-eval'"]],
+    // Svelte writes style attributes; inline styles cannot run script.
+    ['style-src', ["'self'", "'unsafe-inline'"]],
+    ['connect-src', connectSources(config)],
+    ['worker-src', ["'self'", 'blob:']],
+    ['img-src', ["'self'", 'blob:', 'data:']],
+    ['media-src', ["'self'", 'blob:']],
+    ['font-src', ["'self'"]],
+    ['manifest-src', ["'self'"]],
+    ['object-src', ["'none'"]],
+    ['base-uri', ["'none'"]],
+    ['form-action', ["'none'"]],
+  ];
+}
+
+export function cspString(config: ModelsConfig): string {
+  return cspDirectives(config)
+    .map(([name, values]) => `${name} ${values.join(' ')}`)
+    .join('; ');
+}
+
+/**
+ * The header form for hosts that can send headers: the same policy plus what only a header can say
+ * (frame-ancestors is ignored in a <meta>). Sent as a header it also governs the workers.
+ */
+export function cspHeader(config: ModelsConfig): string {
+  return `${cspString(config)}; frame-ancestors 'none'`;
+}
+
+export function cspMetaTag(config: ModelsConfig): string {
+  return `<meta http-equiv="Content-Security-Policy" content="${cspString(config)}" />`;
+}
+
+/**
+ * Writes the CSP <meta> into the built index.html, right after <meta charset> (which must stay in the first
+ * 1024 bytes) and before any script, stylesheet or link, since a <meta> policy covers only what follows it.
+ */
+export function cspPlugin(options: { modelsJson?: string } = {}): Plugin {
+  const path = options.modelsJson ?? 'public/models.json';
+  return {
+    name: 'trove-csp',
+    // Build only: the dev server and Vitest inject inline scripts and websocket clients of their own.
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html) {
+        const config = validateModelsConfig(JSON.parse(readFileSync(path, 'utf8')), path);
+        if (html.includes('http-equiv="Content-Security-Policy"'))
+          throw new Error('index.html already has a CSP <meta>; the build writes it (scripts/vite/csp.ts)');
+        const anchor = /<meta charset="[^"]*"\s*\/?>/i.exec(html) ?? /<head>/i.exec(html);
+        if (!anchor) throw new Error('index.html has no <head>');
+        const at = anchor.index + anchor[0].length;
+        return `${html.slice(0, at)}\n    ${cspMetaTag(config)}${html.slice(at)}`;
+      },
+    },
+  };
+}
