@@ -1,0 +1,28 @@
+// An item's status in words, for its card: ready items say how long or how many pages they are; items being
+// added say which stage they are at; failed ones say why.
+import type { ItemRecord } from '../../library/records.ts';
+import { formatTime } from '../common/format-time.ts';
+
+export function itemFacts(item: ItemRecord): string {
+  const m = item.media;
+  if (!m) return '';
+  if (m.durationS !== undefined) return formatTime(m.durationS);
+  if (m.pageCount !== undefined) return m.pageCount === 1 ? '1 page' : `${m.pageCount} pages`;
+  if (m.width && m.height) return `${m.width}×${m.height}`;
+  return '';
+}
+
+export function itemStatusText(item: ItemRecord, stage?: string): string {
+  switch (item.status) {
+    case 'ready':
+      return 'Ready';
+    case 'pending':
+      return 'Waiting';
+    case 'processing':
+      return stage ? `Adding: ${stage}` : 'Adding';
+    case 'unsupported':
+      return item.error?.message ?? 'This kind of file is not supported';
+    case 'error':
+      return item.error?.message ?? 'Could not be added';
+  }
+}

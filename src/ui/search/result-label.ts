@@ -1,0 +1,28 @@
+// What a result says about where it matched, in words: its accessible name and its visible time or page.
+// The name always starts with the file name, and time-based media add their moment as m:ss, which the
+// accessibility contract (and the e2e tests) rely on.
+import type { SegmentRange } from '../../search/results.ts';
+import { formatTime, formatTimeRange } from '../common/format-time.ts';
+
+interface Labelled {
+  item: { name: string };
+  modality: string;
+  best: { range: SegmentRange; segment: { kind: string } };
+}
+
+/** "0:04" for a frame, "0:02–0:04" for a window or transcript span; null for untimed results. */
+export function resultWhere(range: SegmentRange): string | null {
+  if (range.kind === 'time')
+    return range.t1 > range.t0 ? formatTimeRange(range.t0, range.t1) : formatTime(range.t0);
+  if (range.kind === 'text' && range.page !== undefined) return `page ${range.page}`;
+  return null;
+}
+
+export function resultLabel(result: Labelled): string {
+  const where = resultWhere(result.best.range);
+  const what = result.best.segment.kind === 'transcript' ? `${result.modality}, spoken` : result.modality;
+  if (!where) return `${result.item.name}, ${what}`;
+  return result.best.range.kind === 'time'
+    ? `${result.item.name}, ${what} at ${where}`
+    : `${result.item.name}, ${what}, ${where}`;
+}

@@ -1,0 +1,176 @@
+// The library as the views see it: the items (newest first), imported folders, and the ingest queue's
+// snapshot and jobs, refreshed from the store whenever the queue reports a change.
+import type { AddReport, IncomingFile, JobView, QueueSnapshot, Trove } from '../../trove.ts';
+import type { FolderRecord, ItemRecord } from '../../library/records.ts';
+import type { SearchService } from './search-service.ts';
+
+export interface Notice {
+  id: number;
+  tone: 'info' | 'error';
+  text: string;
+}
+
+export class LibraryState {
+  items = $state.raw<ItemRecord[]>([]);
+  folders = $state.raw<FolderRecord[]>([]);
+  queue = $state.raw<QueueSnapshot | null>(null);
+  jobs = $state.raw<JobView[]>([]);
+  /** True until the first read of the store. */
+  loading = $state(true);
+  notices = $state<Notice[]>([]);
+
+  readonly ready = $derived(this.items.filter((i) => i.status === 'ready'));
+  readonly inProgress = $derived(
+    this.items.filter((i) => i.status === 'pending' || i.status === 'processing'),
+  );
+  readonly failed = $derived(this.items.filter((i) => i.status === 'error' || i.status === 'unsupported'));
+
+  private trove: Trove | null = null;
+  private search: SearchService | null = null;
+  private refreshing: Promise<void> | null = null;
+  private again = false;
+  private noticeId = 0;
+
+  attach(trove: Trove, search: SearchService): void {
+    this.trove = trove;
+    this.search = search;
+    trove.queue.subscribe((snapshot) => {
+      this.queue = snapshot;
+    });
+    trove.queue.addEventListener('job', () => void this.refresh());
+    trove.queue.addEventListener('item-ready', () => void this.refresh());
+    void this.refresh();
+  }
+
+  /** Re-reads items, folders and jobs; calls that arrive while one runs collapse into one more run. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        const trove = this.trove;
+        if (!trove) return;
+        const [items, folders, jobs] = await Promise.all([
+          trove.library.listItems(),
+          trove.library.listFolders(),
+          trove.queue.jobs(),
+        ]);
+        this.items = items.sort((a, b) => b.addedAt - a.addedAt || a.name.localeCompare(b.name));
+        this.folders = folders.sort((a, b) => a.name.localeCompare(b.name));
+        this.jobs = jobs;
+        this.loading = false;
+      } while (this.again);
+    })().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  async addFiles(files: (File | IncomingFile)[]): Promise<void> {
+    if (!this.trove || files.length === 0) return;
+    await this.report(() => this.trove!.addFiles(files));
+  }
+
+  async addFolder(handle: FileSystemDirectoryHandle): Promise<void> {
+    if (!this.trove) return;
+    await this.report(async () => (await this.trove!.addFolder(handle)).report, `from ${handle.name}`);
+  }
+
+  async rescan(folder: FolderRecord): Promise<void> {
+    if (!this.trove) return;
+    try {
+      const report = await this.trove.rescan(folder.id);
+      const queued = report.files.filter((f) => f.outcome === 'queued').length;
+      const parts = [
+        queued && `${queued} new or changed`,
+        report.removed.length && `${report.removed.length} removed`,
+        `${report.unchanged} unchanged`,
+      ].filter(Boolean);
+      for (const id of [...report.removed, ...report.replaced]) void this.search?.itemRemoved(id);
+      this.notify('info', `Rescanned ${folder.name}: ${parts.join(', ')}.`);
+    } catch (error) {
+      this.notify('error', `Could not rescan ${folder.name}: ${messageOf(error)}`);
+    }
+    await this.refresh();
+  }
+
+  async deleteItem(item: ItemRecord): Promise<void> {
+    if (!this.trove) return;
+    try {
+      await this.trove.deleteItem(item.id);
+      await this.search?.itemRemoved(item.id);
+    } catch (error) {
+      this.notify('error', `Could not delete ${item.name}: ${messageOf(error)}`);
+    }
+    await this.refresh();
+  }
+
+  async clear(): Promise<void> {
+    if (!this.trove) return;
+    const ids = this.items.map((i) => i.id);
+    await this.trove.clearLibrary();
+    await this.search?.cleared(ids);
+    await this.refresh();
+    this.notify('info', 'The library is empty now.');
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    await this.trove?.queue.cancel(jobId);
+    await this.refresh();
+  }
+
+  async cancelAll(): Promise<void> {
+    await this.trove?.queue.cancelAll();
+    await this.refresh();
+  }
+
+  async retry(jobId: string): Promise<void> {
+    await this.trove?.queue.retry(jobId);
+    await this.refresh();
+  }
+
+  resume(): void {
+    this.trove?.queue.resume();
+  }
+
+  notify(tone: Notice['tone'], text: string): void {
+    const id = ++this.noticeId;
+    this.notices = [...this.notices.slice(-3), { id, tone, text }];
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+
+  private async report(add: () => Promise<AddReport>, from = ''): Promise<void> {
+    try {
+      const { files } = await add();
+      const duplicates = files.filter((f) => f.outcome === 'duplicate').length;
+      const refused = files.filter((f) => f.outcome === 'refused').length;
+      if (duplicates)
+        this.notify(
+          'info',
+          `${plural(duplicates, 'file was', 'files were')} already in the library ${from}`.trim() + '.',
+        );
+      if (refused)
+        this.notify(
+          'error',
+          `${plural(refused, 'file', 'files')} could not be added; see the reasons below.`,
+        );
+    } catch (error) {
+      this.notify('error', `Could not add files: ${messageOf(error)}`);
+    }
+    await this.refresh();
+  }
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

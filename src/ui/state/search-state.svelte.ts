@@ -1,0 +1,127 @@
+// The search the user is composing and its results: the text, at most one image and one audio clip with
+// their weights, and the last response.
+import { decodeAudioFile } from '../../ingest/audio/decode-audio.ts';
+import type { SearchQuery } from '../../search/query.ts';
+import type { ItemResult, SearchResponse } from '../../search/results.ts';
+import type { SearchService } from './search-service.ts';
+import { messageOf } from './library-state.svelte.ts';
+
+export interface ImageChip {
+  kind: 'image';
+  name: string;
+  blob: Blob;
+  /** Share of the query next to the text, 0..1. */
+  weight: number;
+}
+
+export interface AudioChip {
+  kind: 'audio';
+  name: string;
+  recorded: boolean;
+  durationS: number;
+  pcm48k: Float32Array;
+  pcm16k: Float32Array;
+  weight: number;
+}
+
+export type Attachment = ImageChip | AudioChip;
+
+export class SearchState {
+  text = $state('');
+  image = $state.raw<ImageChip | null>(null);
+  audio = $state.raw<AudioChip | null>(null);
+  status = $state<'idle' | 'searching' | 'done' | 'failed'>('idle');
+  response = $state.raw<SearchResponse | null>(null);
+  error = $state('');
+  /** Decoding an attached or recorded clip. */
+  preparing = $state(false);
+  /** What the shown results were asked with, so the list can say "Results for …". */
+  askedFor = $state('');
+
+  readonly attachments = $derived([this.image, this.audio].filter((a): a is Attachment => a !== null));
+  readonly results = $derived<ItemResult[]>(this.response?.items ?? []);
+  readonly canSearch = $derived(this.text.trim().length > 0 || this.attachments.length > 0);
+
+  private service: SearchService | null = null;
+  private generation = 0;
+
+  attach(service: SearchService): void {
+    this.service = service;
+  }
+
+  attachImage(file: File): void {
+    this.image = { kind: 'image', name: file.name || 'image', blob: file, weight: this.defaultWeight() };
+  }
+
+  /** Decodes the clip on the page (decodeAudioData resamples to 48 and 16 kHz). */
+  async attachAudio(file: File, recorded = false): Promise<void> {
+    this.preparing = true;
+    this.error = '';
+    try {
+      const decoded = await decodeAudioFile(file);
+      this.audio = {
+        kind: 'audio',
+        name: file.name || 'recording',
+        recorded,
+        durationS: decoded.durationS,
+        pcm48k: decoded.pcm48k,
+        pcm16k: decoded.pcm16k,
+        weight: this.defaultWeight(),
+      };
+    } catch (error) {
+      this.error = `Could not read ${file.name || 'the recording'} as audio: ${messageOf(error)}`;
+    } finally {
+      this.preparing = false;
+    }
+  }
+
+  setWeight(kind: Attachment['kind'], weight: number): void {
+    if (kind === 'image' && this.image) this.image = { ...this.image, weight };
+    if (kind === 'audio' && this.audio) this.audio = { ...this.audio, weight };
+  }
+
+  remove(kind: Attachment['kind']): void {
+    if (kind === 'image') this.image = null;
+    else this.audio = null;
+  }
+
+  async run(): Promise<void> {
+    if (!this.service || !this.canSearch) return;
+    const generation = ++this.generation;
+    const query: SearchQuery = { text: this.text.trim() || undefined, limit: 30 };
+    const hasText = !!query.text;
+    // Without text an attachment is the whole query; the slider only shares it with the words.
+    if (this.image) query.image = { blob: this.image.blob, weight: hasText ? this.image.weight : 1 };
+    if (this.audio)
+      query.audio = {
+        pcm48k: this.audio.pcm48k,
+        pcm16k: this.audio.pcm16k,
+        weight: hasText ? this.audio.weight : 1,
+      };
+    this.status = 'searching';
+    this.error = '';
+    this.askedFor = [query.text && `“${query.text}”`, ...this.attachments.map((a) => a.name)]
+      .filter(Boolean)
+      .join(' + ');
+    try {
+      const response = await this.service.search(query);
+      if (generation !== this.generation) return;
+      this.response = response;
+      this.status = 'done';
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.status = 'failed';
+      this.error = messageOf(error);
+    }
+  }
+
+  clearResults(): void {
+    this.generation++;
+    this.response = null;
+    this.status = 'idle';
+  }
+
+  private defaultWeight(): number {
+    return 0.5;
+  }
+}
