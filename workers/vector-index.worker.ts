@@ -40,6 +40,11 @@ const api = {
     if (settings.candidates !== undefined) index.candidates = settings.candidates;
     if (settings.rerank !== undefined) index.rerank = settings.rerank;
   },
+  /** Where the last search of a binary-rescore index spent its time. */
+  lastSearchTimings(space: string) {
+    const index = get(space);
+    return index instanceof BinaryRescoreIndex ? { ...index.lastTimings } : undefined;
+  },
   async close(space: string) {
     await indexes.get(space)?.close();
     indexes.delete(space);

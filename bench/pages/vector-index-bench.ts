@@ -47,6 +47,8 @@ export interface RunResult {
   restoreInWorkerMillis?: number;
   restoredIdentical?: boolean;
   vectorCopy?: string;
+  /** binary-rescore: median time in the worker per stage of a search. */
+  stages?: { hammingMs: number; codeScoringMs: number; rescoreMs: number };
   /** binary-rescore at ≥ 100k: the same queries at other rerank depths. */
   sweep?: { candidates: number; rerank: number; p50: number; p95: number; recall: number }[];
 }
@@ -139,10 +141,25 @@ async function run(engine: EngineName): Promise<RunResult> {
     for (const q of queries.slice(0, 5)) await index.search(q, K);
     const times: number[] = [];
     const found: SearchHit[][] = [];
+    const stages: { hammingMs: number; codeScoringMs: number; rescoreMs: number }[] = [];
     for (const q of queries) {
       const t = performance.now();
       found.push(await index.search(q, K));
       times.push(performance.now() - t);
+      const stage = await worker.api.lastSearchTimings('bench');
+      if (stage) stages.push(stage);
+    }
+    if (stages.length) {
+      const median = (key: keyof (typeof stages)[number]) =>
+        percentile(
+          stages.map((x) => x[key]).sort((a, b) => a - b),
+          0.5,
+        );
+      result.stages = {
+        hammingMs: median('hammingMs'),
+        codeScoringMs: median('codeScoringMs'),
+        rescoreMs: median('rescoreMs'),
+      };
     }
     times.sort((a, b) => a - b);
     result.p50 = percentile(times, 0.5);

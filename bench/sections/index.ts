@@ -118,6 +118,7 @@ function report(results: RunResult[], stopped: Map<string, string>): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
     '',
+    ...stageTable(results),
     ...sweepTable(results),
     'Where each engine stops:',
     ...[...stopped].map(([e, why]) => `- **${e}**: ${why}`),
@@ -130,19 +131,38 @@ function report(results: RunResult[], stopped: Map<string, string>): string {
   ].join('\n');
 }
 
+function stageTable(results: RunResult[]): string[] {
+  const staged = results.filter((r) => r.stages);
+  if (!staged.length) return [];
+  return [
+    'binary-rescore, median time per search stage inside the worker (the rest of p50 is the round trip',
+    'page → worker → page, and waiting for a core):',
+    '',
+    '| vectors | Hamming scan + selection (ms) | code scoring (ms) | exact rescoring from OPFS (ms) |',
+    '|---|---|---|---|',
+    ...staged.map(
+      (r) =>
+        `| ${label(r.n)} | ${ms(r.stages!.hammingMs)} | ${ms(r.stages!.codeScoringMs)} | ${ms(r.stages!.rescoreMs)} |`,
+    ),
+    '',
+  ];
+}
+
 function sweepTable(results: RunResult[]): string[] {
   const swept = results.filter((r) => r.sweep?.length);
   if (!swept.length) return [];
   return [
     'binary-rescore search depth: `candidates` codes nearest in Hamming distance are scored through their',
     'codes against the float query, and the best `rerank` of them are rescored exactly from the OPFS copy.',
-    'Defaults: 2048 and 512. (1024/1024 rescores every candidate, as with no second pass.)',
+    'Defaults: 2048 and 512. (1024/1024 rescores every candidate, as with no second pass.) From 64k vectors',
+    'on, a scan of the first 128 bits of each code shortlists 16384 codes before full codes are compared.',
     '',
     '| vectors | candidates | rerank | search p50 (ms) | p95 (ms) | recall@10 |',
     '|---|---|---|---|---|---|',
     ...swept.flatMap((r) =>
       r.sweep!.map(
-        (w) => `| ${label(r.n)} | ${w.rerank} | ${ms(w.p50)} | ${ms(w.p95)} | ${w.recall.toFixed(3)} |`,
+        (w) =>
+          `| ${label(r.n)} | ${w.candidates} | ${w.rerank} | ${ms(w.p50)} | ${ms(w.p95)} | ${w.recall.toFixed(3)} |`,
       ),
     ),
     '',

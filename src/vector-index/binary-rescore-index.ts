@@ -11,7 +11,7 @@
 // Every method that changes the index runs synchronously from start to end, so a search (which is
 // queued behind it in the worker) sees the index before or after a whole add/remove, never in between.
 import { checksum32 } from './checksum.ts';
-import { HammingKernel, MAX_CANDIDATES } from './hamming-kernel.ts';
+import { HammingKernel, MAX_CANDIDATES, PREFIX_BYTES } from './hamming-kernel.ts';
 import { IdSlots } from './id-slots.ts';
 import { cosineInt8, quantizeInt8 } from './int8.ts';
 import { CodeScorer, SignEncoder } from './sign-codes.ts';
@@ -31,6 +31,8 @@ export interface BinaryRescoreOptions {
   dim: number;
   /** Name of the embedding space; the key of its stored chunks. */
   space?: string;
+  /** At scale, how many codes nearest over their first 128 bits are ranked by full code (default 16384). */
+  prefilter?: number;
   /** How many codes nearest in Hamming distance go on to the second pass (default 2048). */
   candidates?: number;
   /** How many of those, best by their code's estimate, are rescored exactly from the vectors (default 512). */
@@ -55,6 +57,9 @@ export class BinaryRescoreIndex implements VectorIndex {
   readonly space: string;
   private rerankCount: number;
   private candidateCount: number;
+  private readonly prefilterCount: number;
+  /** Where the last search spent its time, for the benchmark. */
+  lastTimings = { hammingMs: 0, codeScoringMs: 0, rescoreMs: 0 };
   private factors = new Float32Array(1024); // SignEncoder.correction of each slot
   readonly chunkSize: number;
   private encoder: SignEncoder;
@@ -81,6 +86,7 @@ export class BinaryRescoreIndex implements VectorIndex {
     this.space = options.space ?? 'default';
     this.rerankCount = Math.min(options.rerank ?? 512, MAX_CANDIDATES);
     this.candidateCount = Math.min(options.candidates ?? 2048, MAX_CANDIDATES);
+    this.prefilterCount = Math.min(options.prefilter ?? 16384, MAX_CANDIDATES);
     this.chunkSize = options.chunkSize ?? 4096;
     this.encoder = new SignEncoder(this.dim, options.seed ?? DEFAULT_SEED);
     this.kernel = new HammingKernel(this.encoder.codeBytes);
@@ -199,10 +205,16 @@ export class BinaryRescoreIndex implements VectorIndex {
     if (filter?.include && filter.include.length <= Math.max(this.rerankCount, k)) {
       return this.scoreSlots(q, k, this.slotsOf(filter.include, exclude));
     }
+    const started = performance.now();
     const rotated = this.encoder.encode(q, 0, this.kernel.queryWords(), 0).slice();
     const bits = this.encoder.bits;
-    const dist = this.kernel.scan(this.count);
-    const drop = (slot: number) => (dist[slot] = bits + 1);
+    const rerank = Math.max(this.rerankCount, k);
+    const candidates = Math.max(this.candidateCount, rerank);
+    // At scale, a 128-bit prefix scan shortlists, and full codes rank only the shortlist.
+    const viaPrefix = this.kernel.hasPrefix && this.count >= 4 * Math.max(this.prefilterCount, candidates);
+    const firstBits = viaPrefix ? PREFIX_BYTES * 8 : bits;
+    const dist = viaPrefix ? this.kernel.scanPrefix(this.count) : this.kernel.scan(this.count);
+    const drop = (slot: number) => (dist[slot] = firstBits + 1);
     if (filter?.include) {
       const keep = new Uint8Array(this.count);
       for (const slot of this.slotsOf(filter.include, exclude)) keep[slot] = 1;
@@ -210,13 +222,23 @@ export class BinaryRescoreIndex implements VectorIndex {
     } else if (exclude) {
       for (const slot of this.slotsOf([...exclude])) drop(slot);
     }
-    const rerank = Math.max(this.rerankCount, k);
-    const candidates = this.kernel.nearest(this.count, Math.max(this.candidateCount, rerank), bits);
-    return this.scoreSlots(
-      q,
-      k,
-      candidates.length > rerank ? this.bestByCode(rotated, candidates, rerank) : candidates,
-    );
+    let nearest = viaPrefix
+      ? this.kernel.nearestOf(
+          this.kernel.nearest(this.count, Math.max(this.prefilterCount, candidates), firstBits),
+          candidates,
+        )
+      : this.kernel.nearest(this.count, candidates, bits);
+    const scanned = performance.now();
+    if (nearest.length > rerank) nearest = this.bestByCode(rotated, nearest, rerank);
+    const estimated = performance.now();
+    const hits = this.scoreSlots(q, k, nearest);
+    const done = performance.now();
+    this.lastTimings = {
+      hammingMs: scanned - started,
+      codeScoringMs: estimated - scanned,
+      rescoreMs: done - estimated,
+    };
+    return hits;
   }
 
   async size(): Promise<number> {
@@ -352,6 +374,7 @@ export class BinaryRescoreIndex implements VectorIndex {
     }
     for (let i = 0; i < this.dim; i++) this.rowFloat[i] = int8[start + i]!;
     const rotated = this.encoder.encode(this.rowFloat, 0, this.codeWords, slot * this.encoder.words32);
+    this.kernel.codesChanged(slot, 1);
     if (slot >= this.factors.length) {
       const grown = new Float32Array(Math.max(slot + 1, Math.ceil(this.factors.length * 1.25)));
       grown.set(this.factors);
@@ -488,6 +511,7 @@ export class BinaryRescoreIndex implements VectorIndex {
         if (this.slots.get(ids[i]!) !== undefined) return `id ${ids[i]} is stored twice`;
         this.placeId(ids[i]!, first + i);
       }
+      this.kernel.codesChanged(first, n);
     }
     this.count = manifest.count;
     return undefined;

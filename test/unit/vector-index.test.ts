@@ -61,6 +61,34 @@ describe('the WebAssembly kernel', () => {
   }
 });
 
+describe('the prefix plane', () => {
+  it('scans the first 128 bits of each code and ranks a shortlist by full code', () => {
+    const n = 5000;
+    const kernel = new HammingKernel(64, 16);
+    kernel.ensureCapacity(n);
+    const random = mulberry32(99);
+    const codes = kernel.codeWords();
+    for (let i = 0; i < codes.length; i++) codes[i] = (random() * 2 ** 32) >>> 0;
+    kernel.codesChanged(0, n);
+    kernel.ensureCapacity(3 * n); // growing moves the plane; its contents must follow
+    const query = kernel.queryWords();
+    for (let i = 0; i < query.length; i++) query[i] = (random() * 2 ** 32) >>> 0;
+    const words = kernel.codeWords();
+    const distance = (s: number, upTo: number) => {
+      let d = 0;
+      for (let w = 0; w < upTo; w++) d += popcount(words[s * 16 + w]! ^ query[w]!);
+      return d;
+    };
+    const prefix = Array.from({ length: n }, (_, s) => distance(s, 4));
+    expect(Array.from(kernel.scanPrefix(n))).toEqual(prefix);
+    const shortlist = kernel.nearest(n, 600, 128);
+    const best = kernel.nearestOf(shortlist, 50);
+    const full = Array.from(shortlist, (s) => distance(s, 16)).sort((a, b) => a - b);
+    expect(best).toHaveLength(50);
+    for (const s of best) expect(distance(s, 16)).toBeLessThanOrEqual(full[49]!);
+  });
+});
+
 describe('the id → slot table', () => {
   it('agrees with a Map through inserts, updates and deletes', () => {
     const table = new IdSlots(4);
@@ -120,6 +148,24 @@ describe('the binary-rescore engine', () => {
       recall += recallAtK(got, truth) / 30;
     }
     expect(recall).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('keeps its recall when the 128-bit prefix scan shortlists (large collections)', async () => {
+    const d = 256;
+    const { source, rows, ids } = dataset(4000, 13, d);
+    const index = new BinaryRescoreIndex({ dim: d, prefilter: 400, candidates: 200, rerank: 100 });
+    await index.add(ids, rows);
+    await index.remove(Array.from(ids.slice(0, 500))); // moved codes must move their prefixes too
+    const queries = source.sample(30);
+    let recall = 0;
+    for (let q = 0; q < 30; q++) {
+      const got = (await index.search(row(queries, q, d), 10)).map((h) => h.id);
+      const truth = exactTopK(rows.subarray(500 * d), 3500, d, row(queries, q, d), 10).map(
+        (r) => ids[r + 500]!,
+      );
+      recall += recallAtK(got, truth) / 30;
+    }
+    expect(recall).toBeGreaterThanOrEqual(0.9);
   });
 
   it('really removes: removed ids never come back, and the moved vectors are still found', async () => {

@@ -69,6 +69,35 @@
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $next))))))
 
+;; out[i] = popcount(codes[slots[i]] XOR query) as u16 for i < count: full distances of a few slots.
+  (func (export "hamming_at")
+    (param $codes i32) (param $words i32) (param $query i32) (param $slots i32) (param $count i32) (param $out i32)
+    (local $i i32) (local $w i32) (local $p i32) (local $acc i64) (local $stride i32)
+    (local.set $stride (i32.shl (local.get $words) (i32.const 3)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $p
+          (i32.add (local.get $codes)
+            (i32.mul (i32.load (i32.add (local.get $slots) (i32.shl (local.get $i) (i32.const 2))))
+                     (local.get $stride))))
+        (local.set $acc (i64.const 0))
+        (local.set $w (i32.const 0))
+        (block $wdone
+          (loop $wnext
+            (br_if $wdone (i32.ge_u (local.get $w) (local.get $words)))
+            (local.set $acc
+              (i64.add (local.get $acc)
+                (i64.popcnt
+                  (i64.xor
+                    (i64.load (i32.add (local.get $p) (i32.shl (local.get $w) (i32.const 3))))
+                    (i64.load (i32.add (local.get $query) (i32.shl (local.get $w) (i32.const 3))))))))
+            (local.set $w (i32.add (local.get $w) (i32.const 1)))
+            (br $wnext)))
+        (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 1))) (i32.wrap_i64 (local.get $acc)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
   ;; hist[d] += 1 for every u16 distance d (hist is u32[], zeroed by the caller).
   (func (export "histogram") (param $dist i32) (param $n i32) (param $hist i32)
     (local $i i32) (local $slot i32)
