@@ -3,7 +3,7 @@
 // a deployment (or a test) can swap models without rebuilding; a local override from Settings wins.
 import {
   DEFAULT_LLM_CONFIG,
-  folderUrl,
+  llmFolders,
   mergeLlmConfig,
   validateLlmConfig,
   type LlmConfig,
@@ -98,11 +98,14 @@ export const WEBLLM_LIB_ORIGIN = 'https://raw.githubusercontent.com';
  * made from this, so it follows models.json.
  */
 export function allModelOrigins(config: ModelsConfig, appUrl: string): string[] {
-  const llm = config.llm ?? DEFAULT_LLM_CONFIG;
-  const weights = llm.host === 'hub' ? HUB_URL : folderUrl(llm.host, appUrl);
-  const libHost = llm.libHost ?? (llm.host === 'hub' ? 'github' : `${folderUrl(llm.host, appUrl)}libs/`);
-  const libs = libHost === 'github' ? WEBLLM_LIB_ORIGIN : folderUrl(libHost, appUrl);
-  return [...new Set([...modelOrigins(config, appUrl), new URL(weights).origin, new URL(libs).origin])];
+  const { weights, libs } = llmFolders(config.llm ?? DEFAULT_LLM_CONFIG, appUrl);
+  return [
+    ...new Set([
+      ...modelOrigins(config, appUrl),
+      new URL(weights ?? HUB_URL).origin,
+      libs ? new URL(libs).origin : WEBLLM_LIB_ORIGIN,
+    ]),
+  ];
 }
 
 export function mergeOverride(base: ModelsConfig, override: ModelsOverride | null | undefined): ModelsConfig {
