@@ -18,20 +18,24 @@ type HandleItem = DataTransferItem & { getAsFileSystemHandle?(): Promise<FileSys
 export function readDrop(data: DataTransfer): Promise<Dropped> {
   const items = [...data.items].filter((i) => i.kind === 'file') as HandleItem[];
   if (items.length && items.every((i) => typeof i.getAsFileSystemHandle === 'function')) {
-    const handles = items.map((i) => i.getAsFileSystemHandle!());
-    return fromHandles(handles);
+    // A synthetic or cross-app drop may give no handle; its File (also only readable now) stands in.
+    return fromHandles(items.map((i) => ({ handle: i.getAsFileSystemHandle!(), file: i.getAsFile() })));
   }
   const entries = items.map((i) => i.webkitGetAsEntry?.() ?? null);
   if (entries.length && entries.every((e) => e !== null)) return fromEntries(entries as FileSystemEntry[]);
   return Promise.resolve({ files: [...data.files].map((file) => ({ file, folderPath: '' })), folders: [] });
 }
 
-async function fromHandles(pending: Promise<FileSystemHandle | null>[]): Promise<Dropped> {
+async function fromHandles(
+  dropped: { handle: Promise<FileSystemHandle | null>; file: File | null }[],
+): Promise<Dropped> {
   const out: Dropped = { files: [], folders: [] };
-  for (const handle of await Promise.all(pending)) {
-    if (!handle) continue;
-    if (handle.kind === 'directory') out.folders.push(handle as FileSystemDirectoryHandle);
-    else out.files.push({ file: await (handle as FileSystemFileHandle).getFile(), folderPath: '' });
+  for (const { handle: pending, file } of dropped) {
+    const handle = await pending.catch(() => null);
+    if (handle?.kind === 'directory') out.folders.push(handle as FileSystemDirectoryHandle);
+    else if (handle)
+      out.files.push({ file: await (handle as FileSystemFileHandle).getFile(), folderPath: '' });
+    else if (file) out.files.push({ file, folderPath: '' });
   }
   return out;
 }
