@@ -1,12 +1,26 @@
 // The facade the UI and search use: one call opens the library store, the encoders, one vector index per
 // embedding space and the persistent ingest queue, and resumes whatever ingest a reload interrupted.
-import type { Encoders } from './encoders/encoders.ts';
+// Everything that adds or removes vectors goes through the index sync, so the vector indexes (derived)
+// follow the library store (the record), and are rebuilt from it when a crash left them behind.
+import { createEncoders, type Encoders } from './encoders/encoders.ts';
 import type { Device, ModelsConfig } from './models/config.ts';
-import type { Library } from './library/library.ts';
+import { Library } from './library/library.ts';
 import type { FolderRecord, ItemRecord, SegmentRecord, Space } from './library/records.ts';
-import type { VectorIndex } from './vector-index/types.ts';
+import { openVectorIndex, spawnVectorIndexWorker } from './vector-index/client.ts';
+import type { RestoreReport, VectorIndex } from './vector-index/types.ts';
 import type { JobView, QueueSnapshot, QueueEventMap } from './ingest/queue-events.ts';
 import type { PipelineOptions } from './ingest/pipeline-options.ts';
+import { FfmpegClient } from './ingest/video/ffmpeg-client.ts';
+import { IndexSync, spaces, type VerifyResult } from './ingest/index-sync.ts';
+import { JobQueue, type IntakeEntry, type IntakeResult } from './ingest/job-queue.ts';
+import { intakeFile } from './ingest/intake.ts';
+import { ingestItem } from './ingest/pipeline.ts';
+import {
+  ensureReadAccess,
+  importFolder,
+  rescanFolder,
+  type FolderImportDeps,
+} from './ingest/folder-import.ts';
 
 export type {
   JobView,
@@ -16,6 +30,7 @@ export type {
   PauseReason,
 } from './ingest/queue-events.ts';
 export type { PipelineOptions } from './ingest/pipeline-options.ts';
+export type { VerifyResult } from './ingest/index-sync.ts';
 
 /** A file coming in, with the directory it had inside a dropped or picked folder ('' for loose files). */
 export interface IncomingFile {
@@ -44,10 +59,12 @@ export interface AddReport {
   files: {
     name: string;
     /** queued: a job will ingest it. duplicate: the library has this content already (itemId is that item).
-     *  refused: detection refused it; its item records why. */
-    outcome: 'queued' | 'duplicate' | 'refused';
-    itemId: string;
+     *  refused: detection refused it; its item records why. failed: it could not even be read (no item).
+     *  cancelled: cancelled (or the page closed) before it was recorded. */
+    outcome: 'queued' | 'duplicate' | 'refused' | 'failed' | 'cancelled';
+    itemId?: string;
     jobId?: string;
+    error?: { code: string; message: string };
   }[];
 }
 
@@ -119,15 +136,239 @@ export interface Trove extends EventTarget {
   deleteItem(id: string): Promise<boolean>;
   /** Removes every item, job, folder, vector and stored copy. */
   clearLibrary(): Promise<void>;
+  /** Queues an item again (a failed file from an earlier batch, whose job was pruned); returns the job id. */
+  retryItem(itemId: string): Promise<string>;
+  /**
+   * Asks again for read access to every imported folder (call it from a click: browsers forget folder
+   * permission across reloads, and only a user gesture can grant it), then resumes a queue paused for it.
+   */
+  requestAccess(): Promise<boolean>;
   /** Segments by their index keys, for turning search hits into results. */
   segmentsByKeys(keys: number[]): Promise<(KeyedSegment | undefined)[]>;
+  /** One item's keyed segments, in time or page order. */
+  itemSegments(itemId: string): Promise<KeyedSegment[]>;
   /** Every item with its keyed segments, for building a search catalog on open. */
   allSegments(): Promise<{ item: ItemRecord; segments: KeyedSegment[] }[]>;
+  /** Saves the vector indexes now (they are saved a moment after each change, and when the queue idles). */
+  flush(): Promise<void>;
+  /** What opening found: spaces whose index had to be rebuilt from the store (after a crash). */
+  readonly opened: { rebuilt: VerifyResult[] };
+  addEventListener<K extends keyof TroveEventMap>(
+    type: K,
+    listener: (event: CustomEvent<TroveEventMap[K]>) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
   /** Stops the queue, the workers and the store, as closing the tab would; the queue resumes on next open. */
   close(): Promise<void>;
 }
 
+// Declaration merging gives the class Trove's typed event overloads (what it dispatches is exactly those).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+interface TroveApp {
+  addEventListener: Trove['addEventListener'];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+class TroveApp extends EventTarget implements Trove {
+  readonly queue: IngestQueue;
+
+  constructor(
+    readonly library: Library,
+    readonly encoders: Encoders,
+    readonly indexes: Record<Space, VectorIndex>,
+    queue: JobQueue,
+    readonly opened: { rebuilt: VerifyResult[] },
+    private readonly sync: IndexSync,
+    private readonly stop: () => void,
+  ) {
+    super();
+    // The typed addEventListener overloads of IngestQueue describe what JobQueue dispatches.
+    this.queue = queue as unknown as IngestQueue;
+    queue.addEventListener('item-ready', (e) =>
+      this.emit('item-ready', { itemId: (e as CustomEvent<{ itemId: string }>).detail.itemId }),
+    );
+    // A finished batch is saved at once rather than a moment later.
+    queue.addEventListener('idle', () => void sync.flush().catch(() => undefined));
+  }
+
+  private get jobQueue(): JobQueue {
+    return this.queue as unknown as JobQueue;
+  }
+
+  async addFiles(files: Iterable<File | IncomingFile>): Promise<AddReport> {
+    const entries: IntakeEntry[] = [];
+    for (const f of files) {
+      entries.push(
+        f instanceof File
+          ? { kind: 'file', file: f, folderPath: '' }
+          : { kind: 'file', file: f.file, folderPath: f.folderPath ?? '' },
+      );
+    }
+    return reportOf(await Promise.all(this.jobQueue.add(entries)));
+  }
+
+  async addFolder(handle: FileSystemDirectoryHandle): Promise<{ folder: FolderRecord; report: AddReport }> {
+    const { folder, results } = await importFolder(this.folderDeps(), handle);
+    return { folder, report: reportOf(results) };
+  }
+
+  async rescan(folderId: string): Promise<RescanReport> {
+    const r = await rescanFolder(this.folderDeps(), folderId);
+    return {
+      ...reportOf(r.results),
+      removed: r.removed,
+      touched: r.touched,
+      replaced: r.replaced,
+      unchanged: r.unchanged,
+    };
+  }
+
+  async deleteItem(id: string): Promise<boolean> {
+    await this.jobQueue.forgetItem(id);
+    const removed = await this.sync.removeItem(id);
+    if (removed) this.emit('item-removed', { itemId: id, keys: removed.keys });
+    return removed !== null;
+  }
+
+  async clearLibrary(): Promise<void> {
+    await this.jobQueue.cancelAll({ keepRecord: false });
+    await this.sync.clear();
+    this.emit('cleared', {});
+  }
+
+  async retryItem(itemId: string): Promise<string> {
+    const item = await this.library.getItem(itemId);
+    if (!item) throw new Error(`No item ${itemId}`);
+    const jobId = await this.jobQueue.requeueItem(item);
+    return jobId;
+  }
+
+  async requestAccess(): Promise<boolean> {
+    let granted = true;
+    for (const folder of await this.library.listFolders()) {
+      try {
+        await ensureReadAccess(folder.handle);
+      } catch {
+        granted = false;
+      }
+    }
+    if (granted && this.queue.snapshot().pause?.code === 'permission') this.queue.resume();
+    return granted;
+  }
+
+  async segmentsByKeys(keys: number[]): Promise<(KeyedSegment | undefined)[]> {
+    return Promise.all(keys.map(async (k) => keyed(await this.library.segmentByKey(k))));
+  }
+
+  async itemSegments(itemId: string): Promise<KeyedSegment[]> {
+    return (await this.library.getSegments(itemId)).map(keyed).filter((s): s is KeyedSegment => !!s);
+  }
+
+  async allSegments(): Promise<{ item: ItemRecord; segments: KeyedSegment[] }[]> {
+    const [items, segments] = await Promise.all([this.library.listItems(), this.library.allSegments()]);
+    const byItem = new Map<string, KeyedSegment[]>();
+    for (const seg of segments) {
+      const k = keyed(seg);
+      if (!k) continue;
+      const list = byItem.get(seg.itemId) ?? [];
+      list.push(k);
+      byItem.set(seg.itemId, list);
+    }
+    return items.map((item) => ({ item, segments: byItem.get(item.id) ?? [] }));
+  }
+
+  flush(): Promise<void> {
+    return this.sync.flush();
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+  }
+
+  private folderDeps(): FolderImportDeps {
+    return {
+      library: this.library,
+      queue: this.jobQueue,
+      removeItem: async (id) => void (await this.deleteItem(id)),
+    };
+  }
+
+  private emit<K extends keyof TroveEventMap>(type: K, detail: TroveEventMap[K]): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+function keyed(segment: SegmentRecord | undefined): KeyedSegment | undefined {
+  return segment && segment.key !== undefined ? (segment as KeyedSegment) : undefined;
+}
+
+function reportOf(results: IntakeResult[]): AddReport {
+  return {
+    files: results.map((r) => ({
+      name: r.name,
+      outcome: r.outcome,
+      itemId: r.itemId,
+      jobId: r.outcome === 'duplicate' ? undefined : r.jobId,
+      error: r.error,
+    })),
+  };
+}
+
+/**
+ * Opens Trove: the library store (migrating it), the encoders (workers start on first use), the vector
+ * indexes (restored, and rebuilt from the store if a crash left them behind), and the ingest queue, which
+ * resumes the files a reload interrupted.
+ */
 export async function openTrove(options: TroveOptions): Promise<Trove> {
-  void options;
-  throw new Error('openTrove: not implemented yet');
+  const { config } = options;
+  const library = await Library.open({ name: options.libraryDbName });
+  const encoders = createEncoders(config, { prefer: options.prefer ?? 'auto' });
+  const ffmpeg = new FfmpegClient();
+  const worker = spawnVectorIndexWorker();
+  const stopAll = () => {
+    encoders.terminate();
+    ffmpeg.terminate();
+    worker.terminate();
+    library.close();
+  };
+  try {
+    const indexes = {} as Record<Space, VectorIndex>;
+    const reports: Partial<Record<Space, RestoreReport>> = {};
+    for (const space of spaces) {
+      const dim = config.roles[space].dim;
+      if (!dim) throw new Error(`models.json gives no dim for the ${space} role`);
+      const opened = await openVectorIndex({ space, dim, dbName: options.vectorDbName }, worker);
+      indexes[space] = opened.index;
+      reports[space] = opened.report;
+    }
+    const sync = new IndexSync(library, indexes, {
+      onError: (error) => console.warn('Trove: updating the vector index failed; it will be rebuilt', error),
+    });
+    const rebuilt = await sync.verify(reports);
+    const pipeline = { encoders, ffmpeg, options: options.pipeline, sink: sync };
+    const queue = await JobQueue.open(
+      {
+        library,
+        intake: (entry, job) => intakeFile(library, entry, job),
+        ingest: (job, item, run) => ingestItem(item, job.id, pipeline, run).then(() => undefined),
+        discard: async (itemId) => void (await sync.removeItem(itemId)),
+      },
+      { concurrency: options.concurrency },
+    );
+    const trove = new TroveApp(library, encoders, indexes, queue, { rebuilt }, sync, () => {
+      queue.close();
+      sync.close();
+      stopAll();
+    });
+    if (options.autoStart !== false) queue.start();
+    return trove;
+  } catch (error) {
+    stopAll();
+    throw error;
+  }
 }

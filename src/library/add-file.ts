@@ -5,7 +5,7 @@ import { detectFileType, type Detection } from '../ingest/detect-type.ts';
 import { sha256OfBlob } from '../ingest/content-hash.ts';
 import type { Library } from './library.ts';
 import { deleteOriginal, saveOriginal } from './originals.ts';
-import type { ItemRecord, OriginalSource } from './records.ts';
+import type { ItemRecord, JobRecord, OriginalSource } from './records.ts';
 
 export interface AddResult {
   item: ItemRecord;
@@ -18,6 +18,11 @@ export interface AddOptions {
   /** Directory of the file inside its imported folder (or the path a dropped folder gave it). */
   folderPath?: string;
   signal?: AbortSignal;
+  /**
+   * The job that will ingest the file, stored with its item in one transaction (only for files detection
+   * accepted; a refused file needs no job).
+   */
+  job?: Omit<JobRecord, 'itemId' | 'input'>;
 }
 
 /**
@@ -38,7 +43,7 @@ export async function addPickedFile(lib: Library, file: File, options: AddOption
     await deleteOriginal(saved.source);
     return { item: known, existing: true };
   }
-  const result = await lib.addItem(itemFor(id, file, detection, saved.sha256, saved.source, options));
+  const result = await store(lib, itemFor(id, file, detection, saved.sha256, saved.source, options), options);
   // Another tab may have added the same content between the lookup and the add.
   if (result.existing) await deleteOriginal(saved.source);
   return result;
@@ -56,7 +61,28 @@ export async function addFolderFile(
   const known = await lib.findBySha256(sha256);
   if (known) return { item: known, existing: true };
   const source: OriginalSource | undefined = detection.ok ? { kind: 'handle', handle } : undefined;
-  return lib.addItem(itemFor(crypto.randomUUID(), file, detection, sha256, source, options));
+  const item = itemFor(crypto.randomUUID(), file, detection, sha256, source, options);
+  return detection.ok ? store(lib, item, options) : lib.addItem(item);
+}
+
+async function store(lib: Library, item: ItemRecord, options: AddOptions): Promise<AddResult> {
+  if (!options.job || !item.source) return lib.addItem(item);
+  const input = {
+    name: item.name,
+    folderPath: item.folderPath,
+    folderId: item.folderId,
+    source: item.source,
+  };
+  try {
+    return await lib.addItemWithJob(item, { ...options.job, input, kind: item.kind, size: item.size });
+  } catch (error) {
+    // Another tab added the same content between the lookup and the add.
+    if (error instanceof DOMException && error.name === 'ConstraintError' && item.sha256) {
+      const found = await lib.findBySha256(item.sha256);
+      if (found) return { item: found, existing: true };
+    }
+    throw error;
+  }
 }
 
 function itemFor(

@@ -5,11 +5,13 @@ import { openLibraryDb, type OpenOptions } from './open-db.ts';
 import { deleteOriginal, listOriginals } from './originals.ts';
 import type {
   FolderRecord,
+  ItemError,
   ItemRecord,
   ItemStatus,
   JobRecord,
   JobState,
   LibrarySchema,
+  MetaRecord,
   MigrationRecord,
   SegmentKind,
   SegmentRecord,
@@ -30,6 +32,14 @@ export interface ItemResults {
   completeJobId?: string;
 }
 
+/** What writeItemResults stored: the item, its segments with their index keys, and the keys it replaced. */
+export interface WrittenResults {
+  item: ItemRecord;
+  segments: (SegmentRecord & { key: number })[];
+  /** Keys of the segments an earlier write had stored for this item, now gone (remove them from the index). */
+  removedKeys: number[];
+}
+
 export class ItemGoneError extends Error {
   constructor(id: string) {
     super(`Item ${id} is no longer in the library (it was deleted)`);
@@ -44,9 +54,11 @@ export function segmentId(itemId: string, index: number): string {
 
 type ItemTx = IDBPTransaction<
   LibrarySchema,
-  ('items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs')[],
+  ('items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs' | 'meta')[],
   'readwrite'
 >;
+
+const itemStores = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'meta'] as const;
 
 export class Library {
   private constructor(readonly db: IDBPDatabase<LibrarySchema>) {}
@@ -120,7 +132,7 @@ export class Library {
    * Writes everything an item's ingest produced, replacing what an earlier attempt wrote, in one
    * transaction. If the item was deleted meanwhile, nothing is written and ItemGoneError is thrown.
    */
-  async writeItemResults(itemId: string, results: ItemResults): Promise<ItemRecord> {
+  async writeItemResults(itemId: string, results: ItemResults): Promise<WrittenResults> {
     const segmentIds = new Set(results.segments.map((s) => s.id));
     for (const segment of results.segments) {
       if (segment.itemId !== itemId)
@@ -129,17 +141,20 @@ export class Library {
     for (const v of results.vectors ?? []) {
       if (!segmentIds.has(v.segmentId)) throw new Error(`Vector for unknown segment ${v.segmentId}`);
     }
-    const tx: ItemTx = this.db.transaction(
-      ['items', 'segments', 'vectors', 'thumbnails', 'jobs'],
-      'readwrite',
-    );
+    const tx: ItemTx = this.db.transaction(itemStores, 'readwrite');
     const done = tx.done;
     const pending: Promise<unknown>[] = [];
     try {
       const current = await tx.objectStore('items').get(itemId);
       if (!current) throw new ItemGoneError(itemId);
       const job = results.completeJobId ? await tx.objectStore('jobs').get(results.completeJobId) : undefined;
-      await removeDerived(tx, itemId);
+      const removed = await removeDerived(tx, itemId);
+      // Keys come from a counter in the same transaction, so they are unique and never reused, even for a
+      // rewrite of the same item (the index may still hold the old keys until they are removed).
+      let nextKey = (await tx.objectStore('meta').get('nextSegmentKey'))?.value ?? 1;
+      const segments = results.segments.map((seg) => ({ ...seg, key: nextKey++ }));
+      pending.push(tx.objectStore('meta').put({ name: 'nextSegmentKey', value: nextKey }));
+      if (removed.vectors > 0 || (results.vectors?.length ?? 0) > 0) pending.push(bumpVectorsVersion(tx));
       const next: ItemRecord = {
         ...current,
         status: 'ready',
@@ -150,7 +165,7 @@ export class Library {
       };
       // Requests of one transaction run in the order they are issued, so they need not be awaited one by
       // one. A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
-      for (const seg of results.segments) pending.push(tx.objectStore('segments').put(seg));
+      for (const seg of segments) pending.push(tx.objectStore('segments').put(seg));
       for (const v of results.vectors ?? []) pending.push(tx.objectStore('vectors').put({ ...v, itemId }));
       for (const t of results.thumbnails ?? [])
         pending.push(tx.objectStore('thumbnails').put({ ...t, itemId }));
@@ -158,7 +173,7 @@ export class Library {
       pending.push(tx.objectStore('items').put(next));
       await Promise.all(pending);
       await done;
-      return next;
+      return { item: next, segments, removedKeys: removed.keys };
     } catch (error) {
       for (const p of pending) p.catch(() => undefined);
       try {
@@ -173,7 +188,8 @@ export class Library {
 
   /** Adds or replaces vectors of existing segments, e.g. when a space is embedded after the first pass. */
   async putVectors(vectors: VectorRecord[]): Promise<void> {
-    const tx = this.db.transaction(['segments', 'vectors'], 'readwrite');
+    const tx = this.db.transaction(['segments', 'vectors', 'meta'], 'readwrite');
+    if (vectors.length) await bumpVectorsVersion(tx);
     for (const v of vectors) {
       const segment = await tx.objectStore('segments').get(v.segmentId);
       if (!segment || segment.itemId !== v.itemId) {
@@ -191,16 +207,22 @@ export class Library {
    * copy in OPFS. Returns false if there was no such item.
    */
   async deleteItem(id: string): Promise<boolean> {
-    const tx: ItemTx = this.db.transaction(
-      ['items', 'segments', 'vectors', 'thumbnails', 'jobs'],
-      'readwrite',
-    );
+    return (await this.removeItem(id)) !== null;
+  }
+
+  /**
+   * deleteItem that says what it removed: the item and the index keys of its segments (for the vector
+   * index), or null if there was no such item.
+   */
+  async removeItem(id: string): Promise<{ item: ItemRecord; keys: number[] } | null> {
+    const tx: ItemTx = this.db.transaction(itemStores, 'readwrite');
     const item = await tx.objectStore('items').get(id);
     if (!item) {
       await tx.done;
-      return false;
+      return null;
     }
-    await removeDerived(tx, id);
+    const removed = await removeDerived(tx, id);
+    if (removed.vectors > 0) await bumpVectorsVersion(tx);
     for (const key of await tx.objectStore('jobs').index('itemId').getAllKeys(id))
       await tx.objectStore('jobs').delete(key);
     await tx.objectStore('items').delete(id);
@@ -208,7 +230,20 @@ export class Library {
     // After the records are gone, so a crash in between leaves an orphan copy (see sweepOrphanOriginals)
     // rather than an item whose original is missing.
     await deleteOriginal(item.source);
-    return true;
+    return { item, keys: removed.keys };
+  }
+
+  /**
+   * Empties the library: every item, segment, vector, thumbnail, job and folder (one transaction), then
+   * every stored copy. Segment keys keep counting, so a key is never reused.
+   */
+  async clearAll(): Promise<void> {
+    const stores = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders', 'meta'] as const;
+    const tx = this.db.transaction(stores, 'readwrite');
+    for (const store of stores) if (store !== 'meta') await tx.objectStore(store).clear();
+    await bumpVectorsVersion(tx);
+    await tx.done;
+    for (const path of await listOriginals()) await deleteOriginal({ kind: 'opfs', path });
   }
 
   /** Removes stored copies that no item points at; returns their paths. */
@@ -237,6 +272,16 @@ export class Library {
     return this.db.get('segments', id);
   }
 
+  /** The segment with this index key (see SegmentRecord.key). */
+  segmentByKey(key: number): Promise<SegmentRecord | undefined> {
+    return this.db.getFromIndex('segments', 'key', key);
+  }
+
+  /** Every segment, for building a search catalog. */
+  allSegments(): Promise<SegmentRecord[]> {
+    return this.db.getAll('segments');
+  }
+
   segmentsOfKind(kind: SegmentKind): Promise<SegmentRecord[]> {
     return this.db.getAllFromIndex('segments', 'kind', kind);
   }
@@ -248,6 +293,30 @@ export class Library {
   /** Every vector of one space, for building or rebuilding that space's index. */
   vectorsOfSpace(space: Space): Promise<VectorRecord[]> {
     return this.db.getAllFromIndex('vectors', 'space', space);
+  }
+
+  /**
+   * Every stored vector with its segment's index key, a page at a time (each page its own transaction, so
+   * the caller may await other work between pages), for rebuilding vector indexes.
+   */
+  async *vectorPages(pageSize = 1024): AsyncGenerator<{ vector: VectorRecord; key: number }[]> {
+    let after: [string, Space] | undefined;
+    for (;;) {
+      const tx = this.db.transaction(['vectors', 'segments'], 'readonly');
+      const range = after ? IDBKeyRange.lowerBound(after, true) : undefined;
+      const vectors = await tx.objectStore('vectors').getAll(range, pageSize);
+      const segments = await Promise.all(vectors.map((v) => tx.objectStore('segments').get(v.segmentId)));
+      await tx.done;
+      const page: { vector: VectorRecord; key: number }[] = [];
+      vectors.forEach((vector, i) => {
+        const key = segments[i]?.key;
+        if (key !== undefined) page.push({ vector, key });
+      });
+      if (page.length) yield page;
+      if (vectors.length < pageSize) return;
+      const last = vectors[vectors.length - 1]!;
+      after = [last.segmentId, last.space];
+    }
   }
 
   vectorsOfItem(itemId: string): Promise<VectorRecord[]> {
@@ -276,6 +345,53 @@ export class Library {
     return state ? this.db.getAllFromIndex('jobs', 'state', state) : this.db.getAll('jobs');
   }
 
+  /** Marks a job failed and its item in error with the same reason, in one transaction. */
+  async failJob(jobId: string, error: ItemError): Promise<void> {
+    const tx = this.db.transaction(['jobs', 'items'], 'readwrite');
+    const job = await tx.objectStore('jobs').get(jobId);
+    if (job) {
+      await tx.objectStore('jobs').put({ ...job, state: 'failed', error, updatedAt: Date.now() });
+      const item = job.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
+      if (item) await tx.objectStore('items').put({ ...item, status: 'error', error, updatedAt: Date.now() });
+    }
+    await tx.done;
+  }
+
+  /** Puts a failed job back in the queue and its item back to pending, in one transaction. */
+  async requeueJob(jobId: string): Promise<JobRecord | undefined> {
+    const tx = this.db.transaction(['jobs', 'items'], 'readwrite');
+    const job = await tx.objectStore('jobs').get(jobId);
+    if (!job) {
+      await tx.done;
+      return undefined;
+    }
+    const next: JobRecord = { ...job, state: 'queued', error: undefined, updatedAt: Date.now() };
+    await tx.objectStore('jobs').put(next);
+    const item = job.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
+    if (item)
+      await tx
+        .objectStore('items')
+        .put({ ...item, status: 'pending', error: undefined, updatedAt: Date.now() });
+    await tx.done;
+    return next;
+  }
+
+  /** Adds an item and the job that will ingest it, in one transaction, so neither exists without the other. */
+  async addItemWithJob(item: ItemRecord, job: JobRecord): Promise<{ item: ItemRecord; existing: boolean }> {
+    const tx = this.db.transaction(['items', 'jobs'], 'readwrite');
+    if (item.sha256) {
+      const found = await tx.objectStore('items').index('sha256').get(item.sha256);
+      if (found) {
+        await tx.done;
+        return { item: found, existing: true };
+      }
+    }
+    await tx.objectStore('items').add(item);
+    await tx.objectStore('jobs').put({ ...job, itemId: item.id });
+    await tx.done;
+    return { item, existing: false };
+  }
+
   async deleteJob(id: string): Promise<void> {
     await this.db.delete('jobs', id);
   }
@@ -300,12 +416,26 @@ export class Library {
 
   // ---- bookkeeping ----
 
+  /** A counter of the meta store (see MetaRecord); 0 when never set. */
+  async meta(name: MetaRecord['name']): Promise<number> {
+    return (await this.db.get('meta', name))?.value ?? 0;
+  }
+
+  async setMeta(name: MetaRecord['name'], value: number): Promise<void> {
+    await this.db.put('meta', { name, value });
+  }
+
+  /** Number of stored vectors of one space (to check a restored index against). */
+  countVectors(space: Space): Promise<number> {
+    return this.db.countFromIndex('vectors', 'space', space);
+  }
+
   appliedMigrations(): Promise<MigrationRecord[]> {
     return this.db.getAll('migrations');
   }
 
   /** Record counts per store, for diagnostics and tests. */
-  async counts(): Promise<Record<Exclude<StoreName, 'migrations'>, number>> {
+  async counts(): Promise<Record<Exclude<StoreName, 'migrations' | 'meta'>, number>> {
     const [items, segments, vectors, thumbnails, jobs, folders] = await Promise.all(
       (['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders'] as const).map((s) =>
         this.db.count(s),
@@ -322,11 +452,29 @@ export class Library {
   }
 }
 
-async function removeDerived(tx: ItemTx, itemId: string): Promise<void> {
+/** Deletes an item's segments, vectors and thumbnails; returns the segments' index keys and the vector count. */
+async function removeDerived(tx: ItemTx, itemId: string): Promise<{ keys: number[]; vectors: number }> {
   const deletes: Promise<void>[] = [];
-  for (const store of ['segments', 'vectors', 'thumbnails'] as const) {
+  const keys: number[] = [];
+  for (const seg of await tx.objectStore('segments').index('itemId').getAll(itemId)) {
+    if (seg.key !== undefined) keys.push(seg.key);
+    deletes.push(tx.objectStore('segments').delete(seg.id));
+  }
+  let vectors = 0;
+  for (const store of ['vectors', 'thumbnails'] as const) {
     const os = tx.objectStore(store);
-    for (const key of await os.index('itemId').getAllKeys(itemId)) deletes.push(os.delete(key));
+    const found = await os.index('itemId').getAllKeys(itemId);
+    if (store === 'vectors') vectors = found.length;
+    for (const key of found) deletes.push(os.delete(key));
   }
   await Promise.all(deletes);
+  return { keys, vectors };
+}
+
+type MetaTx = IDBPTransaction<LibrarySchema, ('meta' | StoreName)[], 'readwrite'>;
+
+async function bumpVectorsVersion(tx: MetaTx): Promise<void> {
+  const meta = tx.objectStore('meta');
+  const current = (await meta.get('vectorsVersion'))?.value ?? 0;
+  await meta.put({ name: 'vectorsVersion', value: current + 1 });
 }

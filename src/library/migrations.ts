@@ -43,6 +43,25 @@ export const migrations: Migration[] = [
       db.createObjectStore('migrations', { keyPath: 'version' });
     },
   },
+  {
+    version: 2,
+    name: 'integer segment keys for the vector index; meta store for the key counter and index versions',
+    async up(db, tx) {
+      // The vector index takes 32-bit integer ids, so every segment gets one, unique and never reused.
+      const segments = tx.objectStore('segments');
+      segments.createIndex('key', 'key', { unique: true });
+      db.createObjectStore('meta', { keyPath: 'name' });
+      let next = 1;
+      let cursor = await segments.openCursor();
+      while (cursor) {
+        await cursor.update({ ...(cursor.value as object), key: next++ });
+        cursor = await cursor.continue();
+      }
+      await tx.objectStore('meta').put({ name: 'nextSegmentKey', value: next });
+      // Vectors written before this version were never counted, so the index is rebuilt once.
+      await tx.objectStore('meta').put({ name: 'vectorsVersion', value: 1 });
+    },
+  },
 ];
 
 /** Checks that versions run 1, 2, 3, … with no gap or repeat, so every database can reach the latest. */

@@ -64,6 +64,11 @@ export type SegmentKind = 'image' | 'frame' | 'audio-window' | 'transcript' | 't
 /** A searchable piece of an item; every search result points at one. */
 export interface SegmentRecord {
   id: string;
+  /**
+   * The segment's id in the vector indexes (an unsigned 32-bit integer, unique and never reused). Given by
+   * Library.writeItemResults when the segment is stored; absent before.
+   */
+  key?: number;
   itemId: string;
   kind: SegmentKind;
   /** The spaces this segment has (or will have) a vector in. */
@@ -111,6 +116,11 @@ export interface JobRecord {
   updatedAt: number;
   /** What the job works on, enough to find the file again after a reload. */
   input?: { name: string; folderPath: string; folderId?: string; source: OriginalSource };
+  /** The file's name, for jobs without an input (a file refused before a copy was kept). */
+  name?: string;
+  /** The file's kind and size, for progress weights and the time estimate. */
+  kind?: MediaKind | 'unknown';
+  size?: number;
 }
 
 /** A folder imported with showDirectoryPicker; its handle allows a rescan. */
@@ -137,7 +147,7 @@ export interface LibrarySchema extends DBSchema {
   segments: {
     key: string;
     value: SegmentRecord;
-    indexes: { itemId: string; kind: SegmentKind };
+    indexes: { itemId: string; kind: SegmentKind; key: number };
   };
   vectors: {
     key: [string, Space];
@@ -162,6 +172,21 @@ export interface LibrarySchema extends DBSchema {
     key: number;
     value: MigrationRecord;
   };
+  meta: {
+    key: string;
+    value: MetaRecord;
+  };
 }
 
-export type StoreName = 'items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs' | 'folders' | 'migrations';
+/**
+ * Counters kept with the data they count: 'nextSegmentKey' (the next index key to give), 'vectorsVersion'
+ * (bumped by every write that adds or removes vectors) and 'indexedVersion' (the vectorsVersion the
+ * persisted vector indexes are known to hold; when the two differ after a crash, the indexes are rebuilt).
+ */
+export interface MetaRecord {
+  name: 'nextSegmentKey' | 'vectorsVersion' | 'indexedVersion';
+  value: number;
+}
+
+export type StoreName =
+  'items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs' | 'folders' | 'migrations' | 'meta';

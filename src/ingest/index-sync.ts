@@ -1,0 +1,189 @@
+// Keeps the vector indexes in step with the library store, which is the store of record. Every change that
+// adds or removes vectors goes through here, one at a time: the store transaction first, then the index.
+// The store counts its vector changes (meta 'vectorsVersion'); after the indexes are persisted, the count
+// they hold is recorded ('indexedVersion'). A crash between the two leaves the counts different, and the
+// next open rebuilds the indexes from the stored vectors.
+import type { ItemResults, Library, WrittenResults } from '../library/library.ts';
+import type { ItemRecord, Space } from '../library/records.ts';
+import type { RestoreReport, VectorIndex } from '../vector-index/types.ts';
+import type { ResultsSink } from './pipeline.ts';
+
+export const spaces: readonly Space[] = ['clip', 'clap', 'text'];
+
+export interface IndexSyncOptions {
+  /** Persist the indexes this long after the last change (default 2000 ms); flush() persists at once. */
+  persistDelayMs?: number;
+  /** A background persist failed (it is retried with the next change). */
+  onError?: (error: unknown) => void;
+}
+
+export interface VerifyResult {
+  space: Space;
+  count: number;
+  reason: string;
+}
+
+export class IndexSync implements ResultsSink {
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private dirty = false;
+  private closed = false;
+  /** An index update failed after its store write: the indexes are behind until rebuilt. */
+  private broken = false;
+
+  constructor(
+    private readonly library: Library,
+    private readonly indexes: Record<Space, VectorIndex>,
+    private readonly options: IndexSyncOptions = {},
+  ) {}
+
+  /** Writes an item's results in one transaction, then indexes its vectors (and drops the keys it replaced). */
+  writeResults(itemId: string, results: ItemResults): Promise<WrittenResults> {
+    return this.serial(async () => {
+      const written = await this.library.writeItemResults(itemId, results);
+      const keyOf = new Map(written.segments.map((s) => [s.id, s.key]));
+      const bySpace = new Map<Space, { keys: number[]; vectors: Float32Array[] }>();
+      for (const v of results.vectors ?? []) {
+        const slot = bySpace.get(v.space) ?? { keys: [], vectors: [] };
+        slot.keys.push(keyOf.get(v.segmentId)!);
+        slot.vectors.push(v.vector);
+        bySpace.set(v.space, slot);
+      }
+      try {
+        await this.removeKeys(written.removedKeys);
+        for (const [space, { keys, vectors }] of bySpace)
+          await this.indexes[space].add(keys, flatten(vectors));
+        this.changed();
+      } catch (error) {
+        // The item is stored (the store is the record); only the derived index missed it. Never mark the
+        // indexes up to date again in this session, so the next open rebuilds them from the store.
+        this.broken = true;
+        if (!this.closed) this.options.onError?.(error);
+      }
+      return written;
+    });
+  }
+
+  /** Deletes an item from the store (with its stored copy) and its vectors from the indexes. */
+  removeItem(itemId: string): Promise<{ item: ItemRecord; keys: number[] } | null> {
+    return this.serial(async () => {
+      const removed = await this.library.removeItem(itemId);
+      if (removed?.keys.length) {
+        try {
+          await this.removeKeys(removed.keys);
+          this.changed();
+        } catch (error) {
+          this.broken = true;
+          if (!this.closed) this.options.onError?.(error);
+        }
+      }
+      return removed;
+    });
+  }
+
+  /** Empties the library and every index. */
+  clear(): Promise<void> {
+    return this.serial(async () => {
+      await this.library.clearAll();
+      for (const space of spaces) await this.indexes[space].clear();
+      await this.library.setMeta('indexedVersion', await this.library.meta('vectorsVersion'));
+    });
+  }
+
+  /** Persists the indexes now and records which store version they hold. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    return this.serial(() => this.persist());
+  }
+
+  /**
+   * At open: rebuilds the index of every space that may not match the store (a crash between a store write
+   * and the next persist, a stored index its engine had to rebuild, or a count that differs).
+   */
+  verify(reports: Partial<Record<Space, RestoreReport>>): Promise<VerifyResult[]> {
+    return this.serial(async () => {
+      const version = await this.library.meta('vectorsVersion');
+      const indexed = await this.library.meta('indexedVersion');
+      const stale: { space: Space; reason: string }[] = [];
+      for (const space of spaces) {
+        const report = reports[space];
+        const [stored, size] = await Promise.all([
+          this.library.countVectors(space),
+          this.indexes[space].size(),
+        ]);
+        if (version !== indexed)
+          stale.push({ space, reason: 'the library changed after the index was last saved' });
+        else if (report?.rebuilt)
+          stale.push({ space, reason: report.message ?? 'the saved index was unusable' });
+        else if (size !== stored)
+          stale.push({ space, reason: `the index held ${size} vectors, the library ${stored}` });
+      }
+      if (stale.length === 0) return [];
+      const which = new Set(stale.map((s) => s.space));
+      for (const space of which) await this.indexes[space].clear();
+      const counts = new Map<Space, number>();
+      for await (const page of this.library.vectorPages()) {
+        const bySpace = new Map<Space, { keys: number[]; vectors: Float32Array[] }>();
+        for (const { vector, key } of page) {
+          if (!which.has(vector.space)) continue;
+          const slot = bySpace.get(vector.space) ?? { keys: [], vectors: [] };
+          slot.keys.push(key);
+          slot.vectors.push(vector.vector);
+          bySpace.set(vector.space, slot);
+        }
+        for (const [space, { keys, vectors }] of bySpace) {
+          await this.indexes[space].add(keys, flatten(vectors));
+          counts.set(space, (counts.get(space) ?? 0) + keys.length);
+        }
+      }
+      await this.persist();
+      return stale.map((s) => ({ ...s, count: counts.get(s.space) ?? 0 }));
+    });
+  }
+
+  /** Stops persisting; pending work is dropped (as when the tab closes). */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
+  private async persist(): Promise<void> {
+    // Inside the chain, so no store change can land between reading the version and saving the indexes.
+    const version = await this.library.meta('vectorsVersion');
+    for (const space of spaces) await this.indexes[space].persist();
+    if (!this.broken) await this.library.setMeta('indexedVersion', version);
+    this.dirty = false;
+  }
+
+  private async removeKeys(keys: number[]): Promise<void> {
+    if (keys.length === 0) return;
+    // Keys are unique across spaces; removing from every index is simpler than remembering each one's.
+    for (const space of spaces) await this.indexes[space].remove(keys);
+  }
+
+  private changed(): void {
+    this.dirty = true;
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.dirty || this.closed) return;
+      this.serial(() => this.persist()).catch((error: unknown) => {
+        if (!this.closed) this.options.onError?.(error);
+      });
+    }, this.options.persistDelayMs ?? 2000);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(work, work);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function flatten(vectors: Float32Array[]): Float32Array {
+  const dim = vectors[0]?.length ?? 0;
+  const flat = new Float32Array(vectors.length * dim);
+  vectors.forEach((v, i) => flat.set(v, i * dim));
+  return flat;
+}

@@ -1,0 +1,41 @@
+// Taking a file into the library: the step before ingest. A picked or dropped file is copied into OPFS while
+// it is hashed; a folder file is hashed and kept by handle. The item and its job are stored together; the
+// same content again is the existing item; a file detection refuses becomes an item with the reason and a
+// failed job, so the batch lists it.
+import { addFolderFile, addPickedFile } from '../library/add-file.ts';
+import type { Library } from '../library/library.ts';
+import type { JobRecord } from '../library/records.ts';
+import type { IntakeEntry, IntakeOutcome } from './job-queue.ts';
+
+export async function intakeFile(
+  library: Library,
+  entry: IntakeEntry,
+  job: Omit<JobRecord, 'itemId' | 'input'>,
+): Promise<IntakeOutcome> {
+  const result =
+    entry.kind === 'file'
+      ? await addPickedFile(library, entry.file, { folderPath: entry.folderPath, job })
+      : await addFolderFile(library, entry.handle, {
+          folderId: entry.folderId,
+          folderPath: entry.folderPath,
+          job,
+        });
+  const { item } = result;
+  if (result.existing) return { outcome: 'duplicate', item };
+  if (item.status === 'pending') {
+    const stored = await library.getJob(job.id);
+    if (!stored) throw new Error(`The job of ${item.name} was not stored with its item`);
+    return { outcome: 'queued', item, job: stored };
+  }
+  const failed: JobRecord = {
+    ...job,
+    itemId: item.id,
+    state: 'failed',
+    error: item.error,
+    name: item.name,
+    kind: item.kind,
+    size: item.size,
+  };
+  await library.putJob(failed);
+  return { outcome: 'refused', item, job: failed };
+}

@@ -1,0 +1,684 @@
+// The persistent ingest queue. Files come in through an in-memory intake lane (copy into the library, hash,
+// dedupe: each becomes an item and a job in one transaction) and are then ingested from their stored
+// originals by jobs kept in the library's `jobs` store, a few at a time. Because jobs persist and results
+// are written in one transaction that also marks the job done, a reload or crash mid-ingest loses nothing:
+// on open, a job still marked running is queued again and re-run from its stored original.
+//
+// Per-file trouble (a corrupt file, an unsupported codec) fails that job alone, with its reason on the job
+// and the item. Trouble with storage itself (QuotaExceededError) or folder permission pauses the whole
+// queue; the job that hit it goes back to the queue untouched.
+import type { Library } from '../library/library.ts';
+import type { ItemError, ItemRecord, JobRecord, JobState } from '../library/records.ts';
+import type { MediaKind } from './detect-type.ts';
+import { EtaEstimator } from './eta.ts';
+import { classifyFailure } from './failure.ts';
+import type {
+  FileProgress,
+  IngestStage,
+  JobView,
+  PauseReason,
+  QueueEventMap,
+  QueueSnapshot,
+} from './queue-events.ts';
+import { fileFraction } from './stage-weights.ts';
+
+type Kind = MediaKind | 'unknown';
+
+/** A file waiting to be taken into the library (in memory only: a dropped File cannot outlive the page). */
+export type IntakeEntry =
+  | { kind: 'file'; file: File; folderPath: string }
+  | { kind: 'folder-file'; handle: FileSystemFileHandle; name: string; folderId: string; folderPath: string };
+
+export type IntakeOutcome =
+  | { outcome: 'queued'; item: ItemRecord; job: JobRecord }
+  /** Detection refused the file; its item records why, and `job` is a failed job for the batch list. */
+  | { outcome: 'refused'; item: ItemRecord; job: JobRecord }
+  | { outcome: 'duplicate'; item: ItemRecord };
+
+export interface IntakeResult {
+  name: string;
+  outcome: 'queued' | 'refused' | 'duplicate' | 'cancelled' | 'failed';
+  itemId?: string;
+  jobId: string;
+  error?: ItemError;
+}
+
+export interface QueueDeps {
+  library: Library;
+  /** Records a file as an item (with the job `job` when it is accepted). */
+  intake(entry: IntakeEntry, job: Omit<JobRecord, 'itemId' | 'input'>): Promise<IntakeOutcome>;
+  /** Ingests a job's item: decode, encode, write (marking the job done), index. */
+  ingest(
+    job: JobRecord,
+    item: ItemRecord,
+    run: { onProgress: (stage: IngestStage, fraction: number) => void; signal: AbortSignal },
+  ): Promise<void>;
+  /** Removes a cancelled file's item everywhere (store, index, stored copy). */
+  discard(itemId: string): Promise<void>;
+}
+
+export interface QueueOptions {
+  /** Files ingested at once (default 2; at most one of them a video or audio file). */
+  concurrency?: number;
+  /** A job interrupted by a crash this many times is failed instead of re-run (default 3). */
+  maxAttempts?: number;
+  /** Minimum time between 'change' events (default 100 ms). */
+  changeIntervalMs?: number;
+}
+
+interface Entry {
+  id: string;
+  itemId?: string;
+  name: string;
+  kind: Kind;
+  size: number;
+  state: JobState;
+  attempts: number;
+  stage?: string;
+  error?: ItemError;
+  retryable: boolean;
+}
+
+interface Active {
+  entry: Entry;
+  controller: AbortController;
+  stage: IngestStage;
+  stageFraction: number;
+  startedAt: number;
+  heavy: boolean;
+  cancelled: boolean;
+  /** Keep a 'cancelled' job record for the batch list (false when the item is being deleted anyway). */
+  keepRecord: boolean;
+  settled: Promise<void>;
+}
+
+interface PendingIntake {
+  id: string;
+  entry: IntakeEntry;
+  name: string;
+  size: number;
+  resolve(result: IntakeResult): void;
+}
+
+const heavyKinds = new Set<Kind>(['video', 'audio']);
+
+let sequence = 0;
+/** Job ids sort in the order jobs were made, so the queue keeps its order across reloads. */
+export function newJobId(): string {
+  sequence = (sequence + 1) % 1e6;
+  return `${Date.now().toString(36).padStart(9, '0')}-${String(sequence).padStart(6, '0')}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export class JobQueue extends EventTarget {
+  private readonly entries = new Map<string, Entry>();
+  private readonly active = new Map<string, Active>();
+  private readonly intakes: PendingIntake[] = [];
+  private intakeRunning = false;
+  private running = false;
+  private pauseReason: PauseReason | undefined;
+  private closed = false;
+  private readonly eta = new EtaEstimator();
+  private busyMs = 0;
+  private wallMs = 0;
+  private wallFrom: number | null = null;
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastChange = 0;
+  private readonly concurrency: number;
+  private readonly maxAttempts: number;
+  private readonly changeIntervalMs: number;
+  private idleWaiters: ((s: QueueSnapshot) => void)[] = [];
+
+  private constructor(
+    private readonly deps: QueueDeps,
+    options: QueueOptions,
+  ) {
+    super();
+    this.concurrency = Math.max(1, Math.min(2, options.concurrency ?? 2));
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.changeIntervalMs = options.changeIntervalMs ?? 100;
+  }
+
+  /**
+   * Loads the persisted jobs: a job still marked running was interrupted (reload or crash) and is queued
+   * again, unless that has happened maxAttempts times; items left pending without a job get one. The queue
+   * starts working at start().
+   */
+  static async open(deps: QueueDeps, options: QueueOptions = {}): Promise<JobQueue> {
+    const queue = new JobQueue(deps, options);
+    await queue.recover();
+    return queue;
+  }
+
+  private async recover(): Promise<void> {
+    const lib = this.deps.library;
+    const jobs = await lib.listJobs();
+    const open = new Set<string>();
+    for (const job of jobs) {
+      if (job.state === 'running') {
+        if (job.attempts >= this.maxAttempts) {
+          const error: ItemError = {
+            code: 'crashed',
+            message: `Trove stopped ${job.attempts} times while ingesting this file (the tab closed or crashed); it may be too large for this device`,
+            stage: job.stage,
+          };
+          await lib.failJob(job.id, error);
+          job.state = 'failed';
+          job.error = error;
+        } else {
+          job.state = 'queued';
+          await lib.putJob({ ...job, updatedAt: Date.now() });
+        }
+      }
+      if (job.state === 'queued' && job.itemId) open.add(job.itemId);
+    }
+    // An item whose job was never written (a crash between two steps of an older version) gets one now.
+    for (const item of await lib.listItems({ status: 'pending' })) {
+      if (open.has(item.id) || !item.source) continue;
+      const job: JobRecord = {
+        id: newJobId(),
+        itemId: item.id,
+        state: 'queued',
+        attempts: 0,
+        createdAt: Date.now(),
+        updatedAt: Date.now(),
+        input: { name: item.name, folderPath: item.folderPath, folderId: item.folderId, source: item.source },
+        kind: item.kind,
+        size: item.size,
+      };
+      await lib.putJob(job);
+      jobs.push(job);
+    }
+    const unfinished = jobs.some((j) => j.state === 'queued');
+    for (const job of jobs.sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      // The batch the UI counts is the unfinished one; jobs of a finished batch are pruned.
+      if (!unfinished && job.state !== 'queued') {
+        await lib.deleteJob(job.id);
+        continue;
+      }
+      this.entries.set(job.id, entryOf(job));
+    }
+  }
+
+  /** Starts (or restarts) work. */
+  start(): void {
+    if (this.closed) return;
+    this.running = true;
+    this.pump();
+    this.runIntake();
+    this.changed(true);
+  }
+
+  // ---- adding ----
+
+  /** Queues files for intake; each promise resolves when that file is recorded (not when it is ingested). */
+  add(entries: IntakeEntry[]): Promise<IntakeResult>[] {
+    if (this.closed) throw new Error('The ingest queue is closed');
+    this.beginBatchIfIdle();
+    const promises = entries.map(
+      (entry) =>
+        new Promise<IntakeResult>((resolve) => {
+          const name = entry.kind === 'file' ? entry.file.name : entry.name;
+          const size = entry.kind === 'file' ? entry.file.size : 0;
+          this.intakes.push({ id: newJobId(), entry, name, size, resolve });
+        }),
+    );
+    this.changed(true);
+    this.runIntake();
+    return promises;
+  }
+
+  /** Queues an existing item again (a failed file from an earlier batch). */
+  async requeueItem(item: ItemRecord): Promise<string> {
+    if (!item.source) throw new Error(`${item.name} has no stored original to ingest again`);
+    this.beginBatchIfIdle();
+    const job: JobRecord = {
+      id: newJobId(),
+      itemId: item.id,
+      state: 'queued',
+      attempts: 0,
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      input: { name: item.name, folderPath: item.folderPath, folderId: item.folderId, source: item.source },
+      kind: item.kind,
+      size: item.size,
+    };
+    await this.deps.library.putJob(job);
+    await this.deps.library.updateItem(item.id, { status: 'pending', error: undefined });
+    this.entries.set(job.id, entryOf(job));
+    this.emitJob(this.entries.get(job.id)!);
+    this.pump();
+    return job.id;
+  }
+
+  private beginBatchIfIdle(): void {
+    if (this.remaining() > 0) return;
+    // A new batch: forget the finished one (its items keep their status and errors).
+    const finished = [...this.entries.values()].filter((e) => e.state !== 'queued' && e.state !== 'running');
+    for (const e of finished) {
+      this.entries.delete(e.id);
+      void this.deps.library.deleteJob(e.id).catch(() => undefined);
+    }
+    this.eta.reset();
+    this.busyMs = 0;
+    this.wallMs = 0;
+    this.wallFrom = null;
+  }
+
+  private async runIntake(): Promise<void> {
+    if (this.intakeRunning || !this.running || this.pauseReason || this.closed) return;
+    this.intakeRunning = true;
+    try {
+      while (this.intakes.length && this.running && !this.pauseReason && !this.closed) {
+        const next = this.intakes[0]!;
+        const now = Date.now();
+        const job = { id: next.id, state: 'queued' as const, attempts: 0, createdAt: now, updatedAt: now };
+        let result: IntakeResult;
+        try {
+          const outcome = await this.deps.intake(next.entry, job);
+          if (this.closed) return;
+          result = { name: next.name, outcome: outcome.outcome, itemId: outcome.item.id, jobId: next.id };
+          if (outcome.outcome !== 'duplicate') {
+            this.entries.set(outcome.job.id, entryOf(outcome.job));
+            this.emitJob(this.entries.get(outcome.job.id)!);
+          }
+        } catch (error) {
+          if (this.closed) return;
+          const failure = classifyFailure(error, 'intake');
+          if (failure.kind === 'quota' || failure.kind === 'permission') {
+            this.pause({ code: failure.kind, message: failure.message });
+            return;
+          }
+          const itemError =
+            failure.kind === 'file'
+              ? failure.error
+              : { code: 'intake-failed', message: 'The file could not be added', stage: 'intake' };
+          result = { name: next.name, outcome: 'failed', jobId: next.id, error: itemError };
+        }
+        this.intakes.shift();
+        next.resolve(result);
+        this.changed();
+        this.pump();
+      }
+    } finally {
+      this.intakeRunning = false;
+      this.checkIdle();
+    }
+  }
+
+  // ---- running ----
+
+  private pump(): void {
+    if (!this.running || this.pauseReason || this.closed) return;
+    while (this.active.size < this.concurrency) {
+      const heavyBusy = [...this.active.values()].some((a) => a.heavy);
+      const next = [...this.entries.values()].find(
+        (e) => e.state === 'queued' && !this.active.has(e.id) && !(heavyBusy && heavyKinds.has(e.kind)),
+      );
+      if (!next) break;
+      void this.runJob(next);
+    }
+    this.checkIdle();
+  }
+
+  private async runJob(entry: Entry): Promise<void> {
+    let settle = () => {};
+    const active: Active = {
+      entry,
+      controller: new AbortController(),
+      stage: 'reading',
+      stageFraction: 0,
+      startedAt: performance.now(),
+      heavy: heavyKinds.has(entry.kind),
+      cancelled: false,
+      keepRecord: true,
+      settled: new Promise<void>((resolve) => (settle = resolve)),
+    };
+    this.active.set(entry.id, active);
+    if (this.wallFrom === null) this.wallFrom = performance.now();
+    entry.state = 'running';
+    this.emitJob(entry);
+    const lib = this.deps.library;
+    let stored: JobRecord | undefined;
+    try {
+      stored = await lib.getJob(entry.id);
+      const item = stored?.itemId ? await lib.getItem(stored.itemId) : undefined;
+      if (!stored || !item) {
+        // Deleted while it waited.
+        if (stored) await lib.deleteJob(stored.id);
+        this.entries.delete(entry.id);
+        return;
+      }
+      await lib.putJob({
+        ...stored,
+        state: 'running',
+        attempts: stored.attempts + 1,
+        stage: 'reading',
+        updatedAt: Date.now(),
+      });
+      entry.attempts = stored.attempts + 1;
+      await this.deps.ingest(stored, item, {
+        signal: active.controller.signal,
+        onProgress: (stage, fraction) => {
+          active.stage = stage;
+          active.stageFraction = fraction;
+          entry.stage = stage;
+          this.changed();
+        },
+      });
+      if (this.closed) return;
+      entry.state = 'done';
+      const seconds = (performance.now() - active.startedAt) / 1000;
+      this.eta.record(entry.kind, entry.size, seconds);
+      this.busyMs += seconds * 1000;
+      this.emitJob(entry);
+      this.emit('item-ready', { itemId: item.id, jobId: entry.id });
+    } catch (error) {
+      if (this.closed) return;
+      await this.settleFailure(entry, active, stored, error);
+    } finally {
+      this.active.delete(entry.id);
+      settle();
+      if (!this.closed) {
+        this.changed(true);
+        this.pump();
+      }
+    }
+  }
+
+  private async settleFailure(
+    entry: Entry,
+    active: Active,
+    stored: JobRecord | undefined,
+    error: unknown,
+  ): Promise<void> {
+    const lib = this.deps.library;
+    if (active.cancelled) {
+      await this.settleCancel(entry, active.keepRecord);
+      return;
+    }
+    const failure = classifyFailure(error, active.stage);
+    try {
+      if (failure.kind === 'quota' || failure.kind === 'permission') {
+        // Not this file's fault: back to the queue as it was, to run again on resume.
+        if (stored) await lib.putJob({ ...stored, state: 'queued', updatedAt: Date.now() });
+        entry.state = 'queued';
+        entry.attempts = stored?.attempts ?? entry.attempts;
+        this.emitJob(entry);
+        this.pause({ code: failure.kind, message: failure.message });
+      } else if (failure.kind === 'gone') {
+        this.entries.delete(entry.id);
+        await lib.deleteJob(entry.id);
+      } else {
+        await lib.failJob(entry.id, failure.error);
+        entry.state = 'failed';
+        entry.error = failure.error;
+        this.emitJob(entry);
+      }
+    } catch (secondary) {
+      // Recording the outcome failed too (storage full while writing the failure): keep it queued.
+      entry.state = 'queued';
+      const again = classifyFailure(secondary, 'writing');
+      this.pause(
+        again.kind === 'quota'
+          ? { code: 'quota', message: again.message }
+          : { code: 'user', message: `The queue stopped: ${(secondary as Error).message}` },
+      );
+    }
+  }
+
+  private async settleCancel(entry: Entry, keepRecord: boolean): Promise<void> {
+    const lib = this.deps.library;
+    const job = await lib.getJob(entry.id);
+    if (entry.itemId) await this.deps.discard(entry.itemId);
+    entry.state = 'cancelled';
+    // Discarding the item removed its jobs; the cancelled one is kept for the batch's list.
+    if (job && keepRecord) await lib.putJob({ ...job, state: 'cancelled', updatedAt: Date.now() });
+    if (!keepRecord) this.entries.delete(entry.id);
+    this.emitJob(entry);
+  }
+
+  // ---- control ----
+
+  /**
+   * Stops a file and removes its item (a cancelled add leaves nothing in the library). Resolves when the
+   * file has stopped. `keepRecord: false` also forgets the job (used when the item is being deleted).
+   */
+  async cancel(jobId: string, { keepRecord = true }: { keepRecord?: boolean } = {}): Promise<void> {
+    const intake = this.intakes.findIndex((p) => p.id === jobId);
+    if (intake >= 0 && !(intake === 0 && this.intakeRunning)) {
+      const [p] = this.intakes.splice(intake, 1);
+      p!.resolve({ name: p!.name, outcome: 'cancelled', jobId });
+      this.changed(true);
+      this.checkIdle();
+      return;
+    }
+    const active = this.active.get(jobId);
+    if (active) {
+      active.cancelled = true;
+      active.keepRecord = keepRecord;
+      active.controller.abort(new DOMException('Cancelled', 'AbortError'));
+      await active.settled;
+      return;
+    }
+    const entry = this.entries.get(jobId);
+    if (entry?.state !== 'queued') return;
+    entry.state = 'cancelled';
+    await this.settleCancel(entry, keepRecord);
+    this.changed(true);
+    this.checkIdle();
+  }
+
+  async cancelAll(options: { keepRecord?: boolean } = {}): Promise<void> {
+    for (const p of this.intakes.splice(this.intakeRunning ? 1 : 0)) {
+      p.resolve({ name: p.name, outcome: 'cancelled', jobId: p.id });
+    }
+    const ids = [...this.entries.values()]
+      .filter((e) => e.state === 'queued' || e.state === 'running')
+      .map((e) => e.id);
+    await Promise.all(ids.map((id) => this.cancel(id, options)));
+    this.checkIdle();
+  }
+
+  /** Stops and forgets every job of an item that is about to be deleted. */
+  async forgetItem(itemId: string): Promise<void> {
+    const ids = [...this.entries.values()].filter((e) => e.itemId === itemId).map((e) => e.id);
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (entry?.state === 'queued' || entry?.state === 'running')
+        await this.cancel(id, { keepRecord: false });
+      this.entries.delete(id);
+    }
+    this.changed(true);
+    this.checkIdle();
+  }
+
+  /** Runs a failed file again (from its stored original). */
+  async retry(jobId: string): Promise<void> {
+    const entry = this.entries.get(jobId);
+    if (!entry || entry.state !== 'failed') return;
+    if (!entry.retryable) throw new Error(`${entry.name} cannot be retried: Trove kept no copy of it`);
+    this.beginBatchIfIdle();
+    const job = await this.deps.library.requeueJob(jobId);
+    if (!job) return;
+    Object.assign(entry, entryOf(job));
+    this.emitJob(entry);
+    this.changed(true);
+    this.pump();
+  }
+
+  pause(reason: PauseReason = { code: 'user', message: 'Paused' }): void {
+    const first = !this.pauseReason;
+    this.pauseReason = reason;
+    this.stopWallClock();
+    if (first) this.emit('paused', reason);
+    this.changed(true);
+    this.flushIdleWaiters();
+  }
+
+  resume(): void {
+    if (this.closed) return;
+    this.pauseReason = undefined;
+    this.running = true;
+    this.changed(true);
+    this.pump();
+    void this.runIntake();
+  }
+
+  // ---- reporting ----
+
+  snapshot(): QueueSnapshot {
+    let done = 0;
+    let failed = 0;
+    let cancelled = 0;
+    let queued = 0;
+    for (const e of this.entries.values()) {
+      if (e.state === 'done') done++;
+      else if (e.state === 'failed') failed++;
+      else if (e.state === 'cancelled') cancelled++;
+      else queued++;
+    }
+    const total = this.entries.size + this.intakes.length;
+    const active: FileProgress[] = [...this.active.values()].map((a) => ({
+      jobId: a.entry.id,
+      itemId: a.entry.itemId,
+      name: a.entry.name,
+      kind: a.entry.kind,
+      stage: a.stage,
+      stageFraction: a.stageFraction,
+      fraction: fileFraction(a.entry.kind, a.stage, a.stageFraction),
+    }));
+    const finished = done + failed + cancelled;
+    const activeSum = active.reduce((s, a) => s + a.fraction, 0);
+    const remaining = queued + this.intakes.length;
+    return {
+      state: this.pauseReason ? 'paused' : remaining > 0 && this.running ? 'running' : 'idle',
+      pause: this.pauseReason,
+      total,
+      done,
+      failed,
+      cancelled,
+      remaining,
+      active,
+      fraction: total ? Math.min(1, (finished + activeSum) / total) : 1,
+      etaS: this.estimate(active),
+    };
+  }
+
+  subscribe(run: (snapshot: QueueSnapshot) => void): () => void {
+    const listener = (e: Event) => run((e as CustomEvent<QueueSnapshot>).detail);
+    this.addEventListener('change', listener);
+    run(this.snapshot());
+    return () => this.removeEventListener('change', listener);
+  }
+
+  async jobs(): Promise<JobView[]> {
+    return [...this.entries.values()].map(viewOf);
+  }
+
+  /** Resolves when nothing is left to do, or the queue pauses. */
+  whenIdle(): Promise<QueueSnapshot> {
+    const s = this.snapshot();
+    if (s.remaining === 0 || s.state === 'paused') return Promise.resolve(s);
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops at once, as closing the tab would: running jobs stay marked running in the store. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.changeTimer);
+    for (const a of this.active.values()) a.controller.abort(new DOMException('Closed', 'AbortError'));
+    for (const p of this.intakes.splice(0)) p.resolve({ name: p.name, outcome: 'cancelled', jobId: p.id });
+  }
+
+  private remaining(): number {
+    let n = this.intakes.length;
+    for (const e of this.entries.values()) if (e.state === 'queued' || e.state === 'running') n++;
+    return n;
+  }
+
+  private estimate(active: FileProgress[]): number | null {
+    const fractions = new Map(active.map((a) => [a.jobId, a.fraction]));
+    const left = [...this.entries.values()]
+      .filter((e) => e.state === 'queued' || e.state === 'running')
+      .map((e) => ({ kind: e.kind, size: e.size, fraction: fractions.get(e.id) ?? 0 }));
+    for (const p of this.intakes) left.push({ kind: 'unknown', size: p.size, fraction: 0 });
+    const wall = this.wallMs + (this.wallFrom !== null ? performance.now() - this.wallFrom : 0);
+    const parallelism = wall > 0 ? Math.min(this.concurrency, Math.max(1, this.busyMs / wall)) : 1;
+    return this.eta.estimate(left, parallelism);
+  }
+
+  private stopWallClock(): void {
+    if (this.wallFrom !== null) this.wallMs += performance.now() - this.wallFrom;
+    this.wallFrom = null;
+  }
+
+  private checkIdle(): void {
+    if (this.closed || this.active.size > 0 || this.intakeRunning) return;
+    if (this.remaining() > 0 && !this.pauseReason) return;
+    if (this.pauseReason) return this.flushIdleWaiters();
+    this.stopWallClock();
+    const s = this.snapshot();
+    this.emit('idle', s);
+    this.flushIdleWaiters();
+  }
+
+  private flushIdleWaiters(): void {
+    const waiters = this.idleWaiters.splice(0);
+    if (!waiters.length) return;
+    const s = this.snapshot();
+    for (const w of waiters) w(s);
+  }
+
+  private emitJob(entry: Entry): void {
+    this.emit('job', viewOf(entry));
+    this.changed();
+  }
+
+  private changed(now = false): void {
+    if (this.closed) return;
+    const due = this.lastChange + this.changeIntervalMs - performance.now();
+    if (now || due <= 0) {
+      clearTimeout(this.changeTimer);
+      this.changeTimer = undefined;
+      this.lastChange = performance.now();
+      this.emit('change', this.snapshot());
+    } else {
+      this.changeTimer ??= setTimeout(() => {
+        this.changeTimer = undefined;
+        this.changed(true);
+      }, due);
+    }
+  }
+
+  private emit<K extends keyof QueueEventMap>(type: K, detail: QueueEventMap[K]): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+function entryOf(job: JobRecord): Entry {
+  return {
+    id: job.id,
+    itemId: job.itemId,
+    name: job.input?.name ?? job.name ?? job.itemId ?? job.id,
+    kind: job.kind ?? 'unknown',
+    size: job.size ?? 0,
+    state: job.state,
+    attempts: job.attempts,
+    stage: job.stage,
+    error: job.error,
+    retryable: job.input !== undefined,
+  };
+}
+
+function viewOf(e: Entry): JobView {
+  return {
+    id: e.id,
+    itemId: e.itemId,
+    name: e.name,
+    state: e.state,
+    stage: e.stage,
+    attempts: e.attempts,
+    error: e.error,
+    retryable: e.retryable,
+  };
+}

@@ -1,0 +1,280 @@
+// The ingest pipeline: one function per media kind turns an added item's file into segments, vectors and
+// thumbnails (ItemResults); ingestItem opens the stored original, runs the right one, and hands the results
+// to the index sync, which writes them in one transaction and adds the vectors to the vector indexes.
+//
+// Memory stays bounded: video frames are decoded one window of frames at a time and each window is encoded
+// and dropped before the next; long audio (and a video's sound track) is decoded a chunk at a time.
+import type { EncoderClient } from '../encoders/encoder-client.ts';
+import type { WrittenResults, ItemResults } from '../library/library.ts';
+import { openOriginal } from '../library/originals.ts';
+import type { ItemRecord } from '../library/records.ts';
+import { addAudioSegments } from './audio/audio-segments.ts';
+import { decodeAudioFile, formatDuration } from './audio/decode-audio.ts';
+import { ffmpegPcm, wholePcm, type PcmSource } from './audio/pcm-chunks.ts';
+import { chunkText } from './chunk-text.ts';
+import type { MediaFormat } from './detect-type.ts';
+import { decodeImage } from './image/decode-image.ts';
+import { ResultsBuilder } from './item-results.ts';
+import { MediaDecodeError } from './media-error.ts';
+import type { PipelineOptions } from './pipeline-options.ts';
+import type { IngestStage } from './queue-events.ts';
+import { extractText } from './text/extract-text.ts';
+import type { FfmpegClient } from './video/ffmpeg-client.ts';
+import { planFrames, probeVideo, videoFrames } from './video/extract-video.ts';
+
+export interface PipelineEncoders {
+  clip: Pick<EncoderClient, 'embedImages'>;
+  clap: Pick<EncoderClient, 'embedAudio'>;
+  text: Pick<EncoderClient, 'embedTexts'>;
+  speech: Pick<EncoderClient, 'transcribe'>;
+}
+
+export interface PipelineDeps {
+  encoders: PipelineEncoders;
+  ffmpeg: FfmpegClient;
+  options?: PipelineOptions;
+}
+
+export interface RunOptions {
+  /** Called as the file moves through its stages, with the fraction done within the stage. */
+  onProgress?: (stage: IngestStage, fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Where the results go: writes them (one transaction) and indexes their vectors. See index-sync.ts. */
+export interface ResultsSink {
+  writeResults(itemId: string, results: ItemResults): Promise<WrittenResults>;
+}
+
+const defaults = {
+  transcribe: true,
+  maxAudioDurationS: 4 * 3600,
+  audioChunkS: 120,
+  maxWholeAudioBytes: 16 * 1024 * 1024,
+};
+
+/** The item's original, ingested by its kind, written and indexed. */
+export async function ingestItem(
+  item: ItemRecord,
+  jobId: string | undefined,
+  deps: PipelineDeps & { sink: ResultsSink },
+  run: RunOptions = {},
+): Promise<WrittenResults> {
+  const { onProgress, signal } = run;
+  if (!item.source) throw new MediaDecodeError('corrupt-data', 'Trove kept no copy of this file to ingest');
+  onProgress?.('reading', 0);
+  const file = await openOriginal(item.source);
+  signal?.throwIfAborted();
+  const results = await produceResults(file, item, deps, run);
+  signal?.throwIfAborted();
+  onProgress?.('writing', 0);
+  const written = await deps.sink.writeResults(item.id, { ...results, completeJobId: jobId });
+  onProgress?.('indexing', 1);
+  return written;
+}
+
+/** Segments, vectors and thumbnails of one file, by its kind. Nothing is written. */
+export function produceResults(
+  file: File,
+  item: ItemRecord,
+  deps: PipelineDeps,
+  run: RunOptions = {},
+): Promise<ItemResults> {
+  const format = item.format as MediaFormat;
+  switch (item.kind) {
+    case 'image':
+      return ingestImage(file, item.id, format, deps, run);
+    case 'audio':
+      return ingestAudio(file, item.id, deps, run);
+    case 'video':
+      return ingestVideo(file, item.id, deps, run);
+    case 'text':
+      return ingestText(file, item.id, format, deps, run);
+    default:
+      throw new MediaDecodeError('corrupt-data', `Trove cannot ingest a file of kind ${item.kind}`);
+  }
+}
+
+/** One segment (the whole image) in the clip space, with a thumbnail, the capture date and the size. */
+export async function ingestImage(
+  file: File,
+  itemId: string,
+  format: MediaFormat,
+  deps: PipelineDeps,
+  { onProgress, signal }: RunOptions = {},
+): Promise<ItemResults> {
+  onProgress?.('decoding', 0);
+  const decoded = await decodeImage(file, format);
+  signal?.throwIfAborted();
+  onProgress?.('embedding', 0);
+  const [vector] = await deps.encoders.clip.embedImages([decoded.forEncoder]);
+  const builder = new ResultsBuilder(itemId);
+  builder.add({ kind: 'image' }, 'clip', vector!, decoded.thumbnail);
+  builder.patchItem({
+    capturedAt: decoded.capturedAt,
+    media: { width: decoded.width, height: decoded.height },
+  });
+  onProgress?.('embedding', 1);
+  return builder.build();
+}
+
+/** CLAP windows and transcript spans. Small files are decoded by the browser, large ones by ffmpeg in chunks. */
+export async function ingestAudio(
+  file: File,
+  itemId: string,
+  deps: PipelineDeps,
+  run: RunOptions = {},
+): Promise<ItemResults> {
+  const o = { ...defaults, ...deps.options };
+  run.onProgress?.('decoding', 0);
+  let source: PcmSource;
+  if (file.size <= o.maxWholeAudioBytes) {
+    const decoded = await decodeAudioFile(file, { ffmpeg: deps.ffmpeg, maxDurationS: o.maxAudioDurationS });
+    source = wholePcm(decoded.pcm48k, decoded.pcm16k);
+  } else {
+    source = await chunkedTrack(file, deps, null);
+  }
+  const builder = new ResultsBuilder(itemId);
+  const durationS = await soundSegments(source, deps, builder, run);
+  builder.patchItem({ media: { durationS, hasAudio: true, hasVideo: false } });
+  return builder.build();
+}
+
+/**
+ * A frame every intervalS seconds (default 2, capped per video) in the clip space with a thumbnail each,
+ * then the sound track as audio windows and transcript spans. A video without sound is fine; a file that
+ * turns out to hold no video stream (an .mp4 of audio only) is ingested as audio.
+ */
+export async function ingestVideo(
+  file: File,
+  itemId: string,
+  deps: PipelineDeps,
+  run: RunOptions = {},
+): Promise<ItemResults> {
+  const { onProgress, signal } = run;
+  const videoOptions = deps.options?.video ?? {};
+  onProgress?.('decoding', 0);
+  let probe;
+  try {
+    probe = await probeVideo(deps.ffmpeg, file, videoOptions);
+  } catch (error) {
+    if (error instanceof MediaDecodeError && error.code === 'no-video-stream') {
+      const builder = new ResultsBuilder(itemId);
+      const durationS = await soundSegments(await chunkedTrack(file, deps, null), deps, builder, run);
+      builder.patchItem({ kind: 'audio', media: { durationS, hasAudio: true, hasVideo: false } });
+      return builder.build();
+    }
+    throw error;
+  }
+  const builder = new ResultsBuilder(itemId);
+  builder.patchItem({
+    media: {
+      durationS: probe.durationS ?? undefined,
+      width: probe.video?.width,
+      height: probe.video?.height,
+      hasVideo: true,
+      hasAudio: probe.audio !== null,
+    },
+  });
+  const planned = probe.durationS !== null ? planFrames(probe.durationS, videoOptions).count : null;
+  let frames = 0;
+  onProgress?.('frames', 0);
+  for await (const batch of videoFrames(deps.ffmpeg, file, probe, videoOptions)) {
+    signal?.throwIfAborted();
+    const vectors = await deps.encoders.clip.embedImages(batch.map((f) => f.image));
+    batch.forEach((frame, i) =>
+      builder.add({ kind: 'frame', t0: frame.t, t1: frame.t }, 'clip', vectors[i]!, frame.thumbnail),
+    );
+    frames += batch.length;
+    onProgress?.('frames', planned ? Math.min(1, frames / planned) : 0.5);
+  }
+  if (frames === 0) throw new MediaDecodeError('corrupt-data', 'No frame of the video could be decoded');
+  if (probe.audio) {
+    const source = await chunkedTrack(file, deps, probe.durationS);
+    const durationS = await soundSegments(source, deps, builder, run);
+    if (probe.durationS === null) builder.patchItem({ media: { durationS } });
+  }
+  return builder.build();
+}
+
+/** Chunks of about 220 words with their page and character range, in the text space. */
+export async function ingestText(
+  file: File,
+  itemId: string,
+  format: MediaFormat,
+  deps: PipelineDeps,
+  { onProgress, signal }: RunOptions = {},
+): Promise<ItemResults> {
+  onProgress?.('decoding', 0);
+  const { pages } = await extractText(file, format);
+  signal?.throwIfAborted();
+  const chunks = chunkText(pages, deps.options?.chunks);
+  if (chunks.length === 0) {
+    throw new MediaDecodeError(
+      'corrupt-data',
+      format === 'pdf'
+        ? 'The PDF has no text layer (a scanned document needs OCR, which Trove does not do yet)'
+        : 'The document has no text',
+    );
+  }
+  const builder = new ResultsBuilder(itemId);
+  const batch = 64;
+  for (let i = 0; i < chunks.length; i += batch) {
+    onProgress?.('embedding', i / chunks.length);
+    const part = chunks.slice(i, i + batch);
+    const vectors = await deps.encoders.text.embedTexts(
+      part.map((c) => c.text),
+      'passage',
+    );
+    part.forEach((c, j) =>
+      builder.add(
+        { kind: 'text-chunk', page: c.page, charStart: c.start, charEnd: c.end, text: c.text },
+        'text',
+        vectors[j]!,
+      ),
+    );
+    signal?.throwIfAborted();
+  }
+  builder.patchItem({ media: { pageCount: pages.length } });
+  onProgress?.('embedding', 1);
+  return builder.build();
+}
+
+async function soundSegments(
+  source: PcmSource,
+  deps: PipelineDeps,
+  builder: ResultsBuilder,
+  run: RunOptions,
+): Promise<number> {
+  return addAudioSegments(source, deps.encoders, builder, {
+    windows: deps.options?.audioWindows,
+    transcribe: deps.options?.transcribe ?? defaults.transcribe,
+    onProgress: run.onProgress,
+    signal: run.signal,
+  });
+}
+
+/**
+ * The file's sound decoded by ffmpeg a chunk at a time. `durationS` is the video probe's; null probes the
+ * file as audio (refusing a file with no audio stream or one over the length limit).
+ */
+async function chunkedTrack(file: File, deps: PipelineDeps, durationS: number | null): Promise<PcmSource> {
+  const o = { ...defaults, ...deps.options };
+  const windowS = o.audioWindows?.windowS ?? 10;
+  const hopS = o.audioWindows?.hopS ?? 5;
+  let length = durationS;
+  if (length === null) {
+    const probe = await deps.ffmpeg.probe(file);
+    if (!probe.audio) throw new MediaDecodeError('corrupt-data', 'The file holds no audio stream');
+    if (probe.durationS !== null && probe.durationS > o.maxAudioDurationS) {
+      throw new MediaDecodeError(
+        'too-long',
+        `The audio is ${formatDuration(probe.durationS)} long; the limit is ${formatDuration(o.maxAudioDurationS)}`,
+      );
+    }
+    length = probe.durationS;
+  }
+  // Chunks a whole number of hops long keep every window where planning the whole recording would put it.
+  const chunkS = Math.max(hopS, Math.round(o.audioChunkS / hopS) * hopS);
+  return ffmpegPcm(deps.ffmpeg, file, length, { chunkS, leadS: windowS });
+}
