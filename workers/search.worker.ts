@@ -7,6 +7,7 @@ const catalog = new SearchCatalog();
 
 const api = {
   upsertItem: catalog.upsertItem.bind(catalog),
+  upsertItems: catalog.upsertItems.bind(catalog),
   removeItem: catalog.removeItem.bind(catalog),
   size: () => catalog.size,
   prepare: catalog.prepare.bind(catalog),

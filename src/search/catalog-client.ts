@@ -18,6 +18,9 @@ export class RemoteCatalog implements CatalogApi {
   upsertItem(item: ItemRecord, segments: CatalogSegment[]): Promise<number[]> {
     return this.api.upsertItem(item, segments);
   }
+  upsertItems(batch: { item: ItemRecord; segments: CatalogSegment[] }[]): Promise<number[]> {
+    return this.api.upsertItems(batch);
+  }
   removeItem(itemId: string): Promise<number[]> {
     return this.api.removeItem(itemId);
   }
@@ -30,8 +33,8 @@ export class RemoteCatalog implements CatalogApi {
   lexical(text: string, negatives: string[], filters?: SearchFilters, limit?: number) {
     return this.api.lexical(text, negatives, filters, limit);
   }
-  describe(requests: { key: number; terms?: string[] }[], queryText: string) {
-    return this.api.describe(requests, queryText);
+  describe(requests: { key: number; terms?: string[] }[], queryText: string, limit?: { items: number; perItem: number }) {
+    return this.api.describe(requests, queryText, limit);
   }
 
   terminate(): void {

@@ -34,7 +34,16 @@ export interface CatalogApi {
   /** Filter keys and background samples for the spaces a query reaches, in one call. */
   prepare(spaces: Space[], filters: SearchFilters | undefined, sampleSize: number): Promise<Record<string, SpacePreparation>>;
   lexical(text: string, negatives: string[], filters?: SearchFilters, limit?: number): Promise<LexicalSearch>;
-  describe(requests: { key: number; terms?: string[] }[], queryText: string): Promise<DescribedSegment[]>;
+  /**
+   * Items, ranges and snippets of segments, in the order asked. With `limit`, only the segments of the first
+   * `limit.items` items (at most `limit.perItem` each) are described: fusion ranks many more segments than
+   * a page of results shows, and describing (snippets, copying across threads) is the costly part.
+   */
+  describe(
+    requests: { key: number; terms?: string[] }[],
+    queryText: string,
+    limit?: { items: number; perItem: number },
+  ): Promise<DescribedSegment[]>;
 }
 
 interface Entry {
@@ -66,11 +75,16 @@ export class SearchCatalog implements CatalogApi {
       if (other) throw new Error(`key ${key} is already segment ${other.segment.id} of item ${other.itemId}`);
       this.entries.set(key, { segment, itemId: item.id });
       for (const space of segment.spaces) this.spaceKeys(space).add(key);
-      if (lexicalKinds.has(segment.kind) && segment.text) this.lexicalIndex.set(key, segment.text);
+      if (lexicalKinds.has(segment.kind) && segment.text) this.lexicalIndex.add(key, segment.text);
     }
     this.items.set(item.id, { item, keys: segments.map((s) => s.key) });
     this.changed();
     return dropped;
+  }
+
+  /** Many items at once (loading a library at start-up): one message to the worker instead of thousands. */
+  upsertItems(batch: { item: ItemRecord; segments: CatalogSegment[] }[]): number[] {
+    return batch.flatMap(({ item, segments }) => this.upsertItem(item, segments));
   }
 
   /** Forgets an item; returns the keys of its segments, which the caller removes from the vector indexes. */
@@ -81,7 +95,7 @@ export class SearchCatalog implements CatalogApi {
       const entry = this.entries.get(key);
       if (!entry) continue;
       for (const space of entry.segment.spaces) this.bySpace.get(space)?.delete(key);
-      this.lexicalIndex.remove(key);
+      if (entry.segment.text) this.lexicalIndex.remove(key, entry.segment.text);
       this.entries.delete(key);
     }
     this.items.delete(itemId);
@@ -140,12 +154,23 @@ export class SearchCatalog implements CatalogApi {
     });
   }
 
-  async describe(requests: { key: number; terms?: string[] }[], queryText: string): Promise<DescribedSegment[]> {
+  async describe(
+    requests: { key: number; terms?: string[] }[],
+    queryText: string,
+    limit?: { items: number; perItem: number },
+  ): Promise<DescribedSegment[]> {
     const queryTerms = searchTerms(queryText);
     const out: DescribedSegment[] = [];
+    const perItem = new Map<string, number>();
     for (const { key, terms = [] } of requests) {
       const entry = this.entries.get(key);
       if (!entry) continue;
+      if (limit) {
+        const seen = perItem.get(entry.itemId) ?? 0;
+        if (seen === 0 && perItem.size >= limit.items) continue;
+        if (seen >= limit.perItem) continue;
+        perItem.set(entry.itemId, seen + 1);
+      }
       const item = this.itemOf(key);
       const modality = modalityOf(item);
       if (!modality) continue;

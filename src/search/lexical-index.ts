@@ -28,6 +28,14 @@ interface Doc {
 // Prefix matching finds "pipes" for "pipe"; below four letters it would find too much ("red" → "reduce").
 const prefix = (term: string) => term.length >= 4;
 
+/**
+ * In a large library a query word found in more than this share of the segments says little, and scoring
+ * every one of them is the costliest part of a search (tens of ms at 30k segments); such words are left
+ * to the vectors, as search engines treat near-stop-words. The rarest word of a query is always kept.
+ */
+const COMMON_SHARE = 0.1;
+const COMMON_MIN_DOCS = 1000;
+
 export class LexicalIndex {
   private readonly index = new MiniSearch<Doc>({
     fields: ['text'],
@@ -36,18 +44,33 @@ export class LexicalIndex {
     searchOptions: { prefix, combineWith: 'OR' },
   });
 
+  /** How many segments hold each term (MiniSearch does not expose it). */
+  private readonly documentFrequency = new Map<string, number>();
+
   get size(): number {
     return this.index.documentCount;
   }
 
-  /** Adds or replaces the text of a segment. */
-  set(key: number, text: string): void {
-    if (this.index.has(key)) this.index.discard(key);
-    if (text.trim()) this.index.add({ id: key, text });
+  add(key: number, text: string): void {
+    if (this.index.has(key)) throw new Error(`segment ${key} is already in the keyword index`);
+    if (!text.trim()) return;
+    this.index.add({ id: key, text });
+    this.count(text, 1);
   }
 
-  remove(key: number): void {
-    if (this.index.has(key)) this.index.discard(key);
+  /** `text` is the text the segment was added with (the catalog keeps it; this index does not). */
+  remove(key: number, text: string): void {
+    if (!this.index.has(key)) return;
+    this.index.discard(key);
+    this.count(text, -1);
+  }
+
+  private count(text: string, delta: 1 | -1): void {
+    for (const term of searchTerms(text)) {
+      const n = (this.documentFrequency.get(term) ?? 0) + delta;
+      if (n > 0) this.documentFrequency.set(term, n);
+      else this.documentFrequency.delete(term);
+    }
   }
 
   search(text: string, negatives: string[] = [], options: { allowed?: (key: number) => boolean; limit?: number } = {}): LexicalSearch {
@@ -58,7 +81,7 @@ export class LexicalIndex {
       // A negative phrase removes what has all of its words, not what has any one of them.
       for (const r of this.index.search(phrase, { combineWith: 'AND' })) excluded.add(r.id as number);
     }
-    const terms = searchTerms(text);
+    const terms = this.informativeTerms(searchTerms(text));
     if (terms.length === 0) return { hits: [], excluded: [...excluded] };
     const filter = (r: SearchResult) => !excluded.has(r.id as number) && (!allowed || allowed(r.id as number));
     const hits = this.index
@@ -71,5 +94,13 @@ export class LexicalIndex {
         terms: r.terms,
       }));
     return { hits, excluded: [...excluded] };
+  }
+
+  private informativeTerms(terms: string[]): string[] {
+    const n = this.index.documentCount;
+    if (n < COMMON_MIN_DOCS || terms.length === 0) return terms;
+    const df = (t: string) => this.documentFrequency.get(t) ?? 0;
+    const kept = terms.filter((t) => df(t) <= COMMON_SHARE * n);
+    return kept.length ? kept : [terms.reduce((a, b) => (df(b) < df(a) ? b : a))];
   }
 }

@@ -23,8 +23,12 @@ export interface SearcherOptions {
   backgroundSize?: number;
   /** Keyword hits taken (default 200). */
   lexicalLimit?: number;
-  /** Segments described and grouped, at most (default 300). */
+  /** Fused segments considered for grouping, at most (default 300). */
   segmentLimit?: number;
+  /** Segments shown per item: the best and up to this many minus one other moments (default 8). */
+  perItem?: number;
+  /** Background sample for a negative term's calibration, per space (default 64). */
+  negativeBackgroundSize?: number;
 }
 
 export interface SearcherDeps {
@@ -58,6 +62,8 @@ export class Searcher {
       backgroundSize: 256,
       lexicalLimit: 200,
       segmentLimit: 300,
+      perItem: 8,
+      negativeBackgroundSize: 64,
       ...options,
     };
   }
@@ -118,6 +124,7 @@ export class Searcher {
     const described = await catalog.describe(
       top.map((h) => ({ key: h.key, terms: lexicalTerms.get(h.key) })),
       plan.lexical.text,
+      { items: limit, perItem: this.options.perItem },
     );
     const byKey = new Map(described.map((d) => [d.key, d]));
     const segments = top.flatMap((hit) => {
@@ -185,7 +192,7 @@ export class Searcher {
     spaces.forEach((query, i) => {
       if (query.negatives.length === 0) return;
       const index = this.deps.indexes[query.space]!;
-      const sample = prepared[query.space]!.sample;
+      const sample = thin(prepared[query.space]!.sample, this.options.negativeBackgroundSize);
       const candidates = new Set(vectorLists[i]!.list.hits.map((h) => h.key));
       // Keyword hits have vectors in the text space too; only there can a negative term reach them.
       if (query.space === 'text') for (const k of lexicalKeys) candidates.add(k);
@@ -227,6 +234,12 @@ function toResult(hit: FusedHit, d: DescribedSegment, cut: number): SegmentResul
     snippet: d.snippet,
     matched: hit.evidence.map((e) => ({ source: e.source, raw: e.raw, z: e.z, passed: e.z >= cut })),
   };
+}
+
+/** Every k-th key, so a smaller sample still spans the whole space. */
+function thin(sample: Uint32Array, n: number): Uint32Array {
+  if (sample.length <= n) return sample;
+  return Uint32Array.from({ length: n }, (_, i) => sample[Math.floor((i * sample.length) / n)]!);
 }
 
 /** Identifies a sample cheaply: its length and a hash of its keys. */

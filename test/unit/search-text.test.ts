@@ -63,8 +63,8 @@ describe('snippets', () => {
 
 describe('the keyword index (MiniSearch BM25)', () => {
   const index = new LexicalIndex();
-  documents.forEach((d, i) => index.set(i, d.text));
-  podcast.sentences.forEach((s, i) => index.set(10 + i, s));
+  documents.forEach((d, i) => index.add(i, d.text));
+  podcast.sentences.forEach((s, i) => index.add(10 + i, s));
 
   it('finds a rare word only where it is, and ranks by BM25', () => {
     expect(index.search('leaking').hits.map((h) => h.key)).toEqual([10]);
@@ -97,10 +97,22 @@ describe('the keyword index (MiniSearch BM25)', () => {
     expect(index.search('the of and').hits).toEqual([]);
     expect(index.search('valve', [], { allowed: (k) => k !== 0 }).hits.map((h) => h.key)).toEqual([10]);
     const small = new LexicalIndex();
-    small.set(1, 'valve');
-    small.set(1, 'kite');
+    small.add(1, 'valve');
+    expect(() => small.add(1, 'kite')).toThrow(/already/);
+    small.remove(1, 'valve');
     expect(small.search('valve').hits).toEqual([]);
-    small.remove(1);
     expect(small.size).toBe(0);
+  });
+
+  it('in a large index, leaves words found in most segments to the vectors, but keeps the rarest', () => {
+    const big = new LexicalIndex();
+    for (let i = 0; i < 1200; i++) big.add(i, `common filler ${i % 3 === 0 ? 'often' : ''} ${i === 7 ? 'zanzibar' : ''}`);
+    // "common" is in every segment: alone it is kept (the rarest of one), next to a rare word it is dropped.
+    expect(big.search('common').hits.length).toBe(200);
+    expect(big.search('common zanzibar').hits.map((h) => h.key)).toEqual([7]);
+    // "often" (a third of the segments) is above the 10% share, so "common often" keeps only "often".
+    expect(big.search('common often').hits.every((h) => h.key % 3 === 0)).toBe(true);
+    for (let i = 0; i < 1200; i++) big.remove(i, `common filler ${i % 3 === 0 ? 'often' : ''} ${i === 7 ? 'zanzibar' : ''}`);
+    expect(big.size).toBe(0);
   });
 });
