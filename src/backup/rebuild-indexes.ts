@@ -1,5 +1,6 @@
-// Rebuilds the vector indexes from the vectors in the library store, after an import replaced them. Each
-// vector goes in under its segment's index key; the indexes are emptied first and persisted after.
+// Rebuilds the vector indexes from the vectors in the library store, after an import replaced them (or, in
+// a tab that does not own the persisted indexes, after another tab did). Each vector goes in under its
+// segment's index key; the indexes are emptied first and, unless told not to, persisted after.
 import type { Library } from '../library/library.ts';
 import type { SegmentRecord, Space } from '../library/records.ts';
 import type { VectorIndex } from '../vector-index/types.ts';
@@ -9,7 +10,9 @@ const BATCH = 4096;
 export async function rebuildVectorIndexes(
   library: Library,
   indexes: Partial<Record<Space, VectorIndex>>,
+  options: { persist?: boolean } = {},
 ): Promise<Partial<Record<Space, number>>> {
+  const persist = options.persist ?? true;
   const version = await readMeta(library, 'vectorsVersion');
   const keys = new Map<string, number>();
   for (const s of (await library.db.getAll('segments')) as (SegmentRecord & { key?: number })[])
@@ -36,7 +39,7 @@ export async function rebuildVectorIndexes(
       );
       added += batch.length;
     }
-    await index.persist();
+    if (persist) await index.persist();
     counts[space] = added;
   }
   // The indexes now hold what the store holds (see MetaRecord in src/library/records.ts).
