@@ -7,6 +7,11 @@ export function checkBatch(ids: ArrayLike<number>, vectors: Float32Array, dim: n
     );
   }
   for (let i = 0; i < ids.length; i++) checkId(ids[i]!);
+  // Every row is checked before any is added, so a bad row cannot leave a batch half-applied.
+  for (let r = 0; r < ids.length; r++) {
+    const n = norm(vectors, r * dim, dim);
+    if (!(n > 0) || !Number.isFinite(n)) throw new RangeError(`vector ${r} is zero or not finite`);
+  }
 }
 
 export function checkId(id: number): void {

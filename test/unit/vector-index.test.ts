@@ -217,10 +217,19 @@ describe('the binary-rescore engine', () => {
   it('rejects bad input', async () => {
     const index = new BinaryRescoreIndex({ dim });
     await expect(index.add([1], new Float32Array(dim))).rejects.toThrow(/zero/);
+    const mixed = new Float32Array(3 * dim).fill(0.5);
+    mixed.fill(0, dim, 2 * dim);
+    await expect(index.add([1, 2, 3], mixed)).rejects.toThrow(/vector 1 is zero/);
+    expect(await index.size()).toBe(0); // nothing of the rejected batch was added
+    const valid = mixed.slice(0, 2 * dim);
+    valid.fill(0.5, dim).fill(-0.5, dim, dim + 3);
+    await index.add([1, 2], valid);
+    expect(await index.size()).toBe(2);
+    expect((await index.search(valid.slice(dim), 1))[0]!.id).toBe(2);
     await expect(index.add([1, 2], new Float32Array(dim))).rejects.toThrow(/expected/);
     await expect(index.add([-1], new Float32Array(dim).fill(1))).rejects.toThrow(/ids/);
     await expect(index.search(new Float32Array(dim + 1), 3)).rejects.toThrow(/dims/);
-    expect(await index.search(new Float32Array(dim).fill(1), 3)).toEqual([]);
+    expect(await new BinaryRescoreIndex({ dim }).search(new Float32Array(dim).fill(1), 3)).toEqual([]);
   });
 });
 
