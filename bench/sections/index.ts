@@ -1,5 +1,9 @@
 // The vector index benchmark (issue 5): each engine at 1k, 10k, 100k and 1M clustered 512-d vectors,
 // or until it fails, against exact ground truth. `npm run bench -- index --sizes=1k,10k` runs fewer.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { argValue, type BenchSection } from '../lib/harness.ts';
 import type { RunResult } from '../pages/vector-index-bench.ts';
 
@@ -31,10 +35,10 @@ const section: BenchSection = {
     const exactMax = ctx.args.includes('--exact-1m') ? Infinity : 100_000;
     const page = await ctx.openPage('/bench/pages/vector-index.html');
     await page.waitForFunction(() => 'indexBench' in window);
-    const results: RunResult[] = [];
-    const stopped = new Map<string, string>();
+    const results: Measured[] = [];
+    const failed = new Set<string>();
     for (const n of sizes) {
-      const todo = engines.filter((e) => !stopped.has(e) && !(e === 'exact' && n > exactMax));
+      const todo = engines.filter((e) => !failed.has(e) && !(e === 'exact' && n > exactMax));
       if (!todo.length) continue;
       ctx.log(`generating ${label(n)} vectors and ground truth for ${QUERIES} queries`);
       const prep = await page.evaluate(([n, d, q]) => window.indexBench.prepare(n, d, q), [
@@ -46,30 +50,56 @@ const section: BenchSection = {
       for (const engine of todo) {
         ctx.log(`${engine} at ${label(n)}`);
         const r = await page.evaluate(([e]) => window.indexBench.run(e as never), [engine] as const);
-        results.push(r);
+        results.push({ ...r, when: new Date().toISOString(), load: loadavg()[0]! });
         if (r.failure) {
-          stopped.set(engine, `fails at ${label(n)}: ${r.failure}`);
+          failed.add(engine);
           ctx.log(`  ${engine} fails at ${label(n)}: ${r.failure}`);
         }
       }
       await page.evaluate(() => window.indexBench.release());
     }
-    for (const engine of engines) {
-      const largest = Math.max(...results.filter((r) => r.engine === engine && !r.failure).map((r) => r.n));
-      if (engine === 'exact' && !stopped.has(engine) && sizes.some((n) => n > exactMax)) {
-        stopped.set(
-          engine,
-          `not run past ${label(exactMax)} by default: 2 KB of memory a vector (2 GB at 1M); --exact-1m runs it`,
-        );
-      }
-      if (!stopped.has(engine) && Number.isFinite(largest))
-        stopped.set(engine, `ran every size up to ${label(largest)}`);
-    }
-    return report(results, stopped);
+    // Rows of earlier runs stay unless this run measured the same engine and size again, so one size
+    // can be rerun (e.g. `-- index --sizes=1m --engines=binary-rescore`) without losing the others.
+    const merged = mergeResults(results);
+    return report(merged, whereEachStops(merged));
   },
 };
 
-function report(results: RunResult[], stopped: Map<string, string>): string {
+type Measured = RunResult & { when: string; load: number };
+
+const resultsJson = fileURLToPath(new URL('../results/index.json', import.meta.url));
+
+function mergeResults(fresh: Measured[]): Measured[] {
+  const old: Measured[] = existsSync(resultsJson) ? JSON.parse(readFileSync(resultsJson, 'utf8')) : [];
+  const key = (r: Measured) => `${r.engine}@${r.n}`;
+  const replaced = new Set(fresh.map(key));
+  const merged = [...old.filter((r) => !replaced.has(key(r))), ...fresh].sort(
+    (a, b) => ENGINES.indexOf(a.engine as never) - ENGINES.indexOf(b.engine as never) || a.n - b.n,
+  );
+  mkdirSync(dirname(resultsJson), { recursive: true });
+  writeFileSync(resultsJson, `${JSON.stringify(merged, null, 1)}\n`);
+  return merged;
+}
+
+function whereEachStops(results: Measured[]): Map<string, string> {
+  const stopped = new Map<string, string>();
+  for (const engine of ENGINES) {
+    const rows = results.filter((r) => r.engine === engine);
+    if (!rows.length) continue;
+    const failure = rows.find((r) => r.failure);
+    const largest = Math.max(...rows.filter((r) => !r.failure).map((r) => r.n));
+    if (failure) stopped.set(engine, `fails at ${label(failure.n)}: ${failure.failure}`);
+    else if (engine === 'exact' && largest < 1_000_000) {
+      stopped.set(
+        engine,
+        `ran up to ${label(largest)}; not run at 1M by default: 2 KB of memory a vector (2 GB at 1M); --exact-1m runs it`,
+      );
+    } else stopped.set(engine, `ran every size up to ${label(largest)}`);
+  }
+  return stopped;
+}
+
+function report(results: Measured[], stopped: Map<string, string>): string {
   const rows = results.map((r) =>
     [
       r.engine,
@@ -86,6 +116,7 @@ function report(results: RunResult[], stopped: Map<string, string>): string {
       r.estimateBytes === undefined ? '–' : Math.round(r.estimateBytes / r.n).toLocaleString('en'),
       s(r.restoreMillis),
       r.restoredIdentical === undefined ? '–' : r.restoredIdentical ? 'yes' : '**no**',
+      `${r.when.slice(5, 16).replace('T', ' ')} (${r.load.toFixed(1)})`,
     ].join(' | '),
   );
   const million = results.find((r) => r.engine === 'binary-rescore' && r.n === 1_000_000 && !r.failure);
@@ -115,8 +146,8 @@ function report(results: RunResult[], stopped: Map<string, string>): string {
     '',
     ...targets,
     '',
-    '| engine | vectors | add (vectors/s) | search p50 (ms) | p95 (ms) | recall@10 | index memory, accounted (MB) | worker memory, measured (MB) | bytes persisted / vector | storage.estimate() / vector | restore (s) | same results after restore |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| engine | vectors | add (vectors/s) | search p50 (ms) | p95 (ms) | recall@10 | index memory, accounted (MB) | worker memory, measured (MB) | bytes persisted / vector | storage.estimate() / vector | restore (s) | same results after restore | measured (UTC, machine load) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
     '',
     ...stageTable(results),
