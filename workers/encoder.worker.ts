@@ -1,4 +1,4 @@
-// One encoder role (clip, clap, text or speech) in its own worker: loads the model on the best device,
+// One encoder role (clip, clap, text, speech or caption) in its own worker: loads the model on the best device,
 // falls back to WASM when WebGPU is missing or fails mid-run, batches inputs, and checks every output.
 import * as Comlink from 'comlink';
 import { env } from '@huggingface/transformers';
@@ -11,6 +11,8 @@ import { loadClip } from '../src/encoders/roles/clip';
 import { loadClap } from '../src/encoders/roles/clap';
 import { loadTextEmbedder } from '../src/encoders/roles/text';
 import { loadSpeech } from '../src/encoders/roles/speech';
+import { loadCaptioner } from '../src/encoders/roles/caption';
+import { DEFAULT_CAPTION_TASK, type PictureTask } from '../src/models/caption-config';
 import type { RoleEncoder, RoleLoadOptions } from '../src/encoders/roles/types';
 import {
   EncoderError,
@@ -19,13 +21,14 @@ import {
   type ProgressInfo,
   type RuntimeInfo,
 } from '../src/encoders/protocol';
-import type { Device, Role } from '../src/models/config';
+import type { AnyRole, Device } from '../src/models/config';
 
-const loaders: Record<Role, (o: RoleLoadOptions) => RoleEncoder> = {
+const loaders: Record<AnyRole, (o: RoleLoadOptions) => RoleEncoder> = {
   clip: loadClip,
   clap: loadClap,
   text: loadTextEmbedder,
   speech: loadSpeech,
+  caption: loadCaptioner,
 };
 
 let init: EncoderInit | undefined;
@@ -99,6 +102,20 @@ async function embed<I>(
   return out;
 }
 
+/** Answers about pictures (captions, OCR), a small batch at a time, one answer per picture. */
+async function pictureAnswers(images: Blob[], task: PictureTask): Promise<string[]> {
+  const out: string[] = [];
+  for (const batch of chunked(images, batchSize('picture-text', info?.device ?? 'wasm'))) {
+    const answers = await run((e) => e.describe?.(batch, task) ?? unsupported('describe pictures'));
+    if (answers.length !== batch.length)
+      throw new EncoderError(
+        `The ${init!.role} model "${init!.model}" returned ${answers.length} answers for ${batch.length} pictures`,
+      );
+    out.push(...answers);
+  }
+  return out;
+}
+
 function unsupported(what: string): never {
   throw new EncoderError(`The ${init?.role} role cannot ${what}`);
 }
@@ -131,6 +148,8 @@ const api: EncoderWorkerApi = {
     embed('image', images, (e, b) => e.embedImages?.(b) ?? unsupported('embed images')),
   embedAudio: (windows) => embed('audio', windows, (e, b) => e.embedAudio?.(b) ?? unsupported('embed audio')),
   transcribe: (audio) => run((e) => e.transcribe?.(audio) ?? unsupported('transcribe speech')),
+  caption: (images) => pictureAnswers(images, init?.captionTask ?? DEFAULT_CAPTION_TASK),
+  readText: (images) => pictureAnswers(images, '<OCR>'),
   async fetchedUrls() {
     return performance.getEntriesByType('resource').map((e) => e.name);
   },

@@ -61,6 +61,14 @@ export class EncoderClient extends EventTarget {
   transcribe(audio16k: Float32Array): Promise<TranscriptSpan[]> {
     return this.job((r) => r.transcribe(audio16k));
   }
+  /** A caption per picture (caption role), with the task models.json names. */
+  caption(images: Blob[]): Promise<string[]> {
+    return images.length ? this.job((r) => r.caption(images)) : Promise.resolve([]);
+  }
+  /** The text in each picture (caption role, OCR); '' where there is none. */
+  readText(images: Blob[]): Promise<string[]> {
+    return images.length ? this.job((r) => r.readText(images)) : Promise.resolve([]);
+  }
   fetchedUrls(): Promise<string[]> {
     return this.job((r) => r.fetchedUrls());
   }

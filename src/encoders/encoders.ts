@@ -1,7 +1,9 @@
 import {
+  captionsEnabled,
   modelOrigins,
   resolveHost,
   roles,
+  type AnyRole,
   type Device,
   type ModelsConfig,
   type Role,
@@ -9,7 +11,12 @@ import {
 import { EncoderClient, type WorkerFactory } from './encoder-client';
 import { DownloadProgress } from './progress';
 
-export type Encoders = Record<Role, EncoderClient> & { progress: DownloadProgress; terminate(): void };
+export type Encoders = Record<Role, EncoderClient> & {
+  /** The caption role's worker, present only when captions are turned on (see captionsEnabled). */
+  caption?: EncoderClient;
+  progress: DownloadProgress;
+  terminate(): void;
+};
 
 /** One worker per role, configured from models.json; none of them starts until it is first used. */
 export function createEncoders(
@@ -19,32 +26,40 @@ export function createEncoders(
   const appUrl = options.appUrl ?? location.href;
   const allowedOrigins = [new URL(appUrl).origin, ...modelOrigins(config, appUrl)];
   const progress = new DownloadProgress();
-  const clients = Object.fromEntries(
-    roles.map((role) => {
-      const rc = config.roles[role];
-      const host = resolveHost(config, role, appUrl);
-      const client = new EncoderClient(
-        {
-          role,
-          model: rc.model,
-          revision: rc.revision ?? 'main',
-          dtype: rc.dtype,
-          dim: rc.dim,
-          remoteHost: host.remoteHost,
-          remotePathTemplate: host.remotePathTemplate,
-          allowedOrigins,
-          prefer: options.prefer ?? 'auto',
-          prefixes: rc.prefixes,
-        },
-        options.makeWorker,
-      );
-      client.addEventListener('progress', (e) => progress.update((e as CustomEvent).detail));
-      return [role, client];
-    }),
-  ) as Record<Role, EncoderClient>;
+  const client = (role: AnyRole) => {
+    const rc = config.roles[role]!;
+    const host = resolveHost(config, role, appUrl);
+    const c = new EncoderClient(
+      {
+        role,
+        model: rc.model,
+        revision: rc.revision ?? 'main',
+        dtype: rc.dtype,
+        dim: rc.dim,
+        remoteHost: host.remoteHost,
+        remotePathTemplate: host.remotePathTemplate,
+        allowedOrigins,
+        prefer: options.prefer ?? 'auto',
+        prefixes: rc.prefixes,
+        ...(role === 'caption' ? { captionTask: config.captions?.task } : {}),
+      },
+      options.makeWorker,
+    );
+    c.addEventListener('progress', (e) => progress.update((e as CustomEvent).detail));
+    return c;
+  };
+  const clients = Object.fromEntries(roles.map((role) => [role, client(role)])) as Record<
+    Role,
+    EncoderClient
+  >;
+  const caption = captionsEnabled(config) ? client('caption') : undefined;
   return {
     ...clients,
+    ...(caption ? { caption } : {}),
     progress,
-    terminate: () => roles.forEach((r) => clients[r].terminate()),
+    terminate: () => {
+      roles.forEach((r) => clients[r].terminate());
+      caption?.terminate();
+    },
   };
 }

@@ -1,11 +1,12 @@
 // The contract between the page and an encoder worker (one worker per role).
-import type { Device, Dtype, Role } from '../models/config';
+import type { AnyRole, Device, Dtype } from '../models/config';
+import type { CaptionTask } from '../models/caption-config';
 import type { ProgressInfo, TranscriptSpan } from './roles/types';
 
 export type { ProgressInfo, TranscriptSpan };
 
 export interface EncoderInit {
-  role: Role;
+  role: AnyRole;
   model: string;
   revision: string;
   dtype: Record<Device, Dtype>;
@@ -20,12 +21,14 @@ export interface EncoderInit {
   prefixes?: { query?: string; passage?: string };
   /** Why this worker was started on the device it is on (after a WebGPU failure). */
   note?: string;
+  /** The caption role's task (captions.task in models.json). */
+  captionTask?: CaptionTask;
 }
 
 export type TextPurpose = 'query' | 'passage';
 
 export interface RuntimeInfo {
-  role: Role;
+  role: AnyRole;
   model: string;
   device: Device;
   dtype: Dtype;
@@ -40,6 +43,10 @@ export interface EncoderWorkerApi {
   embedImages(images: Blob[]): Promise<Float32Array[]>;
   embedAudio(windows: Float32Array[]): Promise<Float32Array[]>;
   transcribe(audio16k: Float32Array): Promise<TranscriptSpan[]>;
+  /** A caption per picture, with the configured caption task. */
+  caption(images: Blob[]): Promise<string[]>;
+  /** The text read in each picture (OCR), '' where there is none. */
+  readText(images: Blob[]): Promise<string[]>;
   /** Every URL this worker has fetched (its resource timing entries), for the privacy checks. */
   fetchedUrls(): Promise<string[]>;
   /** Destroys ORT's GPUDevice, as a driver reset or a lost device would; diagnostics and tests use it. */

@@ -8,9 +8,15 @@ import {
   validateLlmConfig,
   type LlmConfig,
 } from './llm-config.ts';
+import { mergeCaptionSettings, validateCaptionSettings, type CaptionSettings } from './caption-config.ts';
 
+/** Roles every configuration has. */
 export const roles = ['clip', 'clap', 'text', 'speech'] as const;
 export type Role = (typeof roles)[number];
+/** Roles a configuration may leave out; the features that use them are off without them. */
+export const optionalRoles = ['caption'] as const;
+export type OptionalRole = (typeof optionalRoles)[number];
+export type AnyRole = Role | OptionalRole;
 export const devices = ['webgpu', 'wasm'] as const;
 export type Device = (typeof devices)[number];
 
@@ -32,20 +38,23 @@ export interface RoleConfig extends Partial<HostConfig> {
   model: string;
   revision?: string;
   dtype: Record<Device, Dtype>;
-  /** Vector dimension; every embedding is checked against it. Absent for speech. */
+  /** Vector dimension; every embedding is checked against it. Absent for speech and caption. */
   dim?: number;
   /** Text the model was trained to see before queries and passages (e5: "query: " / "passage: "). */
   prefixes?: { query?: string; passage?: string };
 }
 
 export interface ModelsConfig extends HostConfig {
-  roles: Record<Role, RoleConfig>;
+  roles: Record<Role, RoleConfig> & Partial<Record<OptionalRole, RoleConfig>>;
+  /** Captions (and OCR) of images and video frames at ingest; see caption-config.ts. Absent means off. */
+  captions?: CaptionSettings;
   /** The answer model (WebLLM); see llm-config.ts. Absent means its defaults. */
   llm?: LlmConfig;
 }
 
 export type ModelsOverride = Partial<HostConfig> & {
-  roles?: Partial<Record<Role, Partial<RoleConfig>>>;
+  roles?: Partial<Record<AnyRole, Partial<RoleConfig>>>;
+  captions?: Partial<CaptionSettings>;
   llm?: Partial<LlmConfig>;
 };
 
@@ -62,8 +71,24 @@ export interface ResolvedHost {
   origin: string;
 }
 
-export function resolveHost(config: ModelsConfig, role: Role, appUrl: string): ResolvedHost {
+/** The roles this configuration has: every required role, and the optional ones it names. */
+export function configuredRoles(config: ModelsConfig): AnyRole[] {
+  return [...roles, ...optionalRoles.filter((r) => config.roles[r] !== undefined)];
+}
+
+/** Captions run at ingest only when they are turned on and a caption model is configured. */
+export function captionsEnabled(config: ModelsConfig): boolean {
+  return config.captions?.enabled === true && config.roles.caption !== undefined;
+}
+
+function roleConfig(config: ModelsConfig, role: AnyRole): RoleConfig {
   const rc = config.roles[role];
+  if (!rc) throw new ModelConfigError(`The model configuration has no "${role}" role`);
+  return rc;
+}
+
+export function resolveHost(config: ModelsConfig, role: AnyRole, appUrl: string): ResolvedHost {
+  const rc = roleConfig(config, role);
   const host = rc.host ?? config.host;
   const layout = rc.layout ?? config.layout ?? (host === 'hub' ? 'hub' : 'flat');
   const base = host === 'hub' ? HUB_URL : new URL(host.endsWith('/') ? host : `${host}/`, appUrl).href;
@@ -75,18 +100,17 @@ export function resolveHost(config: ModelsConfig, role: Role, appUrl: string): R
 }
 
 /** The URL a role's file is fetched from; used for error messages and for the model cache. */
-export function modelFileUrl(config: ModelsConfig, role: Role, file: string, appUrl: string): string {
+export function modelFileUrl(config: ModelsConfig, role: AnyRole, file: string, appUrl: string): string {
   const { remoteHost, remotePathTemplate } = resolveHost(config, role, appUrl);
-  const revision = config.roles[role].revision ?? 'main';
-  const path = remotePathTemplate
-    .replaceAll('{model}', config.roles[role].model)
-    .replaceAll('{revision}', revision);
+  const rc = roleConfig(config, role);
+  const revision = rc.revision ?? 'main';
+  const path = remotePathTemplate.replaceAll('{model}', rc.model).replaceAll('{revision}', revision);
   return new URL(path + file, remoteHost).href;
 }
 
 /** Every origin that model files may come from: the CSP and the fetch guard allow these and no others. */
 export function modelOrigins(config: ModelsConfig, appUrl: string): string[] {
-  return [...new Set(roles.map((r) => resolveHost(config, r, appUrl).origin))];
+  return [...new Set(configuredRoles(config).map((r) => resolveHost(config, r, appUrl).origin))];
 }
 
 /** Where WebLLM's prebuilt model libraries (.wasm) are fetched from when `llm.libHost` is "github". */
@@ -111,13 +135,16 @@ export function allModelOrigins(config: ModelsConfig, appUrl: string): string[] 
 export function mergeOverride(base: ModelsConfig, override: ModelsOverride | null | undefined): ModelsConfig {
   if (!override) return base;
   const merged: ModelsConfig = { ...base, ...pick(override, ['host', 'layout']), roles: { ...base.roles } };
-  for (const role of roles) {
+  for (const role of [...roles, ...optionalRoles]) {
     const o = override.roles?.[role];
-    if (o)
-      merged.roles[role] = { ...base.roles[role], ...o, dtype: { ...base.roles[role].dtype, ...o.dtype } };
+    const b = base.roles[role];
+    // An optional role the base lacks must come whole from the override; validation below says if not.
+    if (o) merged.roles[role] = { ...b, ...o, dtype: { ...b?.dtype, ...o.dtype } } as RoleConfig;
   }
   const llm = mergeLlmConfig(base.llm, override.llm);
   if (llm) merged.llm = llm;
+  const captions = mergeCaptionSettings(base.captions, override.captions);
+  if (captions) merged.captions = captions;
   return validateModelsConfig(merged);
 }
 
@@ -137,29 +164,35 @@ export function validateModelsConfig(value: unknown, source = 'models.json'): Mo
   if (value.layout !== undefined && value.layout !== 'hub' && value.layout !== 'flat')
     fail('"layout" must be "hub" or "flat"');
   if (!isObject(value.roles)) return fail('"roles" must be an object');
-  for (const role of roles) {
-    const rc = value.roles[role];
-    const at = `roles.${role}`;
-    if (!isObject(rc)) return fail(`${at} is missing`);
-    if (typeof rc.model !== 'string' || !/^[\w.-]+(\/[\w.-]+)?$/.test(rc.model))
-      fail(`${at}.model must be a model id like "owner/name"`);
-    if (rc.host !== undefined && (typeof rc.host !== 'string' || !rc.host))
-      fail(`${at}.host must be a string`);
-    if (rc.layout !== undefined && rc.layout !== 'hub' && rc.layout !== 'flat')
-      fail(`${at}.layout must be "hub" or "flat"`);
-    if (!isObject(rc.dtype)) return fail(`${at}.dtype must map each device to a dtype`);
-    for (const device of devices) {
-      if (!dtypes.includes(rc.dtype[device] as Dtype))
-        fail(
-          `${at}.dtype.${device} must be one of ${dtypes.join(', ')} (got ${JSON.stringify(rc.dtype[device])})`,
-        );
-    }
-    if (rc.prefixes !== undefined && !isObject(rc.prefixes)) fail(`${at}.prefixes must be an object`);
-    if (role !== 'speech' && !(Number.isInteger(rc.dim) && (rc.dim as number) > 0))
-      fail(`${at}.dim must be a positive integer`);
+  for (const role of roles) validateRole(value.roles[role], `roles.${role}`, role !== 'speech', fail);
+  for (const role of optionalRoles)
+    if (value.roles[role] !== undefined) validateRole(value.roles[role], `roles.${role}`, false, fail);
+  if (value.captions !== undefined) {
+    validateCaptionSettings(value.captions, fail);
+    if ((value.captions as CaptionSettings).enabled && value.roles.caption === undefined)
+      fail('captions.enabled needs a model in roles.caption');
   }
   if (value.llm !== undefined) validateLlmConfig(value.llm, fail);
   return value as unknown as ModelsConfig;
+}
+
+function validateRole(rc: unknown, at: string, needsDim: boolean, fail: (msg: string) => never): void {
+  if (!isObject(rc)) return fail(`${at} is missing`);
+  if (typeof rc.model !== 'string' || !/^[\w.-]+(\/[\w.-]+)?$/.test(rc.model))
+    fail(`${at}.model must be a model id like "owner/name"`);
+  if (rc.host !== undefined && (typeof rc.host !== 'string' || !rc.host)) fail(`${at}.host must be a string`);
+  if (rc.layout !== undefined && rc.layout !== 'hub' && rc.layout !== 'flat')
+    fail(`${at}.layout must be "hub" or "flat"`);
+  if (!isObject(rc.dtype)) return fail(`${at}.dtype must map each device to a dtype`);
+  for (const device of devices) {
+    if (!dtypes.includes(rc.dtype[device] as Dtype))
+      fail(
+        `${at}.dtype.${device} must be one of ${dtypes.join(', ')} (got ${JSON.stringify(rc.dtype[device])})`,
+      );
+  }
+  if (rc.prefixes !== undefined && !isObject(rc.prefixes)) fail(`${at}.prefixes must be an object`);
+  if (needsDim && !(Number.isInteger(rc.dim) && (rc.dim as number) > 0))
+    fail(`${at}.dim must be a positive integer`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

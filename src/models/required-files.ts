@@ -53,6 +53,11 @@ export const ROLE_LOADING: Readonly<
     subModels: ['encoder_model', 'decoder_model_merged'],
     needs: ['tokenizer', 'processor', 'generation'],
   },
+  // Florence-2 (Florence2ForConditionalGeneration): an image-text-to-text encoder-decoder.
+  caption: {
+    subModels: ['embed_tokens', 'vision_encoder', 'encoder_model', 'decoder_model_merged'],
+    needs: ['tokenizer', 'processor', 'generation'],
+  },
 });
 
 // AutoTokenizer probes tokenizer_config.json and then loads it with tokenizer.json; nothing else

@@ -34,7 +34,9 @@ let processor: Florence2Processor;
 beforeAll(async () => {
   env.allowRemoteModels = false;
   env.localModelPath = fileURLToPath(new URL('models/', fixtures));
-  model = await Florence2ForConditionalGeneration.from_pretrained(FLORENCE_ID, { dtype: 'fp32' });
+  model = (await Florence2ForConditionalGeneration.from_pretrained(FLORENCE_ID, {
+    dtype: 'fp32',
+  })) as Florence2ForConditionalGeneration;
   processor = (await AutoProcessor.from_pretrained(FLORENCE_ID)) as Florence2Processor;
 }, 60_000);
 

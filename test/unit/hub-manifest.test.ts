@@ -12,6 +12,7 @@ import {
   ClapTextModelWithProjection,
   CLIPTextModelWithProjection,
   CLIPVisionModelWithProjection,
+  Florence2ForConditionalGeneration,
   ModelRegistry,
   WhisperForConditionalGeneration,
   env,
@@ -55,6 +56,11 @@ const recommended: Record<string, RoleModel> = {
     dtype: { webgpu: 'fp32', wasm: 'q8' },
   },
   speech: { model: 'Xenova/whisper-base', ...ROLE_LOADING.speech!, dtype: { webgpu: 'fp32', wasm: 'q8' } },
+  caption: {
+    model: 'onnx-community/Florence-2-base-ft',
+    ...ROLE_LOADING.caption!,
+    dtype: { webgpu: 'q8', wasm: 'q8' },
+  },
 };
 
 // ---- recording what transformers.js fetches -------------------------------------------------------
@@ -94,12 +100,19 @@ const modelClasses: Record<string, Record<string, Loadable>> = {
   clap: { text_model: ClapTextModelWithProjection, audio_model: ClapAudioModelWithProjection },
   text: { model: AutoModel },
   speech: { encoder_model: WhisperForConditionalGeneration },
+  caption: { decoder_model_merged: Florence2ForConditionalGeneration },
 };
 
 /** Everything transformers.js requests to load `role` the way the encoders do, config.json aside. */
 async function recordRole(roleName: string, role: RoleModel, device: Device): Promise<string[]> {
   const facts = manifest.models[role.model]!.facts;
-  const config = { architectures: facts.architectures, model_type: facts.model_type };
+  // Which sessions an image-text-to-text model opens depends on is_encoder_decoder (Florence-2 has an
+  // encoder_model), and its config needs the text_config the normalised config is read from.
+  const config = {
+    architectures: facts.architectures,
+    model_type: facts.model_type,
+    ...(facts.is_encoder_decoder ? { is_encoder_decoder: true, text_config: facts.text_config } : {}),
+  };
   const files = new Set<string>();
   for (const cls of Object.values(modelClasses[roleName]!)) {
     // Node has no webgpu device; the dtype alone picks the file, so load on cpu with the device's dtype.
@@ -198,7 +211,7 @@ describe('the recorded Hub listings', () => {
   it('record a vector dimension that matches the model config', () => {
     for (const [id, m] of Object.entries(manifest.models)) {
       const fromConfig = m.facts.projection_dim ?? m.facts.hidden_size;
-      if (m.role === 'speech') expect(m.dim, id).toBeNull();
+      if (m.role === 'speech' || m.role === 'caption') expect(m.dim, id).toBeNull();
       else if (fromConfig !== undefined) expect(m.dim, id).toBe(fromConfig);
       else expect(m.dim, id).toBeGreaterThan(0);
     }

@@ -1,4 +1,5 @@
 import type { Device, Dtype } from '../../models/config';
+import type { PictureTask } from '../../models/caption-config';
 
 export interface ProgressInfo {
   status: string;
@@ -28,6 +29,8 @@ export interface RoleEncoder {
   embedImages?(images: Blob[]): Promise<Float32Array[]>;
   embedAudio?(windows: Float32Array[]): Promise<Float32Array[]>;
   transcribe?(audio: Float32Array): Promise<TranscriptSpan[]>;
+  /** One answer per picture: a caption, or the text read in it ('' when there is none). */
+  describe?(images: Blob[], task: PictureTask): Promise<string[]>;
   dispose(): Promise<void>;
 }
 
