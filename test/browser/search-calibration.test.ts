@@ -67,7 +67,7 @@ interface Score {
 describe('calibration and fusion on the fixture world', () => {
   it('the default (null-query background, calibrated fusion) scores best', async () => {
     const queries = await labelled();
-    const allSegments = [...lib.items.values()].flatMap(({ item: it, segments }) => segments.map((s) => [it.id, s.segment] as const));
+    const allSegments = [...lib.items].flatMap(([path, { segments }]) => segments.map((s) => [path, s.segment] as const));
     const scores: Record<string, Score> = {};
     const rows: string[] = [];
     for (const [name, options] of Object.entries(methods)) {
@@ -75,7 +75,7 @@ describe('calibration and fusion on the fixture world', () => {
       let p = 0, r = 0, n = 0, mrr = 0, noMatch = 0, noMatchOf = 0;
       for (const { query, relevant } of queries) {
         const res = await searcher.search({ ...query, limit: 100 });
-        const returned = res.items.flatMap((g) => [g.best, ...g.others].map((s) => [g.item.id, s.segment] as const));
+        const returned = res.items.flatMap((g) => [g.best, ...g.others].map((s) => [lib.pathOf(g.item.id), s.segment] as const));
         if (!relevant) {
           noMatchOf++;
           if (res.status === 'no-good-match') noMatch++;

@@ -1,13 +1,13 @@
-// Issue 6's acceptance on the fixture world: one library with every fixture type (built from the fixture
-// media with the real decoders, encoder workers, vector index worker and search worker; see
-// test/support/search-library.ts), searched through the real Searcher.
+// Issue 6's acceptance on the fixture world: one library with every fixture type, ingested by the real
+// pipeline and loaded into the search worker (see test/support/search-library.ts), searched through the
+// real Searcher. Items are named by their fixture path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioFile } from '../../src/ingest/audio/decode-audio.ts';
 import type { SearchQuery } from '../../src/search/query.ts';
 import type { ItemResult, SearchResponse, SegmentResult } from '../../src/search/results.ts';
 import { fetchBlob } from '../support/browser-media.ts';
 import { fixtureFile } from '../support/media-files.ts';
-import { buildSearchLibrary, FOLDER_ID, type SearchLibrary } from '../support/search-library.ts';
+import { buildSearchLibrary, type SearchLibrary } from '../support/search-library.ts';
 
 let lib: SearchLibrary;
 beforeAll(async () => {
@@ -17,9 +17,9 @@ afterAll(() => lib?.close());
 
 const search = (query: SearchQuery) => lib.searcher().search(query);
 const text = (t: string, extra: Partial<SearchQuery> = {}) => search({ text: t, ...extra });
-const ids = (res: SearchResponse) => res.items.map((g) => g.item.id);
+const ids = (res: SearchResponse) => res.items.map((g) => lib.pathOf(g.item.id));
 const segments = (g: ItemResult): SegmentResult[] => [g.best, ...g.others];
-const group = (res: SearchResponse, id: string) => res.items.find((g) => g.item.id === id);
+const group = (res: SearchResponse, path: string) => res.items.find((g) => lib.pathOf(g.item.id) === path);
 const marked = (s: SegmentResult) => s.snippet?.marks.map((m) => s.snippet!.text.slice(m.start, m.end).toLowerCase()) ?? [];
 
 describe('one text query, one list across every medium', () => {
@@ -147,7 +147,7 @@ describe('no good match, keywords, filters', () => {
     // "leaking" is said once, in the podcast; the plumbing note only has "leak".
     const res = await text('leaking');
     const podcast = group(res, 'audio/podcast-kite.wav')!;
-    expect(res.items[0]!.item.id).toBe('audio/podcast-kite.wav');
+    expect(ids(res)[0]).toBe('audio/podcast-kite.wav');
     expect(podcast.best).toMatchObject({ segment: { kind: 'transcript' }, range: { kind: 'time' } });
     const range = podcast.best.range as { t0: number; t1: number };
     expect(range.t0).toBeGreaterThan(1.5);
@@ -190,10 +190,10 @@ describe('no good match, keywords, filters', () => {
   });
 
   it('filters by folder', async () => {
-    const notes = await text('red', { filters: { folder: { folderId: FOLDER_ID, path: 'notes' } } });
+    const notes = await text('red', { filters: { folder: { path: 'notes' } } });
     expect(ids(notes)).toEqual(['text/kite-diary.txt']);
-    const photos = await text('red', { filters: { folder: { folderId: FOLDER_ID, path: 'photos' } } });
+    const photos = await text('red', { filters: { folder: { path: 'photos' } } });
     expect(ids(photos).sort()).toEqual(['image/red-square.png', 'image/two-frames.gif']);
-    expect((await text('red', { filters: { folder: { folderId: 'another-folder' } } })).status).toBe('no-good-match');
+    expect((await text('red', { filters: { folder: { path: 'elsewhere' } } })).status).toBe('no-good-match');
   });
 });
