@@ -240,6 +240,10 @@ function labelOf(s: Source): string {
       return `${s.itemName}${at}, ${s.modality === 'video' ? "video's sound" : 'sound'}`;
     case 'image':
       return `${s.itemName}, image`;
+    case 'caption':
+      return `${s.itemName}${at}, caption`;
+    case 'ocr':
+      return `${s.itemName}${at}, text in the picture`;
   }
 }
 
@@ -250,7 +254,8 @@ function bodyOf(g: Group): string {
     const spans = [...g.members].sort((a, b) => (a.t0 ?? 0) - (b.t0 ?? 0));
     return oneLine([...new Set(spans.map(textOf).filter(Boolean))].join(' '));
   }
-  if (r.segmentKind === 'text-chunk') return oneLine(textOf(r));
+  if (r.segmentKind === 'text-chunk' || r.segmentKind === 'caption' || r.segmentKind === 'ocr')
+    return oneLine(textOf(r));
   const caption = g.members.find((m) => m.caption)?.caption;
   if (caption) return `shows ${oneLine(caption)}`;
   const facts = [

@@ -29,7 +29,15 @@ export type ExportedThumbnail = Omit<ThumbnailRecord, 'blob'> & { type: string; 
 const ITEM_KINDS = ['image', 'audio', 'video', 'text', 'unknown'] as const;
 /** Only finished items are exported: a pending one would have no job to finish it after an import. */
 const EXPORTED_STATUSES = ['ready', 'error', 'unsupported'] as const;
-const SEGMENT_KINDS = ['image', 'frame', 'audio-window', 'transcript', 'text-chunk'] as const;
+const SEGMENT_KINDS = [
+  'image',
+  'frame',
+  'audio-window',
+  'transcript',
+  'text-chunk',
+  'caption',
+  'ocr',
+] as const;
 const MAX_DIM = 8192;
 
 class Fields {

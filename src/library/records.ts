@@ -59,7 +59,16 @@ export interface ItemRecord {
   };
 }
 
-export type SegmentKind = 'image' | 'frame' | 'audio-window' | 'transcript' | 'text-chunk';
+export type SegmentKind =
+  | 'image'
+  | 'frame'
+  | 'audio-window'
+  | 'transcript'
+  | 'text-chunk'
+  /** Words the caption role made about a picture (an image, or video frames t0…t1). */
+  | 'caption'
+  /** Text the caption role read in a picture (OCR). */
+  | 'ocr';
 
 /** A searchable piece of an item; every search result points at one. */
 export interface SegmentRecord {
@@ -73,14 +82,14 @@ export interface SegmentRecord {
   kind: SegmentKind;
   /** The spaces this segment has (or will have) a vector in. */
   spaces: Space[];
-  /** Time range in seconds, for frames (t0 === t1), audio windows and transcript spans. */
+  /** Time range in seconds, for frames (t0 === t1), audio windows, transcript spans and video captions. */
   t0?: number;
   t1?: number;
   /** Page (1-based) and character range [charStart, charEnd) in that page's extracted text. */
   page?: number;
   charStart?: number;
   charEnd?: number;
-  /** The text of text chunks and transcript spans, for snippets and keyword search. */
+  /** The text of text chunks, transcript spans, captions and OCR, for snippets and keyword search. */
   text?: string;
   thumbnailId?: string;
 }

@@ -52,7 +52,7 @@ interface Entry {
 }
 
 /** Segment kinds whose text goes to the keyword index. */
-const lexicalKinds = new Set(['text-chunk', 'transcript']);
+const lexicalKinds = new Set(['text-chunk', 'transcript', 'caption', 'ocr']);
 
 export class SearchCatalog implements CatalogApi {
   private readonly items = new Map<string, { item: ItemRecord; keys: number[] }>();

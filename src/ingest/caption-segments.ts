@@ -1,0 +1,90 @@
+// Captions at ingest: the caption role (Florence-2) describes each picture, a still image or a video frame
+// at t seconds, in words, and can read the text in it (OCR). The words are embedded by the text embedder
+// and become text-space segments at the picture's time, so a photo is found by what it shows and by the
+// text it holds, and a video moment by what is on screen.
+//
+// Neighbouring frames often get the same caption; those become one segment spanning their times, so a
+// still shot is one result, not one per frame.
+import type { EncoderClient } from '../encoders/encoder-client.ts';
+import type { SegmentRecord } from '../library/records.ts';
+
+export interface CaptionDeps {
+  caption: Pick<EncoderClient, 'caption' | 'readText'>;
+  text: Pick<EncoderClient, 'embedTexts'>;
+}
+
+export interface CaptionOptions {
+  /** Also read the text in each picture (a second model run per picture). Default false. */
+  ocr?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Picture {
+  image: Blob;
+  /** Seconds into the video; absent for a still image. */
+  t?: number;
+}
+
+/** A segment to add to the item's results, in the text space. */
+export interface CaptionSegment {
+  draft: Pick<SegmentRecord, 'kind' | 't0' | 't1' | 'text'> & { kind: 'caption' | 'ocr'; text: string };
+  vector: Float32Array;
+}
+
+type Draft = CaptionSegment['draft'];
+
+/** Collects the captions of an item's pictures, given in time order and in as many batches as convenient. */
+export class CaptionCollector {
+  private readonly drafts: Draft[] = [];
+  private readonly last: Partial<Record<Draft['kind'], Draft>> = {};
+
+  constructor(
+    private readonly deps: CaptionDeps,
+    private readonly options: CaptionOptions = {},
+  ) {}
+
+  async add(pictures: Picture[]): Promise<void> {
+    if (pictures.length === 0) return;
+    const images = pictures.map((p) => p.image);
+    const captions = await this.deps.caption.caption(images);
+    this.options.signal?.throwIfAborted();
+    const texts = this.options.ocr ? await this.deps.caption.readText(images) : [];
+    this.options.signal?.throwIfAborted();
+    pictures.forEach((p, i) => {
+      this.push('caption', captions[i], p.t);
+      this.push('ocr', texts[i], p.t);
+    });
+  }
+
+  /** The collected words embedded in the text space, each distinct text once. */
+  async segments(): Promise<CaptionSegment[]> {
+    const distinct = [...new Set(this.drafts.map((d) => d.text))];
+    const vectors = await this.deps.text.embedTexts(distinct, 'passage');
+    const byText = new Map(distinct.map((t, i) => [t, vectors[i]!]));
+    return this.drafts.map((draft) => ({ draft, vector: byText.get(draft.text)! }));
+  }
+
+  private push(kind: Draft['kind'], words: string | undefined, t: number | undefined): void {
+    const text = words?.trim();
+    if (!text) return;
+    const previous = this.last[kind];
+    if (t !== undefined && previous?.t1 !== undefined && previous.text === text) {
+      previous.t1 = t;
+      return;
+    }
+    const draft: Draft = t === undefined ? { kind, text } : { kind, text, t0: t, t1: t };
+    this.drafts.push(draft);
+    this.last[kind] = draft;
+  }
+}
+
+/** The caption segments of a batch of pictures (a still image: one picture without a time). */
+export async function captionSegments(
+  pictures: Picture[],
+  deps: CaptionDeps,
+  options: CaptionOptions = {},
+): Promise<CaptionSegment[]> {
+  const collector = new CaptionCollector(deps, options);
+  await collector.add(pictures);
+  return collector.segments();
+}
