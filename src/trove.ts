@@ -2,9 +2,12 @@
 // embedding space and the persistent ingest queue, and resumes whatever ingest a reload interrupted.
 // Everything that adds or removes vectors goes through the index sync, so the vector indexes (derived)
 // follow the library store (the record), and are rebuilt from it when a crash left them behind.
+import { importLibrary, type ImportOptions, type ImportReport } from './backup/import-library.ts';
 import { createEncoders, type Encoders } from './encoders/encoders.ts';
 import type { Device, ModelsConfig } from './models/config.ts';
 import { Library } from './library/library.ts';
+import { LIBRARY_DB_NAME } from './library/open-db.ts';
+import { createTabSync, type LibraryMessage, type TabSync } from './library/tab-sync.ts';
 import type { FolderRecord, ItemRecord, SegmentRecord, Space } from './library/records.ts';
 import { openVectorIndex, spawnVectorIndexWorker } from './vector-index/client.ts';
 import type { RestoreReport, VectorIndex } from './vector-index/types.ts';
@@ -53,6 +56,9 @@ export interface TroveOptions {
   /** Start working on queued files at once (default true). Tests pass false to inspect a resumed queue. */
   autoStart?: boolean;
 }
+
+/** Whether this tab runs the library's work or another tab of the same library does (src/library/tab-sync.ts). */
+export type TabRole = 'leader' | 'follower';
 
 export interface AddReport {
   /** One entry per file given, in order. */
@@ -118,6 +124,13 @@ export interface TroveEventMap {
   cleared: Record<string, never>;
   /** A space's index did not match the store (after a crash) and was rebuilt from the stored vectors. */
   'index-rebuilt': { space: Space; count: number; reason: string };
+  /**
+   * The whole library was replaced (an import, here or in another tab; or a clear in another tab). It is
+   * followed by 'cleared' and an 'item-ready' for every item, so a catalog kept by those events follows.
+   */
+  'library-replaced': { reason: 'cleared' | 'imported' };
+  /** This tab took over the library's work from a tab that closed. */
+  'tab-role': { role: TabRole };
 }
 
 export interface Trove extends EventTarget {
@@ -151,6 +164,16 @@ export interface Trove extends EventTarget {
   allSegments(): Promise<{ item: ItemRecord; segments: KeyedSegment[] }[]>;
   /** Saves the vector indexes now (they are saved a moment after each change, and when the queue idles). */
   flush(): Promise<void>;
+  /**
+   * Replaces the library with an export file (src/backup/), after checking all of it; a bad file changes
+   * nothing and throws a BackupError with a message for the user. Every open tab follows.
+   */
+  importLibrary(file: Blob, options?: Pick<ImportOptions, 'signal' | 'onProgress'>): Promise<ImportReport>;
+  /**
+   * 'leader': this tab runs the ingest queue and saves the vector indexes. 'follower': another tab of the
+   * same library does; files added here are ingested there, and results show up here as they are stored.
+   */
+  readonly tabRole: TabRole;
   /** What opening found: spaces whose index had to be rebuilt from the store (after a crash). */
   readonly opened: { rebuilt: VerifyResult[] };
   addEventListener<K extends keyof TroveEventMap>(
@@ -177,6 +200,9 @@ interface TroveApp {
 class TroveApp extends EventTarget implements Trove {
   readonly queue: IngestQueue;
 
+  tabRole: TabRole;
+  private closed = false;
+
   constructor(
     readonly library: Library,
     readonly encoders: Encoders,
@@ -185,8 +211,25 @@ class TroveApp extends EventTarget implements Trove {
     readonly opened: { rebuilt: VerifyResult[] },
     private readonly sync: IndexSync,
     private readonly stop: () => void,
+    private readonly tabs: TabSync,
+    private readonly config: ModelsConfig,
   ) {
     super();
+    this.tabRole = tabs.isLeader ? 'leader' : 'follower';
+    tabs.subscribe((message) => void this.onTabMessage(message));
+    // The leader tells other tabs when its jobs move on, a few times a second at most.
+    let jobsTimer: ReturnType<typeof setTimeout> | undefined;
+    queue.addEventListener('job', (e) => {
+      const job = (e as CustomEvent<JobView>).detail;
+      if (this.tabRole === 'follower') {
+        if (job.state === 'queued') tabs.post({ type: 'jobs-added', jobIds: [job.id] });
+        return;
+      }
+      jobsTimer ??= setTimeout(() => {
+        jobsTimer = undefined;
+        tabs.post({ type: 'jobs-changed' });
+      }, 250);
+    });
     // The typed addEventListener overloads of IngestQueue describe what JobQueue dispatches.
     this.queue = queue as unknown as IngestQueue;
     queue.addEventListener('item-ready', (e) =>
@@ -231,7 +274,10 @@ class TroveApp extends EventTarget implements Trove {
   async deleteItem(id: string): Promise<boolean> {
     await this.jobQueue.forgetItem(id);
     const removed = await this.sync.removeItem(id);
-    if (removed) this.emit('item-removed', { itemId: id, keys: removed.keys });
+    if (removed) {
+      this.emit('item-removed', { itemId: id, keys: removed.keys });
+      this.tabs.post({ type: 'item-removed', itemId: id, keys: removed.keys });
+    }
     return removed !== null;
   }
 
@@ -239,6 +285,70 @@ class TroveApp extends EventTarget implements Trove {
     await this.jobQueue.cancelAll({ keepRecord: false });
     await this.sync.clear();
     this.emit('cleared', {});
+    this.tabs.post({ type: 'library-replaced', reason: 'cleared' });
+  }
+
+  async importLibrary(
+    file: Blob,
+    options: Pick<ImportOptions, 'signal' | 'onProgress'> = {},
+  ): Promise<ImportReport> {
+    const expectedDims: Partial<Record<Space, number>> = {};
+    for (const space of spaces) expectedDims[space] = this.config.roles[space].dim;
+    const report = await importLibrary(this.library, file, { ...options, expectedDims });
+    await this.sync.rebuildFromStore();
+    await this.afterReplace('imported');
+    this.tabs.post({ type: 'library-replaced', reason: 'imported' });
+    return report;
+  }
+
+  /** Takes over the library's work after the leader tab closed: persisted indexes, then the stored jobs. */
+  async promote(reopen: () => Promise<Partial<Record<Space, RestoreReport>>>): Promise<void> {
+    const reports = await reopen();
+    this.sync.startPersisting();
+    const rebuilt = await this.sync.verify(reports);
+    for (const r of rebuilt) this.emit('index-rebuilt', r);
+    await this.jobQueue.takeOver();
+    this.tabRole = 'leader';
+    this.emit('tab-role', { role: 'leader' });
+  }
+
+  private async onTabMessage(message: LibraryMessage): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'item-ready':
+          await this.sync.applyRemote(message);
+          await this.jobQueue.syncFromStore();
+          this.emit('item-ready', { itemId: message.itemId });
+          return;
+        case 'item-removed':
+          await this.sync.applyRemote(message);
+          await this.jobQueue.forgetItem(message.itemId);
+          this.emit('item-removed', { itemId: message.itemId, keys: message.keys });
+          return;
+        case 'jobs-added':
+          await this.jobQueue.refresh();
+          return;
+        case 'jobs-changed':
+          await this.jobQueue.syncFromStore();
+          return;
+        case 'library-replaced':
+          await this.sync.rebuildFromStore();
+          await this.afterReplace(message.reason);
+          return;
+      }
+    } catch (error) {
+      if (!this.closed) console.warn(`Trove: could not follow another tab's change (${message.type})`, error);
+    }
+  }
+
+  /** Tells the UI the library was replaced, in the events its catalog already follows. */
+  private async afterReplace(reason: 'cleared' | 'imported'): Promise<void> {
+    // Jobs of the replaced library end on their own: a job whose record or item is gone is dropped when
+    // it runs or writes (cancelling here could delete an imported item that has the same id).
+    await this.jobQueue.syncFromStore();
+    this.emit('library-replaced', { reason });
+    this.emit('cleared', {});
+    for (const item of await this.library.listItems()) this.emit('item-ready', { itemId: item.id });
   }
 
   async retryItem(itemId: string): Promise<string> {
@@ -287,7 +397,10 @@ class TroveApp extends EventTarget implements Trove {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.stop();
+    // Resolves once the library lock is free, so a Trove opened next (a reload) can lead at once.
+    await this.tabs.close();
   }
 
   private folderDeps(): FolderImportDeps {
@@ -326,11 +439,15 @@ function reportOf(results: IntakeResult[]): AddReport {
  */
 export async function openTrove(options: TroveOptions): Promise<Trove> {
   const { config } = options;
+  // One lock and channel per library database, so tests with their own databases do not meet.
+  const tabs = createTabSync({ name: `trove:${options.libraryDbName ?? LIBRARY_DB_NAME}` });
+  const { isLeader } = await tabs.ready;
   const library = await Library.open({ name: options.libraryDbName });
   const encoders = createEncoders(config, { prefer: options.prefer ?? 'auto' });
   const ffmpeg = new FfmpegClient();
   const worker = spawnVectorIndexWorker();
   const stopAll = () => {
+    void tabs.close();
     encoders.terminate();
     ffmpeg.terminate();
     worker.terminate();
@@ -342,12 +459,19 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
     for (const space of spaces) {
       const dim = config.roles[space].dim;
       if (!dim) throw new Error(`models.json gives no dim for the ${space} role`);
-      const opened = await openVectorIndex({ space, dim, dbName: options.vectorDbName }, worker);
+      // Only the leader tab opens the saved index (its OPFS file admits one worker); others build theirs
+      // in memory from the store (verify below), and follow the leader's changes.
+      const opened = await openVectorIndex(
+        { space, dim, dbName: options.vectorDbName, persistent: isLeader },
+        worker,
+      );
       indexes[space] = opened.index;
       reports[space] = opened.report;
     }
     const sync = new IndexSync(library, indexes, {
       onError: (error) => console.warn('Trove: updating the vector index failed; it will be rebuilt', error),
+      persist: isLeader,
+      onStored: (itemId, removedKeys) => tabs.post({ type: 'item-ready', itemId, removedKeys }),
     });
     const rebuilt = await sync.verify(reports);
     const pipeline = { encoders, ffmpeg, options: options.pipeline, sink: sync };
@@ -358,13 +482,39 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
         ingest: (job, item, run) => ingestItem(item, job.id, pipeline, run).then(() => undefined),
         discard: async (itemId) => void (await sync.removeItem(itemId)),
       },
-      { concurrency: options.concurrency },
+      { concurrency: options.concurrency, runsJobs: isLeader },
     );
-    const trove = new TroveApp(library, encoders, indexes, queue, { rebuilt }, sync, () => {
-      queue.close();
-      sync.close();
-      stopAll();
-    });
+    const trove = new TroveApp(
+      library,
+      encoders,
+      indexes,
+      queue,
+      { rebuilt },
+      sync,
+      () => {
+        queue.close();
+        sync.close();
+        stopAll();
+      },
+      tabs,
+      config,
+    );
+    if (!isLeader) {
+      void tabs.whenLeader.then(() =>
+        trove
+          .promote(async () => {
+            const reports: Partial<Record<Space, RestoreReport>> = {};
+            for (const space of spaces) {
+              const dim = config.roles[space].dim!;
+              reports[space] = (
+                await openVectorIndex({ space, dim, dbName: options.vectorDbName }, worker)
+              ).report;
+            }
+            return reports;
+          })
+          .catch((error: unknown) => console.warn('Trove: taking over from the closed tab failed', error)),
+      );
+    }
     if (options.autoStart !== false) queue.start();
     return trove;
   } catch (error) {

@@ -3,8 +3,11 @@
 // The store counts its vector changes (meta 'vectorsVersion'); after the indexes are persisted, the count
 // they hold is recorded ('indexedVersion'). A crash between the two leaves the counts different, and the
 // next open rebuilds the indexes from the stored vectors.
+import { rebuildVectorIndexes } from '../backup/rebuild-indexes.ts';
+import { applyRemoteChange } from '../library/apply-remote-change.ts';
 import type { ItemResults, Library, WrittenResults } from '../library/library.ts';
 import type { ItemRecord, Space } from '../library/records.ts';
+import type { LibraryMessage } from '../library/tab-sync.ts';
 import type { RestoreReport, VectorIndex } from '../vector-index/types.ts';
 import type { ResultsSink } from './pipeline.ts';
 
@@ -15,6 +18,13 @@ export interface IndexSyncOptions {
   persistDelayMs?: number;
   /** A background persist failed (it is retried with the next change). */
   onError?: (error: unknown) => void;
+  /**
+   * false in a tab that does not own the persisted indexes (see src/library/tab-sync.ts): its indexes live
+   * in memory and are never saved, until startPersisting(). Default true.
+   */
+  persist?: boolean;
+  /** An item's results were stored and indexed here (for telling other tabs). */
+  onStored?: (itemId: string, removedKeys: number[]) => void;
 }
 
 export interface VerifyResult {
@@ -30,12 +40,37 @@ export class IndexSync implements ResultsSink {
   private closed = false;
   /** An index update failed after its store write: the indexes are behind until rebuilt. */
   private broken = false;
+  private persisting: boolean;
 
   constructor(
     private readonly library: Library,
     private readonly indexes: Record<Space, VectorIndex>,
     private readonly options: IndexSyncOptions = {},
-  ) {}
+  ) {
+    this.persisting = options.persist ?? true;
+  }
+
+  /** This tab now owns the persisted indexes (they were reopened with storage). */
+  startPersisting(): void {
+    this.persisting = true;
+  }
+
+  /** Applies what another tab stored, removed or replaced, in turn with this tab's own changes. */
+  applyRemote(message: LibraryMessage): Promise<void> {
+    return this.serial(async () => {
+      await applyRemoteChange(this.library, this.indexes, message);
+      if (message.type !== 'jobs-added' && message.type !== 'jobs-changed') this.changed();
+    });
+  }
+
+  /** Empties the indexes and fills them again from the store (after an import replaced the library). */
+  rebuildFromStore(): Promise<void> {
+    return this.serial(async () => {
+      await rebuildVectorIndexes(this.library, this.indexes, { persist: false });
+      this.broken = false;
+      await this.persist();
+    });
+  }
 
   /** Writes an item's results in one transaction, then indexes its vectors (and drops the keys it replaced). */
   writeResults(itemId: string, results: ItemResults): Promise<WrittenResults> {
@@ -60,6 +95,8 @@ export class IndexSync implements ResultsSink {
         this.broken = true;
         if (!this.closed) this.options.onError?.(error);
       }
+      // Other tabs read the item from the store, so they are told even if this tab's index missed it.
+      this.options.onStored?.(itemId, written.removedKeys);
       return written;
     });
   }
@@ -149,6 +186,10 @@ export class IndexSync implements ResultsSink {
   }
 
   private async persist(): Promise<void> {
+    if (!this.persisting) {
+      this.dirty = false;
+      return;
+    }
     // Inside the chain, so no store change can land between reading the version and saving the indexes.
     const version = await this.library.meta('vectorsVersion');
     for (const space of spaces) await this.indexes[space].persist();

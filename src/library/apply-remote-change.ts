@@ -44,7 +44,8 @@ export async function applyRemoteChange(
       await rebuildVectorIndexes(library, indexes, { persist: false });
       return;
     case 'jobs-added':
-      // The leader's queue reads them from the store; nothing to index yet.
+    case 'jobs-changed':
+      // Queue bookkeeping (the leader reads new jobs from the store); nothing to index.
       return;
   }
 }

@@ -17,6 +17,8 @@ export type LibraryMessage =
   | { type: 'item-removed'; itemId: string; keys: number[] }
   /** Jobs were added to the shared jobs store by a tab that is not the leader. */
   | { type: 'jobs-added'; jobIds: string[] }
+  /** The leader's jobs moved on (started, finished, failed); other tabs re-read the jobs they show. */
+  | { type: 'jobs-changed' }
   /** The whole library changed at once (cleared, or replaced by an import): reload everything. */
   | { type: 'library-replaced'; reason: 'cleared' | 'imported' };
 
@@ -35,7 +37,7 @@ export interface TabSync {
   readonly whenLeader: Promise<void>;
   /** Resolves once it is known whether this tab started as the leader. */
   readonly ready: Promise<{ isLeader: boolean }>;
-  /** Tells every other tab (never this one). */
+  /** Tells every other tab (never this one); does nothing once closed. */
   post(message: LibraryMessage): void;
   /** Calls `listener` for every message from another tab; returns the unsubscribe function. */
   subscribe(listener: (message: LibraryMessage, from: string) => void): () => void;
@@ -45,8 +47,8 @@ export interface TabSync {
    * own queue first.
    */
   exclusive<T>(work: () => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
-  /** Gives up leadership (or the place in line) and stops listening. */
-  close(): void;
+  /** Gives up leadership (or the place in line) and stops listening; resolves once the lock is free. */
+  close(): Promise<void>;
 }
 
 export interface TabSyncOptions {
@@ -64,6 +66,7 @@ export function createTabSync(options: TabSyncOptions = {}): TabSync {
   const channel = new BroadcastChannel(name);
   const listeners = new Set<(message: LibraryMessage, from: string) => void>();
   const abort = new AbortController();
+  let closed = false;
 
   let isLeader = false;
   let becameLeader!: () => void;
@@ -78,15 +81,16 @@ export function createTabSync(options: TabSyncOptions = {}): TabSync {
     becameLeader();
     await held;
   };
-  // First ask without waiting, to know at once whether this tab leads; if not, queue for the lock.
-  void locks
+  // First ask without waiting, to know at once whether this tab leads; if not, queue for the lock. Each
+  // request's promise settles once the lock it got is released (or the wait is given up).
+  let held$: Promise<unknown> = locks
     .request(name, { ifAvailable: true }, async (lock) => {
       if (lock) {
         settleReady({ isLeader: true });
         return lead();
       }
       settleReady({ isLeader: false });
-      void locks.request(name, { signal: abort.signal }, lead).catch(() => undefined);
+      held$ = locks.request(name, { signal: abort.signal }, lead).catch(() => undefined);
     })
     .catch(() => settleReady({ isLeader: false }));
 
@@ -107,6 +111,8 @@ export function createTabSync(options: TabSyncOptions = {}): TabSync {
     whenLeader,
     ready,
     post(message) {
+      // A late timer or callback of a closed tab has no one left to tell.
+      if (closed) return;
       channel.postMessage({ message, from: tabId } satisfies Envelope);
     },
     subscribe(listener) {
@@ -129,17 +135,21 @@ export function createTabSync(options: TabSyncOptions = {}): TabSync {
       exclusiveChain = result.catch(() => undefined);
       return result;
     },
-    close() {
+    async close() {
+      closed = true;
       abort.abort();
       releaseLock();
       isLeader = false;
       listeners.clear();
       channel.close();
+      // The first request may still be choosing between leading and queueing; wait for whichever holds.
+      await ready;
+      await held$;
     },
   };
 }
 
-const types = new Set(['item-ready', 'item-removed', 'jobs-added', 'library-replaced']);
+const types = new Set(['item-ready', 'item-removed', 'jobs-added', 'jobs-changed', 'library-replaced']);
 
 function isEnvelope(value: unknown): value is Envelope {
   if (typeof value !== 'object' || value === null) return false;
