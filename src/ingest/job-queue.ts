@@ -64,6 +64,11 @@ export interface QueueOptions {
   maxAttempts?: number;
   /** Minimum time between 'change' events (default 100 ms). */
   changeIntervalMs?: number;
+  /**
+   * false in a tab that does not hold the library lock (src/library/tab-sync.ts): files are taken in (items
+   * and jobs stored) but the leader tab runs the jobs, until takeOver(). Default true.
+   */
+  runsJobs?: boolean;
 }
 
 interface Entry {
@@ -126,6 +131,7 @@ export class JobQueue extends EventTarget {
   private readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly changeIntervalMs: number;
+  private runsJobs: boolean;
   private idleWaiters: ((s: QueueSnapshot) => void)[] = [];
 
   private constructor(
@@ -136,6 +142,7 @@ export class JobQueue extends EventTarget {
     this.concurrency = Math.max(1, Math.min(2, options.concurrency ?? 2));
     this.maxAttempts = options.maxAttempts ?? 3;
     this.changeIntervalMs = options.changeIntervalMs ?? 100;
+    this.runsJobs = options.runsJobs ?? true;
   }
 
   /**
@@ -145,8 +152,59 @@ export class JobQueue extends EventTarget {
    */
   static async open(deps: QueueDeps, options: QueueOptions = {}): Promise<JobQueue> {
     const queue = new JobQueue(deps, options);
-    await queue.recover();
+    // Another tab runs the stored jobs; touching them here (requeueing its running ones) would be wrong.
+    if (queue.runsJobs) await queue.recover();
     return queue;
+  }
+
+  /** This tab now holds the library lock: load the stored jobs (the old leader's running ones were cut off) and run them. */
+  async takeOver(): Promise<void> {
+    if (this.runsJobs || this.closed) return;
+    await this.recover();
+    this.runsJobs = true;
+    this.changed(true);
+    this.pump();
+  }
+
+  /** Leader: picks up queued jobs that another tab stored. */
+  async refresh(): Promise<void> {
+    if (!this.runsJobs || this.closed) return;
+    let added = false;
+    for (const job of await this.deps.library.listJobs('queued')) {
+      if (this.entries.has(job.id)) continue;
+      this.beginBatchIfIdle();
+      this.entries.set(job.id, entryOf(job));
+      this.emitJob(this.entries.get(job.id)!);
+      added = true;
+    }
+    if (added) this.pump();
+  }
+
+  /** Not the leader: re-reads the jobs this tab shows, as the leader runs them. */
+  async syncFromStore(): Promise<void> {
+    if (this.runsJobs || this.closed) return;
+    const lib = this.deps.library;
+    for (const entry of [...this.entries.values()]) {
+      if (entry.state !== 'queued' && entry.state !== 'running') continue;
+      const job = await lib.getJob(entry.id);
+      if (job) {
+        if (job.state === entry.state && job.stage === entry.stage) continue;
+        Object.assign(entry, entryOf(job));
+      } else {
+        // Pruned by the leader once finished: the item says how it went (or it was deleted).
+        const item = entry.itemId ? await lib.getItem(entry.itemId) : undefined;
+        if (!item) {
+          this.entries.delete(entry.id);
+          this.changed(true);
+          continue;
+        }
+        if (item.status === 'pending' || item.status === 'processing') continue;
+        entry.state = item.status === 'ready' ? 'done' : 'failed';
+        entry.error = item.error;
+      }
+      this.emitJob(entry);
+    }
+    this.checkIdle();
   }
 
   private async recover(): Promise<void> {
@@ -308,7 +366,7 @@ export class JobQueue extends EventTarget {
   // ---- running ----
 
   private pump(): void {
-    if (!this.running || this.pauseReason || this.closed) return;
+    if (!this.running || this.pauseReason || this.closed || !this.runsJobs) return;
     while (this.active.size < this.concurrency) {
       const heavyBusy = [...this.active.values()].some((a) => a.heavy);
       const next = [...this.entries.values()].find(
