@@ -3,7 +3,11 @@
 // BM25), in the real vector index worker (default engine, persisted as in the app) and the real search
 // worker, searched by Searcher.searchPlan: everything after the encoders.
 import { ClusteredVectors } from '../lib/clustered-vectors.ts';
-import { openVectorIndex, spawnVectorIndexWorker, type VectorIndexWorker } from '../../src/vector-index/client.ts';
+import {
+  openVectorIndex,
+  spawnVectorIndexWorker,
+  type VectorIndexWorker,
+} from '../../src/vector-index/client.ts';
 import type { VectorIndex } from '../../src/vector-index/types.ts';
 import { RemoteCatalog } from '../../src/search/catalog-client.ts';
 import { Searcher } from '../../src/search/searcher.ts';
@@ -53,12 +57,20 @@ async function prepare(n: number): Promise<{ millis: number; counts: Record<Spac
   for (const space of ['clip', 'clap', 'text'] as const) {
     indexes[space] = (await openVectorIndex({ space, dim: DIMS[space], dbName }, worker)).index;
     counts[space] = Math.round(n * SHARE[space]);
-    sources[space] = new ClusteredVectors({ dim: DIMS[space], clusters: Math.max(10, Math.round(counts[space] / 1000)), seed: DIMS[space] + counts[space] });
+    sources[space] = new ClusteredVectors({
+      dim: DIMS[space],
+      clusters: Math.max(10, Math.round(counts[space] / 1000)),
+      seed: DIMS[space] + counts[space],
+    });
   }
   const catalog = new RemoteCatalog();
   // Items of 10 segments, all of one space: a video's frames, an audio file's windows, a document's chunks.
   let key = 1;
-  const kinds: Record<Space, SegmentRecord['kind']> = { clip: 'frame', clap: 'audio-window', text: 'text-chunk' };
+  const kinds: Record<Space, SegmentRecord['kind']> = {
+    clip: 'frame',
+    clap: 'audio-window',
+    text: 'text-chunk',
+  };
   const itemKinds: Record<Space, ItemRecord['kind']> = { clip: 'video', clap: 'audio', text: 'text' };
   for (const space of ['clip', 'clap', 'text'] as const) {
     for (let first = 0; first < counts[space]; first += 10_000) {
@@ -81,7 +93,14 @@ async function prepare(n: number): Promise<{ millis: number; counts: Record<Spac
           updatedAt: 0,
         };
         const segments = Array.from(keys.subarray(i, i + 10), (k, j) => {
-          const segment: SegmentRecord = { id: `${id}:${j}`, itemId: id, kind: kinds[space], spaces: [space], t0: j * 2, t1: j * 2 + 2 };
+          const segment: SegmentRecord = {
+            id: `${id}:${j}`,
+            itemId: id,
+            kind: kinds[space],
+            spaces: [space],
+            t0: j * 2,
+            t1: j * 2 + 2,
+          };
           if (space === 'text') {
             segment.text = Array.from({ length: WORDS_PER_SEGMENT }, () => word(random)).join(' ');
             delete segment.t0;
@@ -108,11 +127,19 @@ export interface SearchRun {
   /** Median of the searcher's own split: searching (indexes, BM25, negatives) and fusing (fusion, describe, grouping). */
   searchP50: number;
   fuseP50: number;
-  /** For comparison: one bare k-NN search per space, back to back. */
+  /** For comparison, each alone: one top-100 k-NN search per space back to back; scoring the background
+   * samples (256 per space); BM25 in the search worker; the catalog's filter/sample answer. */
   bareP50: number;
+  sampleP50: number;
+  bm25P50: number;
+  prepareP50: number;
 }
 
-async function run(label: string, count: number, options: { negatives?: boolean; filters?: SearchFilters }): Promise<SearchRun> {
+async function run(
+  label: string,
+  count: number,
+  options: { negatives?: boolean; filters?: SearchFilters },
+): Promise<SearchRun> {
   const s = state!;
   const searcher = new Searcher({ encoders: null as never, indexes: s.indexes, catalog: s.catalog });
   const plans: QueryPlan[] = Array.from({ length: count + 5 }, () => {
@@ -135,6 +162,9 @@ async function run(label: string, count: number, options: { negatives?: boolean;
   const searchTimes: number[] = [];
   const fuseTimes: number[] = [];
   const bare: number[] = [];
+  const sampleTimes: number[] = [];
+  const bm25Times: number[] = [];
+  const prepareTimes: number[] = [];
   let items = 0;
   for (const [i, plan] of plans.entries()) {
     const t = performance.now();
@@ -145,9 +175,19 @@ async function run(label: string, count: number, options: { negatives?: boolean;
       searchTimes.push(res.timings.search);
       fuseTimes.push(res.timings.fuse);
       items += res.items.length;
-      const b = performance.now();
+      let b = performance.now();
       for (const q of plan.spaces) await s.indexes[q.space].search(q.vector, 100);
       bare.push(performance.now() - b);
+      b = performance.now();
+      const prepared = await s.catalog.prepare(['clip', 'clap', 'text'], options.filters, 256);
+      prepareTimes.push(performance.now() - b);
+      b = performance.now();
+      for (const q of plan.spaces)
+        await s.indexes[q.space].search(q.vector, 256, { include: prepared[q.space]!.sample });
+      sampleTimes.push(performance.now() - b);
+      b = performance.now();
+      await s.catalog.lexical(plan.lexical.text, plan.negatives, options.filters, 200);
+      bm25Times.push(performance.now() - b);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -161,6 +201,9 @@ async function run(label: string, count: number, options: { negatives?: boolean;
     searchP50: median(searchTimes),
     fuseP50: median(fuseTimes),
     bareP50: median(bare),
+    sampleP50: median(sampleTimes),
+    bm25P50: median(bm25Times),
+    prepareP50: median(prepareTimes),
   };
 }
 

@@ -11,7 +11,10 @@ export class RemoteCatalog implements CatalogApi {
   private readonly api: Comlink.Remote<SearchWorkerApi>;
 
   constructor() {
-    this.worker = new Worker(new URL('../../workers/search.worker.ts', import.meta.url), { type: 'module', name: 'search' });
+    this.worker = new Worker(new URL('../../workers/search.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'search',
+    });
     this.api = Comlink.wrap<SearchWorkerApi>(this.worker);
   }
 
@@ -33,7 +36,11 @@ export class RemoteCatalog implements CatalogApi {
   lexical(text: string, negatives: string[], filters?: SearchFilters, limit?: number) {
     return this.api.lexical(text, negatives, filters, limit);
   }
-  describe(requests: { key: number; terms?: string[] }[], queryText: string, limit?: { items: number; perItem: number }) {
+  describe(
+    requests: { key: number; terms?: string[] }[],
+    queryText: string,
+    limit?: { items: number; perItem: number },
+  ) {
     return this.api.describe(requests, queryText, limit);
   }
 

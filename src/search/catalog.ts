@@ -32,7 +32,11 @@ export interface SpacePreparation {
 
 export interface CatalogApi {
   /** Filter keys and background samples for the spaces a query reaches, in one call. */
-  prepare(spaces: Space[], filters: SearchFilters | undefined, sampleSize: number): Promise<Record<string, SpacePreparation>>;
+  prepare(
+    spaces: Space[],
+    filters: SearchFilters | undefined,
+    sampleSize: number,
+  ): Promise<Record<string, SpacePreparation>>;
   lexical(text: string, negatives: string[], filters?: SearchFilters, limit?: number): Promise<LexicalSearch>;
   /**
    * Items, ranges and snippets of segments, in the order asked. With `limit`, only the segments of the first
@@ -70,7 +74,8 @@ export class SearchCatalog implements CatalogApi {
   upsertItem(item: ItemRecord, segments: CatalogSegment[]): number[] {
     const dropped = this.removeItem(item.id).filter((k) => !segments.some((s) => s.key === k));
     for (const { key, segment } of segments) {
-      if (segment.itemId !== item.id) throw new Error(`segment ${segment.id} belongs to ${segment.itemId}, not ${item.id}`);
+      if (segment.itemId !== item.id)
+        throw new Error(`segment ${segment.id} belongs to ${segment.itemId}, not ${item.id}`);
       const other = this.entries.get(key);
       if (other) throw new Error(`key ${key} is already segment ${other.segment.id} of item ${other.itemId}`);
       this.entries.set(key, { segment, itemId: item.id });
@@ -103,10 +108,17 @@ export class SearchCatalog implements CatalogApi {
     return found.keys;
   }
 
-  async prepare(spaces: Space[], filters: SearchFilters | undefined, sampleSize: number): Promise<Record<string, SpacePreparation>> {
+  async prepare(
+    spaces: Space[],
+    filters: SearchFilters | undefined,
+    sampleSize: number,
+  ): Promise<Record<string, SpacePreparation>> {
     const out: Record<string, SpacePreparation> = {};
     for (const space of spaces) {
-      out[space] = { allowed: this.allowedKeys(filters, space), sample: this.backgroundSample(space, sampleSize) };
+      out[space] = {
+        allowed: this.allowedKeys(filters, space),
+        sample: this.backgroundSample(space, sampleSize),
+      };
     }
     return out;
   }
@@ -146,7 +158,12 @@ export class SearchCatalog implements CatalogApi {
     return sample;
   }
 
-  async lexical(text: string, negatives: string[], filters?: SearchFilters, limit?: number): Promise<LexicalSearch> {
+  async lexical(
+    text: string,
+    negatives: string[],
+    filters?: SearchFilters,
+    limit?: number,
+  ): Promise<LexicalSearch> {
     const pass = hasFilters(filters) ? itemFilter(filters!) : undefined;
     return this.lexicalIndex.search(text, negatives, {
       limit,
@@ -177,7 +194,8 @@ export class SearchCatalog implements CatalogApi {
       const { segment } = entry;
       const matched = new Set(terms);
       // Mark the query's words too: a passage found by meaning still shows where it says them.
-      const isMatch = (t: string) => matched.has(t) || queryTerms.some((q) => t === q || (q.length >= 4 && t.startsWith(q)));
+      const isMatch = (t: string) =>
+        matched.has(t) || queryTerms.some((q) => t === q || (q.length >= 4 && t.startsWith(q)));
       out.push({
         key,
         segment,
@@ -221,7 +239,8 @@ export function itemFilter(filters: SearchFilters): (item: ItemRecord) => boolea
     }
     if (date) {
       const by = date.by ?? 'captured-or-file';
-      const when = by === 'captured' ? item.capturedAt : by === 'file' ? item.mtime : (item.capturedAt ?? item.mtime);
+      const when =
+        by === 'captured' ? item.capturedAt : by === 'file' ? item.mtime : (item.capturedAt ?? item.mtime);
       if (when === undefined) return false;
       if (date.from !== undefined && when < date.from) return false;
       if (date.to !== undefined && when > date.to) return false;

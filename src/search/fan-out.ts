@@ -13,8 +13,14 @@ import type { SearchQuery } from './query.ts';
 
 /** The encoder calls a search needs; an `Encoders` from src/encoders/encoders.ts fits. */
 export interface QueryEncoders {
-  clip: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>; embedImages(b: Blob[]): Promise<Float32Array[]> };
-  clap: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>; embedAudio(w: Float32Array[]): Promise<Float32Array[]> };
+  clip: {
+    embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>;
+    embedImages(b: Blob[]): Promise<Float32Array[]>;
+  };
+  clap: {
+    embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>;
+    embedAudio(w: Float32Array[]): Promise<Float32Array[]>;
+  };
   text: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]> };
   speech: { transcribe(audio16k: Float32Array): Promise<TranscriptSpan[]> };
 }
@@ -51,7 +57,8 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
   const hasText = positive.length > 0;
   const share = (w: number | undefined) => clamp01(w ?? (hasText ? 0.5 : 1));
   const imageWeight = query.image ? share(query.image.weight) : 0;
-  const audioWeight = query.audio && (query.audio.pcm48k || query.audio.pcm16k) ? share(query.audio.weight) : 0;
+  const audioWeight =
+    query.audio && (query.audio.pcm48k || query.audio.pcm16k) ? share(query.audio.weight) : 0;
   // Without text, each attachment is the whole query in the spaces it reaches.
   const textIn = (attachment: number) => (hasText ? 1 - attachment : 0);
 
@@ -62,21 +69,29 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
 
   const transcript =
     query.audio?.pcm16k && audioWeight > 0
-      ? encoders.speech.transcribe(query.audio.pcm16k).then((spans) => spans.map((s) => s.text).join(' ').trim())
+      ? encoders.speech.transcribe(query.audio.pcm16k).then((spans) =>
+          spans
+            .map((s) => s.text)
+            .join(' ')
+            .trim(),
+        )
       : Promise.resolve(undefined);
-  const [clipText, clipImage, clapText, clapAudio, textText, spoken, clipNeg, clapNeg, textNeg] = await Promise.all([
-    embedText(encoders.clip),
-    query.image && imageWeight > 0 ? encoders.clip.embedImages([query.image.blob]).then((v) => v[0]) : undefined,
-    embedText(encoders.clap),
-    query.audio?.pcm48k && audioWeight > 0
-      ? encoders.clap.embedAudio([query.audio.pcm48k.subarray(0, CLAP_WINDOW)]).then((v) => v[0])
-      : undefined,
-    embedText(encoders.text),
-    transcript,
-    embedNegatives(encoders.clip),
-    embedNegatives(encoders.clap),
-    embedNegatives(encoders.text),
-  ]);
+  const [clipText, clipImage, clapText, clapAudio, textText, spoken, clipNeg, clapNeg, textNeg] =
+    await Promise.all([
+      embedText(encoders.clip),
+      query.image && imageWeight > 0
+        ? encoders.clip.embedImages([query.image.blob]).then((v) => v[0])
+        : undefined,
+      embedText(encoders.clap),
+      query.audio?.pcm48k && audioWeight > 0
+        ? encoders.clap.embedAudio([query.audio.pcm48k.subarray(0, CLAP_WINDOW)]).then((v) => v[0])
+        : undefined,
+      embedText(encoders.text),
+      transcript,
+      embedNegatives(encoders.clip),
+      embedNegatives(encoders.clap),
+      embedNegatives(encoders.text),
+    ]);
   const [spokenVector, clipNull, clapNull, textNull] = await Promise.all([
     spoken ? encoders.text.embedTexts([spoken], 'query').then((v) => v[0]) : undefined,
     nullQuery(encoders.clip),
@@ -109,7 +124,9 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
 const nullQueries = new WeakMap<object, Promise<Float32Array>>();
 
 /** The empty text's embedding, once per encoder (it never changes while the model does not). */
-function nullQuery(role: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]> }): Promise<Float32Array> {
+function nullQuery(role: {
+  embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>;
+}): Promise<Float32Array> {
   let found = nullQueries.get(role);
   if (!found) {
     found = role.embedTexts([''], 'query').then((v) => v[0]!);
@@ -125,7 +142,9 @@ function spaceQuery(
   negatives: Float32Array[],
   sources: [QuerySource, Float32Array | undefined, number][],
 ): SpaceQuery | null {
-  const used = sources.filter((s): s is [QuerySource, Float32Array, number] => s[1] !== undefined && s[2] > 0);
+  const used = sources.filter(
+    (s): s is [QuerySource, Float32Array, number] => s[1] !== undefined && s[2] > 0,
+  );
   const vector = mixVectors(used.map(([, v, w]) => ({ vector: v, weight: w })));
   if (!vector) return null;
   const weight = used.reduce((sum, [, , w]) => sum + w, 0);

@@ -64,7 +64,8 @@ export function fuse(lists: EvidenceList[], negatives?: Negatives, options: Fusi
       if (!fused) byKey.set(hit.key, (fused = { key: hit.key, score: 0, evidence: [], passes: false }));
       fused.evidence.push(hit);
       fused.passes ||= hit.z >= cut;
-      fused.score += method === 'calibrated' ? list.weight * Math.max(0, hit.z) : list.weight / (rrfK + rank + 1);
+      fused.score +=
+        method === 'calibrated' ? list.weight * Math.max(0, hit.z) : list.weight / (rrfK + rank + 1);
     });
   }
   const out: FusedHit[] = [];

@@ -4,8 +4,22 @@ export { SearchCatalog, type CatalogApi, type CatalogSegment, type DescribedSegm
 export { RemoteCatalog } from './catalog-client.ts';
 export { planQuery, mixVectors, type QueryEncoders, type QueryPlan, type SpaceQuery } from './fan-out.ts';
 export { parseQueryText, type ParsedText } from './parse-query.ts';
-export type { SearchQuery, SearchFilters, DateRange, Modality, ImageAttachment, AudioAttachment } from './query.ts';
-export type { SearchResponse, SearchStatus, ItemResult, SegmentResult, SegmentRange, SpaceMatch } from './results.ts';
+export type {
+  SearchQuery,
+  SearchFilters,
+  DateRange,
+  Modality,
+  ImageAttachment,
+  AudioAttachment,
+} from './query.ts';
+export type {
+  SearchResponse,
+  SearchStatus,
+  ItemResult,
+  SegmentResult,
+  SegmentRange,
+  SpaceMatch,
+} from './results.ts';
 export type { Snippet } from './snippet.ts';
 export type { FusionMethod } from './fuse.ts';
 export type { CalibrationMethod } from './calibrate.ts';

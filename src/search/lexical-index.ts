@@ -73,7 +73,11 @@ export class LexicalIndex {
     }
   }
 
-  search(text: string, negatives: string[] = [], options: { allowed?: (key: number) => boolean; limit?: number } = {}): LexicalSearch {
+  search(
+    text: string,
+    negatives: string[] = [],
+    options: { allowed?: (key: number) => boolean; limit?: number } = {},
+  ): LexicalSearch {
     const { allowed, limit = 200 } = options;
     const excluded = new Set<number>();
     for (const phrase of negatives) {
@@ -83,7 +87,8 @@ export class LexicalIndex {
     }
     const terms = this.informativeTerms(searchTerms(text));
     if (terms.length === 0) return { hits: [], excluded: [...excluded] };
-    const filter = (r: SearchResult) => !excluded.has(r.id as number) && (!allowed || allowed(r.id as number));
+    const filter = (r: SearchResult) =>
+      !excluded.has(r.id as number) && (!allowed || allowed(r.id as number));
     const hits = this.index
       .search(terms.join(' '), { filter })
       .slice(0, limit)

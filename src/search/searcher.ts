@@ -7,7 +7,15 @@ import type { SearchHit, VectorIndex } from '../vector-index/types.ts';
 import { background, calibrate, lexicalScore, scaleFloor, type CalibrationMethod } from './calibrate.ts';
 import type { CatalogApi, DescribedSegment } from './catalog.ts';
 import { planQuery, type QueryEncoders, type QueryPlan, type SpaceQuery } from './fan-out.ts';
-import { DEFAULT_CUT, fuse, type Evidence, type EvidenceList, type FusionMethod, type FusedHit, type Negatives } from './fuse.ts';
+import {
+  DEFAULT_CUT,
+  fuse,
+  type Evidence,
+  type EvidenceList,
+  type FusionMethod,
+  type FusedHit,
+  type Negatives,
+} from './fuse.ts';
 import { groupByItem } from './group.ts';
 import type { SearchFilters, SearchQuery } from './query.ts';
 import type { SearchResponse, SegmentResult } from './results.ts';
@@ -48,7 +56,10 @@ export interface SearchTrace {
 
 export class Searcher {
   private readonly options: Required<SearcherOptions>;
-  private readonly nullCache = new Map<Space, { id: string; vector: Float32Array; scores: Promise<number[]> }>();
+  private readonly nullCache = new Map<
+    Space,
+    { id: string; vector: Float32Array; scores: Promise<number[]> }
+  >();
 
   constructor(
     private readonly deps: SearcherDeps,
@@ -97,24 +108,46 @@ export class Searcher {
     const lexicalRun = wantsLexical
       ? catalog.lexical(plan.lexical.text, plan.negatives, filters, this.options.lexicalLimit)
       : Promise.resolve({ hits: [], excluded: [] });
-    const prepared = await catalog.prepare(
+    const prepared = catalog.prepare(
       spaces.map((s) => s.space),
       filters,
       this.options.backgroundSize,
     );
-    const [vectorLists, lexical] = await Promise.all([
-      Promise.all(spaces.map((s) => this.searchSpace(s, prepared[s.space]!.allowed, prepared[s.space]!.sample))),
+    // Without filters, the nearest-neighbour searches need nothing from the catalog: they start at once,
+    // while the catalog answers with the background samples.
+    const [vectorLists, lexical, preparation] = await Promise.all([
+      Promise.all(
+        spaces.map((s) =>
+          this.searchSpace(
+            s,
+            hasFilters(filters) ? prepared.then((p) => p[s.space]!.allowed) : null,
+            prepared.then((p) => p[s.space]!.sample),
+          ),
+        ),
+      ),
       lexicalRun,
+      prepared,
     ]);
     const lists: EvidenceList[] = vectorLists.map((l) => l.list);
     if (plan.lexical.weight > 0) {
       lists.push({
         source: 'lexical',
         weight: plan.lexical.weight,
-        hits: lexical.hits.map((h) => ({ key: h.key, source: 'lexical', raw: h.bm25, z: lexicalScore(h.coverage, cut) })),
+        hits: lexical.hits.map((h) => ({
+          key: h.key,
+          source: 'lexical',
+          raw: h.bm25,
+          z: lexicalScore(h.coverage, cut),
+        })),
       });
     }
-    const negatives = await this.negatives(spaces, vectorLists, lexical.hits.map((h) => h.key), lexical.excluded, prepared);
+    const negatives = await this.negatives(
+      spaces,
+      vectorLists,
+      lexical.hits.map((h) => h.key),
+      lexical.excluded,
+      preparation,
+    );
     const searched = performance.now();
 
     const fused = fuse(lists, negatives, { method: this.options.fusion, cut });
@@ -143,23 +176,35 @@ export class Searcher {
 
   private async searchSpace(
     query: SpaceQuery,
-    allowed: Uint32Array | null,
-    sample: Uint32Array,
+    allowedKeys: Promise<Uint32Array | null> | null,
+    sampleKeys: Promise<Uint32Array>,
   ): Promise<{ list: EvidenceList; nullScores: number[] }> {
     const index = this.deps.indexes[query.space]!;
+    const nearest = async () => {
+      const allowed = await allowedKeys;
+      if (allowed?.length === 0) return [];
+      return index.search(query.vector, this.options.perSpace, allowed ? { include: allowed } : undefined);
+    };
     const [hits, sampled, nullScores] = await Promise.all([
-      allowed?.length === 0
-        ? Promise.resolve([])
-        : index.search(query.vector, this.options.perSpace, allowed ? { include: allowed } : undefined),
-      this.sampleScores(index, query.vector, sample),
-      this.nullScores(query, sample),
+      nearest(),
+      sampleKeys.then((sample) => this.sampleScores(index, query.vector, sample)),
+      sampleKeys.then((sample) => this.nullScores(query, sample)),
     ]);
     const bg = background(sampled, nullScores, scaleFloor(index.dim), this.options.calibration);
-    const evidence: Evidence[] = hits.map((h) => ({ key: h.id, source: query.space, raw: h.score, z: calibrate(h.score, bg) }));
+    const evidence: Evidence[] = hits.map((h) => ({
+      key: h.id,
+      source: query.space,
+      raw: h.score,
+      z: calibrate(h.score, bg),
+    }));
     return { list: { source: query.space, weight: query.weight, hits: evidence }, nullScores };
   }
 
-  private async sampleScores(index: VectorIndex, vector: Float32Array, sample: Uint32Array): Promise<number[]> {
+  private async sampleScores(
+    index: VectorIndex,
+    vector: Float32Array,
+    sample: Uint32Array,
+  ): Promise<number[]> {
     if (sample.length === 0) return [];
     return (await index.search(vector, sample.length, { include: sample })).map((h) => h.score);
   }
@@ -223,7 +268,11 @@ export class Searcher {
   }
 }
 
-function toResult(hit: FusedHit, d: DescribedSegment, cut: number): SegmentResult & { item: DescribedSegment['item'] } {
+function toResult(
+  hit: FusedHit,
+  d: DescribedSegment,
+  cut: number,
+): SegmentResult & { item: DescribedSegment['item'] } {
   return {
     key: hit.key,
     segment: d.segment,
@@ -234,6 +283,10 @@ function toResult(hit: FusedHit, d: DescribedSegment, cut: number): SegmentResul
     snippet: d.snippet,
     matched: hit.evidence.map((e) => ({ source: e.source, raw: e.raw, z: e.z, passed: e.z >= cut })),
   };
+}
+
+function hasFilters(f: SearchFilters | undefined): boolean {
+  return !!f && (!!f.modalities?.length || !!f.date || !!f.folder);
 }
 
 /** Every k-th key, so a smaller sample still spans the whole space. */

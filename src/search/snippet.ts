@@ -20,7 +20,11 @@ export interface SnippetOptions {
 }
 
 /** `matches` says whether an index term counts as matched (see LexicalHit.terms and the query's terms). */
-export function makeSnippet(text: string, matches: (term: string) => boolean, options: SnippetOptions = {}): Snippet {
+export function makeSnippet(
+  text: string,
+  matches: (term: string) => boolean,
+  options: SnippetOptions = {},
+): Snippet {
   const { maxChars = 200 } = options;
   const words = wordSpans(text);
   const matched = words.filter((w) => {
@@ -41,7 +45,12 @@ export function makeSnippet(text: string, matches: (term: string) => boolean, op
 }
 
 /** A range of at most maxChars on word boundaries: from the start, or with some lead-in before `focus`. */
-function window(text: string, words: WordSpan[], focus: WordSpan | undefined, maxChars: number): [number, number] {
+function window(
+  text: string,
+  words: WordSpan[],
+  focus: WordSpan | undefined,
+  maxChars: number,
+): [number, number] {
   if (text.length <= maxChars || words.length === 0) return trim(text, 0, Math.min(text.length, maxChars));
   let first = 0;
   if (focus) {

@@ -16,7 +16,8 @@ const wordPattern =
 
 export function wordSpans(text: string): WordSpan[] {
   const out: WordSpan[] = [];
-  for (const m of text.matchAll(wordPattern)) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  for (const m of text.matchAll(wordPattern))
+    out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
   return out;
 }
 
@@ -34,11 +35,7 @@ const stopWords = new Set(
 
 /** The index term of a word, or null for a word that is not worth indexing. */
 export function normaliseTerm(word: string): string | null {
-  const term = word
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/’/g, "'")
-    .toLowerCase();
+  const term = word.normalize('NFKD').replace(/\p{M}/gu, '').replace(/’/g, "'").toLowerCase();
   if (!term || stopWords.has(term)) return null;
   return term;
 }

@@ -20,13 +20,21 @@ const text = (t: string, extra: Partial<SearchQuery> = {}) => search({ text: t, 
 const ids = (res: SearchResponse) => res.items.map((g) => lib.pathOf(g.item.id));
 const segments = (g: ItemResult): SegmentResult[] => [g.best, ...g.others];
 const group = (res: SearchResponse, path: string) => res.items.find((g) => lib.pathOf(g.item.id) === path);
-const marked = (s: SegmentResult) => s.snippet?.marks.map((m) => s.snippet!.text.slice(m.start, m.end).toLowerCase()) ?? [];
+const marked = (s: SegmentResult) =>
+  s.snippet?.marks.map((m) => s.snippet!.text.slice(m.start, m.end).toLowerCase()) ?? [];
 
 describe('one text query, one list across every medium', () => {
   it('"red hum valve" finds the red image, the red moment of the video, the hum window and the plumbing note', async () => {
     const res = await text('red hum valve');
     expect(res.status).toBe('ok');
-    expect(ids(res)).toEqual(expect.arrayContaining(['image/red-square.png', 'video/timeline.mp4', 'audio/low-hum.wav', 'text/plumbing-notes.md']));
+    expect(ids(res)).toEqual(
+      expect.arrayContaining([
+        'image/red-square.png',
+        'video/timeline.mp4',
+        'audio/low-hum.wav',
+        'text/plumbing-notes.md',
+      ]),
+    );
 
     const image = group(res, 'image/red-square.png')!;
     expect(image).toMatchObject({ modality: 'image', best: { range: { kind: 'whole' } }, spaces: ['clip'] });
@@ -44,15 +52,30 @@ describe('one text query, one list across every medium', () => {
     expect(video.spaces.sort()).toEqual(['clap', 'clip']);
 
     const hum = group(res, 'audio/low-hum.wav')!;
-    expect(hum.best).toMatchObject({ modality: 'audio', segment: { kind: 'audio-window' }, range: { kind: 'time' } });
+    expect(hum.best).toMatchObject({
+      modality: 'audio',
+      segment: { kind: 'audio-window' },
+      range: { kind: 'time' },
+    });
 
     const note = group(res, 'text/plumbing-notes.md')!;
     expect(note.best.range).toMatchObject({ kind: 'text', page: 1, charStart: 0 });
-    expect(note.best.matched.filter((m) => m.passed).map((m) => m.source).sort()).toEqual(['lexical', 'text']);
+    expect(
+      note.best.matched
+        .filter((m) => m.passed)
+        .map((m) => m.source)
+        .sort(),
+    ).toEqual(['lexical', 'text']);
     expect(marked(note.best)).toContain('valve');
 
     // Things the query does not name stay out.
-    for (const other of ['image/blue-sky.webp', 'image/green-field.jpg', 'audio/high-beep.wav', 'text/bread-recipe.pdf', 'text/travel-notes.html']) {
+    for (const other of [
+      'image/blue-sky.webp',
+      'image/green-field.jpg',
+      'audio/high-beep.wav',
+      'text/bread-recipe.pdf',
+      'text/travel-notes.html',
+    ]) {
       expect(ids(res)).not.toContain(other);
     }
     // One list, best first.
@@ -65,7 +88,9 @@ describe('query by example', () => {
   it('an image query finds similar images and video frames', async () => {
     const res = await search({ image: { blob: await fetchBlob('image/red-square.png') } });
     expect(ids(res).sort()).toEqual(['image/red-square.png', 'image/two-frames.gif', 'video/timeline.mp4']);
-    expect(segments(group(res, 'video/timeline.mp4')!).map((s) => s.range)).toEqual([{ kind: 'time', t0: 0, t1: 0 }]);
+    expect(segments(group(res, 'video/timeline.mp4')!).map((s) => s.range)).toEqual([
+      { kind: 'time', t0: 0, t1: 0 },
+    ]);
   });
 
   it('an audio query finds similar sounds, including the video track at the right time', async () => {
@@ -99,7 +124,8 @@ describe('mixed and negative queries', () => {
     const blue = await fetchBlob('image/blue-sky.webp');
     const scoreOf = (res: SearchResponse, id: string) => group(res, id)?.score ?? 0;
     const runs = [];
-    for (const weight of [0, 0.25, 0.5, 0.75, 1]) runs.push(await text('red', { image: { blob: blue, weight } }));
+    for (const weight of [0, 0.25, 0.5, 0.75, 1])
+      runs.push(await text('red', { image: { blob: blue, weight } }));
     const red = runs.map((r) => scoreOf(r, 'image/red-square.png'));
     const sky = runs.map((r) => scoreOf(r, 'image/blue-sky.webp'));
     for (let i = 1; i < runs.length; i++) {
@@ -118,9 +144,13 @@ describe('mixed and negative queries', () => {
 
   it('a negative word removes what it names', async () => {
     const red = await text('red');
-    expect(ids(red)).toEqual(expect.arrayContaining(['image/red-square.png', 'text/kite-diary.txt', 'audio/podcast-kite.wav']));
+    expect(ids(red)).toEqual(
+      expect.arrayContaining(['image/red-square.png', 'text/kite-diary.txt', 'audio/podcast-kite.wav']),
+    );
     const notKite = await text('red -kite');
-    expect(ids(notKite)).toEqual(expect.arrayContaining(['image/red-square.png', 'image/two-frames.gif', 'video/timeline.mp4']));
+    expect(ids(notKite)).toEqual(
+      expect.arrayContaining(['image/red-square.png', 'image/two-frames.gif', 'video/timeline.mp4']),
+    );
     expect(ids(notKite)).not.toContain('text/kite-diary.txt');
     expect(ids(notKite)).not.toContain('audio/podcast-kite.wav');
   });
@@ -154,7 +184,9 @@ describe('no good match, keywords, filters', () => {
     expect(range.t1).toBeLessThan(5.5);
     expect(podcast.best.matched.find((m) => m.source === 'lexical')).toMatchObject({ passed: true });
     expect(marked(podcast.best)).toEqual(['leaking']);
-    expect(group(res, 'text/plumbing-notes.md')?.best.matched.some((m) => m.source === 'lexical')).toBeFalsy();
+    expect(
+      group(res, 'text/plumbing-notes.md')?.best.matched.some((m) => m.source === 'lexical'),
+    ).toBeFalsy();
   });
 
   it('a word the embedders cannot place is found by the keyword side alone', async () => {
@@ -178,9 +210,17 @@ describe('no good match, keywords, filters', () => {
   it('filters by capture date and by file date', async () => {
     const may2024 = { from: Date.parse('2024-05-01T00:00:00Z'), to: Date.parse('2024-05-31T23:59:59Z') };
     // rotated-exif.jpg is black and was taken on 17 May 2024 (EXIF); its file date is 2023.
-    expect(ids(await text('black', { filters: { date: { ...may2024, by: 'captured' } } }))).toEqual(['image/rotated-exif.jpg']);
-    expect((await text('black', { filters: { date: { ...may2024, by: 'file' } } })).status).toBe('no-good-match');
-    const in2024 = { from: Date.parse('2024-01-01T00:00:00Z'), to: Date.parse('2024-12-31T23:59:59Z'), by: 'file' as const };
+    expect(ids(await text('black', { filters: { date: { ...may2024, by: 'captured' } } }))).toEqual([
+      'image/rotated-exif.jpg',
+    ]);
+    expect((await text('black', { filters: { date: { ...may2024, by: 'file' } } })).status).toBe(
+      'no-good-match',
+    );
+    const in2024 = {
+      from: Date.parse('2024-01-01T00:00:00Z'),
+      to: Date.parse('2024-12-31T23:59:59Z'),
+      by: 'file' as const,
+    };
     // The video and the documents are dated 2024; the kite diary comes in through the word "red".
     expect(ids(await text('red hum valve', { filters: { date: in2024 } })).sort()).toEqual([
       'text/kite-diary.txt',

@@ -13,9 +13,15 @@ import { destroyTrove, freshNames, openTestTrove } from './trove-harness.ts';
 
 /** What goes in: one or more files of every fixture type, in folders and with dates the filter tests use. */
 export const libraryFiles: { path: string; folderPath: string; mtime: string }[] = [
-  ...['red-square.png', 'green-field.jpg', 'blue-sky.webp', 'yellow-sun.png', 'two-frames.gif', 'white-card.avif', 'rotated-exif.jpg'].map(
-    (f) => ({ path: `image/${f}`, folderPath: 'photos', mtime: '2023-03-01T12:00:00Z' }),
-  ),
+  ...[
+    'red-square.png',
+    'green-field.jpg',
+    'blue-sky.webp',
+    'yellow-sun.png',
+    'two-frames.gif',
+    'white-card.avif',
+    'rotated-exif.jpg',
+  ].map((f) => ({ path: `image/${f}`, folderPath: 'photos', mtime: '2023-03-01T12:00:00Z' })),
   // speech-plumber.wav is left out on purpose: it says the podcast's first sentence again, and the test of
   // the keyword side needs a word ("leaking") that only one transcript has. The audio query test uses it.
   ...['low-hum.wav', 'high-beep.wav', 'white-noise.wav', 'podcast-kite.wav'].map((f) => ({
@@ -55,7 +61,10 @@ export async function buildSearchLibrary(): Promise<SearchLibrary> {
   const catalog = new RemoteCatalog();
   try {
     const files = await Promise.all(
-      libraryFiles.map(async (f) => ({ file: await fixtureFile(f.path, Date.parse(f.mtime)), folderPath: f.folderPath })),
+      libraryFiles.map(async (f) => ({
+        file: await fixtureFile(f.path, Date.parse(f.mtime)),
+        folderPath: f.folderPath,
+      })),
     );
     await trove.addFiles(files);
     await trove.queue.whenIdle();
@@ -64,20 +73,23 @@ export async function buildSearchLibrary(): Promise<SearchLibrary> {
     const items = new Map<string, { item: ItemRecord; segments: BuiltSegment[] }>();
     const pathOf = new Map<string, string>();
     for (const { item, segments } of stored) {
-      if (item.status !== 'ready') throw new Error(`${item.name} was not ingested: ${item.error?.message ?? item.status}`);
+      if (item.status !== 'ready')
+        throw new Error(`${item.name} was not ingested: ${item.error?.message ?? item.status}`);
       const path = byName.get(item.name);
       if (!path) throw new Error(`unexpected item ${item.name}`);
       const keyed = segments.map(({ key, ...segment }) => ({ key, segment }));
       items.set(path, { item, segments: keyed });
       pathOf.set(item.id, path);
     }
-    if (items.size !== libraryFiles.length) throw new Error(`${items.size} of ${libraryFiles.length} files were ingested`);
+    if (items.size !== libraryFiles.length)
+      throw new Error(`${items.size} of ${libraryFiles.length} files were ingested`);
     await catalog.upsertItems([...items.values()]);
     return {
       trove,
       catalog,
       items,
-      searcher: (options) => new Searcher({ encoders: trove.encoders, indexes: trove.indexes, catalog }, options),
+      searcher: (options) =>
+        new Searcher({ encoders: trove.encoders, indexes: trove.indexes, catalog }, options),
       itemId: (path) => {
         const found = items.get(path);
         if (!found) throw new Error(`${path} is not in the search library`);

@@ -58,8 +58,17 @@ describe('calibration', () => {
   });
 });
 
-const ev = (key: number, source: Evidence['source'], z: number, raw = z / 10): Evidence => ({ key, source, raw, z });
-const list = (source: Evidence['source'], hits: Evidence[], weight = 1): EvidenceList => ({ source, weight, hits });
+const ev = (key: number, source: Evidence['source'], z: number, raw = z / 10): Evidence => ({
+  key,
+  source,
+  raw,
+  z,
+});
+const list = (source: Evidence['source'], hits: Evidence[], weight = 1): EvidenceList => ({
+  source,
+  weight,
+  hits,
+});
 
 describe('fusion', () => {
   const lists = [
@@ -84,7 +93,11 @@ describe('fusion', () => {
   });
 
   it("weights scale a list's contribution; a list of weight 0 is left out", () => {
-    const weighted = [list('clip', [ev(1, 'clip', 8)], 0.25), list('clap', [ev(2, 'clap', 5)], 1), list('text', [ev(3, 'text', 9)], 0)];
+    const weighted = [
+      list('clip', [ev(1, 'clip', 8)], 0.25),
+      list('clap', [ev(2, 'clap', 5)], 1),
+      list('text', [ev(3, 'text', 9)], 0),
+    ];
     expect(fuse(weighted, undefined, { cut: 4 }).map((h) => [h.key, h.score])).toEqual([
       [2, 5],
       [1, 2],
@@ -108,6 +121,8 @@ describe('fusion', () => {
   });
 
   it('rrf-cut: the same after the calibrated cut', () => {
-    expect(fuse(lists, undefined, { method: 'rrf-cut', cut: 4 }).map((h) => h.key)).toEqual([1, 10, 20, 2, 22]);
+    expect(fuse(lists, undefined, { method: 'rrf-cut', cut: 4 }).map((h) => h.key)).toEqual([
+      1, 10, 20, 2, 22,
+    ]);
   });
 });

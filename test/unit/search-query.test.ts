@@ -5,7 +5,10 @@ import { mixVectors } from '../../src/search/fan-out.ts';
 describe('parseQueryText', () => {
   it('splits negative terms from the rest', () => {
     expect(parseQueryText('beach -people')).toEqual({ positive: 'beach', negatives: ['people'] });
-    expect(parseQueryText('  red   shoes -blue -laces ')).toEqual({ positive: 'red shoes', negatives: ['blue', 'laces'] });
+    expect(parseQueryText('  red   shoes -blue -laces ')).toEqual({
+      positive: 'red shoes',
+      negatives: ['blue', 'laces'],
+    });
   });
 
   it('keeps quoted phrases whole, negative or not, and drops the quotes', () => {
@@ -18,7 +21,10 @@ describe('parseQueryText', () => {
   });
 
   it('treats inner hyphens, lone dashes and punctuation as text, not as negation', () => {
-    expect(parseQueryText('t-shirt - blue -- x-ray')).toEqual({ positive: 't-shirt blue x-ray', negatives: [] });
+    expect(parseQueryText('t-shirt - blue -- x-ray')).toEqual({
+      positive: 't-shirt blue x-ray',
+      negatives: [],
+    });
     expect(parseQueryText('-!! ok')).toEqual({ positive: 'ok', negatives: [] });
   });
 
@@ -49,10 +55,20 @@ describe('mixVectors', () => {
 
   it('returns null for nothing, or for vectors that cancel out', () => {
     expect(mixVectors([])).toBeNull();
-    expect(mixVectors([{ vector: a, weight: 1 }, { vector: Float32Array.from([-1, 0, 0]), weight: 1 }])).toBeNull();
+    expect(
+      mixVectors([
+        { vector: a, weight: 1 },
+        { vector: Float32Array.from([-1, 0, 0]), weight: 1 },
+      ]),
+    ).toBeNull();
   });
 
   it('refuses vectors of different dimensions', () => {
-    expect(() => mixVectors([{ vector: a, weight: 1 }, { vector: Float32Array.of(1), weight: 1 }])).toThrow(RangeError);
+    expect(() =>
+      mixVectors([
+        { vector: a, weight: 1 },
+        { vector: Float32Array.of(1), weight: 1 },
+      ]),
+    ).toThrow(RangeError);
   });
 });

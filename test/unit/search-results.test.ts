@@ -10,10 +10,28 @@ import type { QueryPlan, SpaceQuery } from '../../src/search/fan-out.ts';
 import type { SegmentResult } from '../../src/search/results.ts';
 
 function item(id: string, kind: ItemRecord['kind'], extra: Partial<ItemRecord> = {}): ItemRecord {
-  return { id, name: id, kind, mime: '', size: 1, mtime: 0, folderPath: '', status: 'ready', addedAt: 0, updatedAt: 0, ...extra };
+  return {
+    id,
+    name: id,
+    kind,
+    mime: '',
+    size: 1,
+    mtime: 0,
+    folderPath: '',
+    status: 'ready',
+    addedAt: 0,
+    updatedAt: 0,
+    ...extra,
+  };
 }
 
-function seg(id: string, itemId: string, kind: SegmentRecord['kind'], space: Space, extra: Partial<SegmentRecord> = {}): SegmentRecord {
+function seg(
+  id: string,
+  itemId: string,
+  kind: SegmentRecord['kind'],
+  space: Space,
+  extra: Partial<SegmentRecord> = {},
+): SegmentRecord {
   return { id, itemId, kind, spaces: [space], ...extra };
 }
 
@@ -45,12 +63,18 @@ describe('groupByItem', () => {
 });
 
 describe('catalog filters', () => {
-  const photo = item('p', 'image', { folderId: 'f', folderPath: 'trips/2024', capturedAt: Date.UTC(2024, 4, 17), mtime: Date.UTC(2025, 0, 1) });
+  const photo = item('p', 'image', {
+    folderId: 'f',
+    folderPath: 'trips/2024',
+    capturedAt: Date.UTC(2024, 4, 17),
+    mtime: Date.UTC(2025, 0, 1),
+  });
   const clip = item('v', 'video', { folderId: 'f', folderPath: 'trips', mtime: Date.UTC(2023, 0, 1) });
   const note = item('n', 'text', { mtime: Date.UTC(2024, 4, 1) });
 
   it('modality, capture date, file date, either date, folder and sub-path', () => {
-    const pass = (f: Parameters<typeof itemFilter>[0]) => [photo, clip, note].filter(itemFilter(f)).map((i) => i.id);
+    const pass = (f: Parameters<typeof itemFilter>[0]) =>
+      [photo, clip, note].filter(itemFilter(f)).map((i) => i.id);
     expect(pass({ modalities: ['image', 'text'] })).toEqual(['p', 'n']);
     const may2024 = { from: Date.UTC(2024, 4, 1), to: Date.UTC(2024, 4, 31) };
     expect(pass({ date: { ...may2024, by: 'captured' } })).toEqual(['p']);
@@ -75,25 +99,47 @@ const unit = (...xs: number[]) => {
 
 async function toyLibrary() {
   const catalog = new SearchCatalog();
-  const indexes = { clip: new ExactIndex({ dim: DIM }), clap: new ExactIndex({ dim: DIM }), text: new ExactIndex({ dim: DIM }) };
+  const indexes = {
+    clip: new ExactIndex({ dim: DIM }),
+    clap: new ExactIndex({ dim: DIM }),
+    text: new ExactIndex({ dim: DIM }),
+  };
   const add = async (it: ItemRecord, segs: [number, SegmentRecord, Float32Array][]) => {
-    catalog.upsertItem(it, segs.map(([key, segment]) => ({ key, segment })));
+    catalog.upsertItem(
+      it,
+      segs.map(([key, segment]) => ({ key, segment })),
+    );
     for (const [key, segment, v] of segs) await indexes[segment.spaces[0]!].add([key], v);
   };
-  await add(item('red.png', 'image', { mtime: 1 }), [[1, seg('r', 'red.png', 'image', 'clip'), unit(1, 0.1, 0, 0)]]);
-  await add(item('blue.png', 'image', { mtime: 2 }), [[2, seg('b', 'blue.png', 'image', 'clip'), unit(0.1, 1, 0, 0)]]);
+  await add(item('red.png', 'image', { mtime: 1 }), [
+    [1, seg('r', 'red.png', 'image', 'clip'), unit(1, 0.1, 0, 0)],
+  ]);
+  await add(item('blue.png', 'image', { mtime: 2 }), [
+    [2, seg('b', 'blue.png', 'image', 'clip'), unit(0.1, 1, 0, 0)],
+  ]);
   await add(item('film.mp4', 'video', { mtime: 3 }), [
     [3, seg('f0', 'film.mp4', 'frame', 'clip', { t0: 0, t1: 0 }), unit(1, 0, 0, 0.05)],
     [4, seg('f2', 'film.mp4', 'frame', 'clip', { t0: 2, t1: 2 }), unit(0, 1, 0, 0.05)],
     [5, seg('a0', 'film.mp4', 'audio-window', 'clap', { t0: 0, t1: 2 }), unit(0, 0, 1, 0)],
   ]);
   await add(item('notes.md', 'text', { mtime: 4 }), [
-    [6, seg('t0', 'notes.md', 'text-chunk', 'text', { page: 1, charStart: 0, charEnd: 30, text: 'The zanzibar valve is red.' }), unit(0, 0, 0, 1)],
+    [
+      6,
+      seg('t0', 'notes.md', 'text-chunk', 'text', {
+        page: 1,
+        charStart: 0,
+        charEnd: 30,
+        text: 'The zanzibar valve is red.',
+      }),
+      unit(0, 0, 0, 1),
+    ],
   ]);
   // Unrelated images: directions of their own, away from every meaning above.
   for (let k = 0; k < 12; k++) {
     const v = unit(...Array.from({ length: DIM }, (_, i) => (i === 4 + k ? 1 : i === 2 ? 0.2 : 0)));
-    await add(item(`grey${k}.png`, 'image', { mtime: 10 + k }), [[100 + k, seg(`g${k}`, `grey${k}.png`, 'image', 'clip'), v]]);
+    await add(item(`grey${k}.png`, 'image', { mtime: 10 + k }), [
+      [100 + k, seg(`g${k}`, `grey${k}.png`, 'image', 'clip'), v],
+    ]);
   }
   return { catalog, indexes, searcher: new Searcher({ encoders: null as never, indexes, catalog }) };
 }
@@ -144,7 +190,9 @@ describe('Searcher.searchPlan over the real engine and catalog', () => {
   it('a negative vector removes what it names; a negative word removes what contains it', async () => {
     const { searcher } = await toyLibrary();
     const both = plan([sq('clip', unit(1, 1, 0, 0), [unit(0, 1, 0, 0)])]);
-    const ids = (await searcher.searchPlan(both, undefined)).items.flatMap((g) => [g.best, ...g.others].map((s) => s.key));
+    const ids = (await searcher.searchPlan(both, undefined)).items.flatMap((g) =>
+      [g.best, ...g.others].map((s) => s.key),
+    );
     expect(ids.sort()).toEqual([1, 3]);
     const words = await searcher.searchPlan(plan([], 'red', ['valve']), undefined);
     expect(words.status).toBe('no-good-match');

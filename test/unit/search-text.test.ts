@@ -10,7 +10,17 @@ describe('tokenize', () => {
   it('finds words with their exact ranges, keeping inner apostrophes', () => {
     const text = "Don't touch the café's pipe—it's 2 m long.";
     const spans = wordSpans(text);
-    expect(spans.map((w) => w.text)).toEqual(["Don't", 'touch', 'the', "café's", 'pipe', "it's", '2', 'm', 'long']);
+    expect(spans.map((w) => w.text)).toEqual([
+      "Don't",
+      'touch',
+      'the',
+      "café's",
+      'pipe',
+      "it's",
+      '2',
+      'm',
+      'long',
+    ]);
     for (const w of spans) expect(text.slice(w.start, w.end)).toBe(w.text);
   });
 
@@ -75,7 +85,12 @@ describe('the keyword index (MiniSearch BM25)', () => {
 
   it('matches longer words by prefix from four letters, not below', () => {
     expect(index.search('pipe').hits.map((h) => h.key)).toEqual([0]);
-    expect(index.search('leak').hits.map((h) => h.key).sort()).toEqual([0, 10]);
+    expect(
+      index
+        .search('leak')
+        .hits.map((h) => h.key)
+        .sort(),
+    ).toEqual([0, 10]);
     expect(index.search('lea').hits).toEqual([]);
   });
 
@@ -106,13 +121,15 @@ describe('the keyword index (MiniSearch BM25)', () => {
 
   it('in a large index, leaves words found in most segments to the vectors, but keeps the rarest', () => {
     const big = new LexicalIndex();
-    for (let i = 0; i < 1200; i++) big.add(i, `common filler ${i % 3 === 0 ? 'often' : ''} ${i === 7 ? 'zanzibar' : ''}`);
+    for (let i = 0; i < 1200; i++)
+      big.add(i, `common filler ${i % 3 === 0 ? 'often' : ''} ${i === 7 ? 'zanzibar' : ''}`);
     // "common" is in every segment: alone it is kept (the rarest of one), next to a rare word it is dropped.
     expect(big.search('common').hits.length).toBe(200);
     expect(big.search('common zanzibar').hits.map((h) => h.key)).toEqual([7]);
     // "often" (a third of the segments) is above the 10% share, so "common often" keeps only "often".
     expect(big.search('common often').hits.every((h) => h.key % 3 === 0)).toBe(true);
-    for (let i = 0; i < 1200; i++) big.remove(i, `common filler ${i % 3 === 0 ? 'often' : ''} ${i === 7 ? 'zanzibar' : ''}`);
+    for (let i = 0; i < 1200; i++)
+      big.remove(i, `common filler ${i % 3 === 0 ? 'often' : ''} ${i === 7 ? 'zanzibar' : ''}`);
     expect(big.size).toBe(0);
   });
 });
