@@ -8,8 +8,15 @@
 // replaced library's copies are deleted once the new records are committed.
 import { createSHA256 } from 'hash-wasm';
 import type { Library } from '../library/library.ts';
-import { ORIGINALS_DIR } from '../library/originals.ts';
-import type { ItemRecord, SegmentRecord, Space, ThumbnailRecord, VectorRecord } from '../library/records.ts';
+import { deleteOriginal, ORIGINALS_DIR } from '../library/originals.ts';
+import type {
+  ItemRecord,
+  JobRecord,
+  SegmentRecord,
+  Space,
+  ThumbnailRecord,
+  VectorRecord,
+} from '../library/records.ts';
 import { BackupError } from './errors.ts';
 import { FORMAT_VERSION, readFrames, type FrameEvent } from './format.ts';
 import {
@@ -65,9 +72,10 @@ export async function importLibrary(
 ): Promise<ImportReport> {
   const checked = await readExport(file, { ...options, schemaVersion: library.db.version });
   try {
-    const replacedItems = await replaceLibrary(library, checked);
-    // Copies of the replaced library's files, now referenced by nothing.
-    await library.sweepOrphanOriginals().catch(() => undefined);
+    const { replacedItems, oldCopies } = await replaceLibrary(library, checked);
+    // The replaced library's stored copies, now referenced by nothing. Only those: a general sweep could
+    // take a copy another tab has just saved and not yet recorded.
+    for (const path of oldCopies) await deleteOriginal({ kind: 'opfs', path }).catch(() => undefined);
     return {
       items: checked.items.length,
       segments: checked.segments.length,
@@ -289,8 +297,14 @@ async function readAndCheck(
   return { manifest, items, segments, vectors, thumbnails, originals: new Map(staged) };
 }
 
-/** Clears the library and writes the checked export, in one transaction. Returns how many items it replaced. */
-async function replaceLibrary(library: Library, data: CheckedExport): Promise<number> {
+/**
+ * Clears the library and writes the checked export, in one transaction. Returns how many items it replaced
+ * and the stored copies those items and their jobs had.
+ */
+async function replaceLibrary(
+  library: Library,
+  data: CheckedExport,
+): Promise<{ replacedItems: number; oldCopies: string[] }> {
   if (data.manifest.schemaVersion > library.db.version)
     throw new BackupError(
       'newer-schema',
@@ -311,7 +325,11 @@ async function replaceLibrary(library: Library, data: CheckedExport): Promise<nu
   const done = tx.done;
   const pending: Promise<unknown>[] = [];
   try {
-    const replaced = await tx.objectStore('items').count();
+    const oldItems = (await tx.objectStore('items').getAll()) as ItemRecord[];
+    const oldJobs = (await tx.objectStore('jobs').getAll()) as JobRecord[];
+    const oldCopies = new Set<string>();
+    for (const source of [...oldItems.map((i) => i.source), ...oldJobs.map((j) => j.input?.source)])
+      if (source?.kind === 'opfs') oldCopies.add(source.path);
     let nextKey = hasMeta ? ((await tx.objectStore('meta').get('nextSegmentKey'))?.value ?? 1) : 1;
     const vectorsVersion = hasMeta ? ((await tx.objectStore('meta').get('vectorsVersion'))?.value ?? 0) : 0;
     for (const store of ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders'])
@@ -359,7 +377,8 @@ async function replaceLibrary(library: Library, data: CheckedExport): Promise<nu
     }
     await Promise.all(pending);
     await done;
-    return replaced;
+    for (const { path } of data.originals.values()) oldCopies.delete(path);
+    return { replacedItems: oldItems.length, oldCopies: [...oldCopies] };
   } catch (error) {
     for (const p of pending) p.catch(() => undefined);
     try {
@@ -387,7 +406,7 @@ interface IDBPDatabaseLike {
     abort(): void;
     objectStore(name: string): {
       clear(): Promise<void>;
-      count(): Promise<number>;
+      getAll(): Promise<unknown[]>;
       get(key: string): Promise<{ value: number } | undefined>;
       put(value: unknown): Promise<unknown>;
     };
