@@ -133,6 +133,8 @@ export class JobQueue extends EventTarget {
   private readonly changeIntervalMs: number;
   private runsJobs: boolean;
   private idleWaiters: ((s: QueueSnapshot) => void)[] = [];
+  /** 'idle' was dispatched for the current batch; reset when work arrives. */
+  private idleReported = false;
 
   private constructor(
     private readonly deps: QueueDeps,
@@ -308,10 +310,13 @@ export class JobQueue extends EventTarget {
     return job.id;
   }
 
-  private beginBatchIfIdle(): void {
+  /** A new batch starts when work arrives at an idle queue: the finished one (but `keep`) is forgotten. */
+  private beginBatchIfIdle(keep?: string): void {
     if (this.remaining() > 0) return;
-    // A new batch: forget the finished one (its items keep their status and errors).
-    const finished = [...this.entries.values()].filter((e) => e.state !== 'queued' && e.state !== 'running');
+    // Items keep their status and errors; only the job records of the finished batch go.
+    const finished = [...this.entries.values()].filter(
+      (e) => e.state !== 'queued' && e.state !== 'running' && e.id !== keep,
+    );
     for (const e of finished) {
       this.entries.delete(e.id);
       void this.deps.library.deleteJob(e.id).catch(() => undefined);
@@ -322,11 +327,16 @@ export class JobQueue extends EventTarget {
     this.wallFrom = null;
   }
 
+  /** Intake goes on while the user has paused ingest (it is light, and makes files safe across a reload). */
+  private intakeBlocked(): boolean {
+    return !this.running || this.closed || (!!this.pauseReason && this.pauseReason.code !== 'user');
+  }
+
   private async runIntake(): Promise<void> {
-    if (this.intakeRunning || !this.running || this.pauseReason || this.closed) return;
+    if (this.intakeRunning || this.intakeBlocked()) return;
     this.intakeRunning = true;
     try {
-      while (this.intakes.length && this.running && !this.pauseReason && !this.closed) {
+      while (this.intakes.length && !this.intakeBlocked()) {
         const next = this.intakes[0]!;
         const now = Date.now();
         const job = { id: next.id, state: 'queued' as const, attempts: 0, createdAt: now, updatedAt: now };
@@ -366,6 +376,7 @@ export class JobQueue extends EventTarget {
   // ---- running ----
 
   private pump(): void {
+    if (this.remaining() > 0) this.idleReported = false;
     if (!this.running || this.pauseReason || this.closed || !this.runsJobs) return;
     while (this.active.size < this.concurrency) {
       const heavyBusy = [...this.active.values()].some((a) => a.heavy);
@@ -439,6 +450,7 @@ export class JobQueue extends EventTarget {
       if (!this.closed) {
         this.changed(true);
         this.pump();
+        this.checkIdle();
       }
     }
   }
@@ -555,7 +567,7 @@ export class JobQueue extends EventTarget {
     const entry = this.entries.get(jobId);
     if (!entry || entry.state !== 'failed') return;
     if (!entry.retryable) throw new Error(`${entry.name} cannot be retried: Trove kept no copy of it`);
-    this.beginBatchIfIdle();
+    this.beginBatchIfIdle(jobId);
     const job = await this.deps.library.requeueJob(jobId);
     if (!job) return;
     Object.assign(entry, entryOf(job));
@@ -565,12 +577,12 @@ export class JobQueue extends EventTarget {
   }
 
   pause(reason: PauseReason = { code: 'user', message: 'Paused' }): void {
-    const first = !this.pauseReason;
+    const changed = this.pauseReason?.code !== reason.code;
     this.pauseReason = reason;
     this.stopWallClock();
-    if (first) this.emit('paused', reason);
+    if (changed) this.emit('paused', reason);
     this.changed(true);
-    this.flushIdleWaiters();
+    this.checkIdle();
   }
 
   resume(): void {
@@ -633,10 +645,14 @@ export class JobQueue extends EventTarget {
     return [...this.entries.values()].map(viewOf);
   }
 
-  /** Resolves when nothing is left to do, or the queue pauses. */
+  /**
+   * Resolves when nothing is left to do, or when the queue is paused and the files it was working on have
+   * stopped.
+   */
   whenIdle(): Promise<QueueSnapshot> {
     const s = this.snapshot();
-    if (s.remaining === 0 || s.state === 'paused') return Promise.resolve(s);
+    if (this.active.size === 0 && !this.intakeRunning && (s.remaining === 0 || s.state === 'paused'))
+      return Promise.resolve(s);
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -676,7 +692,8 @@ export class JobQueue extends EventTarget {
     if (this.pauseReason) return this.flushIdleWaiters();
     this.stopWallClock();
     const s = this.snapshot();
-    this.emit('idle', s);
+    if (!this.idleReported) this.emit('idle', s);
+    this.idleReported = true;
     this.flushIdleWaiters();
   }
 

@@ -43,7 +43,14 @@ export async function addPickedFile(lib: Library, file: File, options: AddOption
     await deleteOriginal(saved.source);
     return { item: known, existing: true };
   }
-  const result = await store(lib, itemFor(id, file, detection, saved.sha256, saved.source, options), options);
+  let result: AddResult;
+  try {
+    result = await store(lib, itemFor(id, file, detection, saved.sha256, saved.source, options), options);
+  } catch (error) {
+    // Storage full (or any failure) while recording the item: the copy must not outlive it.
+    await deleteOriginal(saved.source).catch(() => undefined);
+    throw error;
+  }
   // Another tab may have added the same content between the lookup and the add.
   if (result.existing) await deleteOriginal(saved.source);
   return result;
