@@ -7,6 +7,7 @@
 // still shot is one result, not one per frame.
 import type { EncoderClient } from '../encoders/encoder-client.ts';
 import type { SegmentRecord } from '../library/records.ts';
+import type { ResultsBuilder } from './item-results.ts';
 
 export interface CaptionDeps {
   caption: Pick<EncoderClient, 'caption' | 'readText'>;
@@ -56,6 +57,11 @@ export class CaptionCollector {
     });
   }
 
+  /** Embeds the collected words and adds them to the item's results, in the text space. */
+  async addTo(builder: ResultsBuilder): Promise<void> {
+    for (const { draft, vector } of await this.segments()) builder.add(draft, 'text', vector);
+  }
+
   /** The collected words embedded in the text space, each distinct text once. */
   async segments(): Promise<CaptionSegment[]> {
     const distinct = [...new Set(this.drafts.map((d) => d.text))];
@@ -76,6 +82,19 @@ export class CaptionCollector {
     this.drafts.push(draft);
     this.last[kind] = draft;
   }
+}
+
+/**
+ * The pipeline's caption step: a collector when captions are on (the encoders have a caption worker, which
+ * createEncoders makes only then), otherwise undefined and the item gets no captions.
+ */
+export function captionStep(
+  encoders: { caption?: CaptionDeps['caption']; text: CaptionDeps['text'] },
+  options: CaptionOptions = {},
+): CaptionCollector | undefined {
+  return encoders.caption
+    ? new CaptionCollector({ caption: encoders.caption, text: encoders.text }, options)
+    : undefined;
 }
 
 /** The caption segments of a batch of pictures (a still image: one picture without a time). */

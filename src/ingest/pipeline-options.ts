@@ -21,4 +21,9 @@ export interface PipelineOptions {
   audioChunkS?: number;
   /** Audio files up to this size are decoded by the browser in one piece; larger ones by ffmpeg in chunks. */
   maxWholeAudioBytes?: number;
+  /**
+   * Captions of images and video frames run when the encoders have a caption worker (models.json
+   * captions.enabled). `ocr` also reads the text in them (models.json captions.ocr; default false).
+   */
+  captions?: { ocr?: boolean };
 }

@@ -15,6 +15,8 @@ import { chunkText } from './chunk-text.ts';
 import type { MediaFormat } from './detect-type.ts';
 import { decodeImage } from './image/decode-image.ts';
 import { ResultsBuilder } from './item-results.ts';
+import { captionStep } from './caption-segments.ts';
+import { pictureForCaption } from './caption-image.ts';
 import { MediaDecodeError } from './media-error.ts';
 import type { PipelineOptions } from './pipeline-options.ts';
 import type { IngestStage } from './queue-events.ts';
@@ -27,6 +29,8 @@ export interface PipelineEncoders {
   clap: Pick<EncoderClient, 'embedAudio'>;
   text: Pick<EncoderClient, 'embedTexts'>;
   speech: Pick<EncoderClient, 'transcribe'>;
+  /** Present only when captions are on (see src/ingest/caption-segments.ts). */
+  caption?: Pick<EncoderClient, 'caption' | 'readText'>;
 }
 
 export interface PipelineDeps {
@@ -110,6 +114,11 @@ export async function ingestImage(
   const [vector] = await deps.encoders.clip.embedImages([decoded.forEncoder]);
   const builder = new ResultsBuilder(itemId);
   builder.add({ kind: 'image' }, 'clip', vector!, decoded.thumbnail);
+  const captions = captionStep(deps.encoders, { ...deps.options?.captions, signal });
+  if (captions) {
+    await captions.add([{ image: await pictureForCaption(file) }]);
+    await captions.addTo(builder);
+  }
   builder.patchItem({
     capturedAt: decoded.capturedAt,
     media: { width: decoded.width, height: decoded.height },
@@ -178,6 +187,7 @@ export async function ingestVideo(
   });
   const planned = probe.durationS !== null ? planFrames(probe.durationS, videoOptions).count : null;
   let frames = 0;
+  const captions = captionStep(deps.encoders, { ...deps.options?.captions, signal });
   onProgress?.('frames', 0);
   for await (const batch of videoFrames(deps.ffmpeg, file, probe, videoOptions)) {
     signal?.throwIfAborted();
@@ -185,10 +195,12 @@ export async function ingestVideo(
     batch.forEach((frame, i) =>
       builder.add({ kind: 'frame', t0: frame.t, t1: frame.t }, 'clip', vectors[i]!, frame.thumbnail),
     );
+    await captions?.add(batch.map((f) => ({ image: f.image, t: f.t })));
     frames += batch.length;
     onProgress?.('frames', planned ? Math.min(1, frames / planned) : 0.5);
   }
   if (frames === 0) throw new MediaDecodeError('corrupt-data', 'No frame of the video could be decoded');
+  await captions?.addTo(builder);
   if (probe.audio) {
     const source = await chunkedTrack(file, deps, probe.durationS);
     const durationS = await soundSegments(source, deps, builder, run);
