@@ -121,6 +121,7 @@ async function run(engine: EngineName): Promise<RunResult> {
   const dbName = `bench-${engine}-${n}-${Date.now()}`;
   const options = { space: 'bench', dim, engine, dbName };
   const result: RunResult = { engine, n, added: 0 };
+  let phase = 'open';
   let worker = spawnVectorIndexWorker();
   try {
     let { index } = await openVectorIndex(options, worker);
@@ -139,6 +140,7 @@ async function run(engine: EngineName): Promise<RunResult> {
     result.addPerSecond = n / ((performance.now() - addStarted) / 1000);
     console.log(`${engine} ${n}: added at ${Math.round(result.addPerSecond)}/s`);
 
+    phase = 'search';
     for (const q of queries.slice(0, 5)) await index.search(q, K);
     // Best of ROUNDS rounds (by p50): other jobs on the 2 shared cores come and go, and the best round
     // is the closest to what the index costs on its own. Results are identical across rounds.
@@ -202,6 +204,7 @@ async function run(engine: EngineName): Promise<RunResult> {
     result.workerMemoryBytes = await workerMemory().catch(() => undefined);
     console.log(`${engine} ${n}: p50 ${result.p50!.toFixed(2)} ms, recall ${result.recall.toFixed(3)}`);
 
+    phase = 'persist';
     const persistStarted = performance.now();
     const persisted = await index.persist();
     result.persistMillis = performance.now() - persistStarted;
@@ -210,6 +213,7 @@ async function run(engine: EngineName): Promise<RunResult> {
     const before = await Promise.all(queries.slice(0, 10).map((q) => index.search(q, K)));
 
     worker.terminate();
+    phase = 'restore';
     const restoreStarted = performance.now();
     worker = spawnVectorIndexWorker();
     const reopened = await openVectorIndex(options, worker);
@@ -222,7 +226,7 @@ async function run(engine: EngineName): Promise<RunResult> {
     await index.clear();
     return result;
   } catch (err) {
-    result.failure ??= String(err).slice(0, 200);
+    result.failure ??= `${phase} failed: ${String(err).slice(0, 200)}`;
     return result;
   } finally {
     worker.terminate();
