@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEncoders } from '../../src/encoders/encoders';
 import { CaptionCollector, captionSegments } from '../../src/ingest/caption-segments';
+import { pictureForCaption } from '../../src/ingest/caption-image';
 import { SearchCatalog } from '../../src/search/catalog';
 import type { ItemRecord, SegmentRecord } from '../../src/library/records';
 import { fixtureModelsConfig } from '../support/fixture-models';
@@ -81,5 +82,22 @@ describe('caption segments', () => {
     }
     expect((await catalog.lexical('red', [])).hits.map((h) => h.key)).toEqual([1]);
     expect((await catalog.lexical('blue', [])).hits.map((h) => h.key)).toEqual([2]);
+  });
+});
+
+describe('the picture a captioner sees of a still image', () => {
+  it('is the file itself when it is small enough', async () => {
+    const file = await picture('red-square.png');
+    expect(await pictureForCaption(file)).toBe(file);
+  });
+
+  it('is scaled down, upright, when it is larger', async () => {
+    // Stored 128x96 with EXIF orientation 6: upright it is 96 wide and 128 tall.
+    const scaled = await pictureForCaption(await picture('rotated-exif.jpg'), 64);
+    const bitmap = await createImageBitmap(scaled);
+    expect([bitmap.width, bitmap.height]).toEqual([48, 64]);
+    bitmap.close();
+    // Still the same picture to the captioner.
+    expect(await encoders.caption!.caption([scaled])).toEqual([fixtureAnswer('detailed', 'black', 'white')]);
   });
 });
