@@ -104,9 +104,7 @@ function report(results: Measured[], stopped: Map<string, string>): string {
     [
       r.engine,
       label(r.n),
-      r.failure
-        ? `fails: ${r.failure.replace(/\|/g, '\\|')}`
-        : Math.round(r.addPerSecond ?? 0).toLocaleString('en'),
+      r.addPerSecond === undefined ? '–' : Math.round(r.addPerSecond).toLocaleString('en'),
       ms(r.p50),
       ms(r.p95),
       r.recall === undefined ? '–' : r.recall.toFixed(3),
@@ -117,6 +115,7 @@ function report(results: Measured[], stopped: Map<string, string>): string {
       s(r.restoreMillis),
       r.restoredIdentical === undefined ? '–' : r.restoredIdentical ? 'yes' : '**no**',
       `${r.when.slice(5, 16).replace('T', ' ')} (${r.load.toFixed(1)})`,
+      r.failure ? `**fails**: ${r.failure.replace(/\|/g, '\\|')}` : '',
     ].join(' | '),
   );
   const million = results.find((r) => r.engine === 'binary-rescore' && r.n === 1_000_000 && !r.failure);
@@ -146,8 +145,8 @@ function report(results: Measured[], stopped: Map<string, string>): string {
     '',
     ...targets,
     '',
-    '| engine | vectors | add (vectors/s) | search p50 (ms) | p95 (ms) | recall@10 | index memory, accounted (MB) | worker memory, measured (MB) | bytes persisted / vector | storage.estimate() / vector | restore (s) | same results after restore | measured (UTC, machine load) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| engine | vectors | add (vectors/s) | search p50 (ms) | p95 (ms) | recall@10 | index memory, accounted (MB) | worker memory, measured (MB) | bytes persisted / vector | storage.estimate() / vector | restore (s) | same results after restore | measured (UTC, machine load) | failure |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
     '',
     ...stageTable(results),
