@@ -248,6 +248,9 @@ describe('a batch of every fixture, good and bad', () => {
         expect(a.fraction).toBeLessThanOrEqual(1);
       }
       expect(s.done + s.failed + s.cancelled + s.remaining).toBeLessThanOrEqual(s.total);
+      // Bounded: at most two files at once, and never two videos or recordings.
+      expect(s.active.length).toBeLessThanOrEqual(2);
+      expect(s.active.filter((a) => a.kind === 'video' || a.kind === 'audio').length).toBeLessThanOrEqual(1);
     }
     expect([...seen.get('video')!]).toEqual(expect.arrayContaining(['frames', 'audio', 'transcribing']));
     expect([...seen.get('audio')!]).toEqual(expect.arrayContaining(['audio', 'transcribing']));
