@@ -1,11 +1,12 @@
 // Fan-out: a query becomes one vector per embedding space it can reach.
 //   text  → clip (CLIP text), clap (CLAP text), text (sentence embedder, purpose 'query')
-//   image → clip (CLIP vision)
+//   image → clip (CLIP vision), and where captions are on, through its caption (caption role) → text,
+//           where the library's captions and OCR segments live
 //   audio → clap (CLAP audio), and through its transcript (speech role) → text
 // Where two sources reach one space (text + image in clip), their unit vectors are mixed by weight and
 // renormalised, so the weight slides the query between "the words" and "like this". Each space also gets
-// a weight, the summed share of the sources that reach it, so a space that only the text reaches fades
-// as an attachment takes over.
+// a weight for fusion: 1 where an attachment reaches it, the text's share (1 − the largest attachment
+// weight) where only the text does, so a space that only the text reaches fades as an attachment takes over.
 import type { Space } from '../library/records.ts';
 import type { TextPurpose, TranscriptSpan } from '../encoders/protocol.ts';
 import { parseQueryText } from './parse-query.ts';
@@ -23,9 +24,11 @@ export interface QueryEncoders {
   };
   text: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]> };
   speech: { transcribe(audio16k: Float32Array): Promise<TranscriptSpan[]> };
+  /** Present when captions are turned on (models.json). */
+  caption?: { caption(images: Blob[]): Promise<string[]> };
 }
 
-export type QuerySource = 'text' | 'image' | 'audio' | 'transcript';
+export type QuerySource = 'text' | 'image' | 'audio' | 'transcript' | 'caption';
 
 export interface SpaceQuery {
   space: Space;
@@ -47,6 +50,8 @@ export interface QueryPlan {
   negatives: string[];
   /** What the audio clip said, when it was transcribed. */
   transcript?: string;
+  /** What the caption role saw in the image, when captions are on. */
+  caption?: string;
 }
 
 /** CLAP takes 10 s at 48 kHz; a longer clip is cut to its first window rather than cropped at random. */
@@ -61,6 +66,7 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
     query.audio && (query.audio.pcm48k || query.audio.pcm16k) ? share(query.audio.weight) : 0;
   // Without text, each attachment is the whole query in the spaces it reaches.
   const textIn = (attachment: number) => (hasText ? 1 - attachment : 0);
+  const textShare = textIn(Math.max(imageWeight, audioWeight));
 
   const embedText = (role: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]> }) =>
     hasText ? role.embedTexts([positive], 'query').then((v) => v[0]!) : undefined;
@@ -76,7 +82,11 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
             .trim(),
         )
       : Promise.resolve(undefined);
-  const [clipText, clipImage, clapText, clapAudio, textText, spoken, clipNeg, clapNeg, textNeg] =
+  const described =
+    query.image && imageWeight > 0 && encoders.caption
+      ? encoders.caption.caption([query.image.blob]).then((c) => c[0]?.trim() || undefined)
+      : Promise.resolve(undefined);
+  const [clipText, clipImage, clapText, clapAudio, textText, spoken, seen, clipNeg, clapNeg, textNeg] =
     await Promise.all([
       embedText(encoders.clip),
       query.image && imageWeight > 0
@@ -88,36 +98,40 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
         : undefined,
       embedText(encoders.text),
       transcript,
+      described,
       embedNegatives(encoders.clip),
       embedNegatives(encoders.clap),
       embedNegatives(encoders.text),
     ]);
-  const [spokenVector, clipNull, clapNull, textNull] = await Promise.all([
+  const [spokenVector, seenVector, clipNull, clapNull, textNull] = await Promise.all([
     spoken ? encoders.text.embedTexts([spoken], 'query').then((v) => v[0]) : undefined,
+    seen ? encoders.text.embedTexts([seen], 'query').then((v) => v[0]) : undefined,
     nullQuery(encoders.clip),
     nullQuery(encoders.clap),
     nullQuery(encoders.text),
   ]);
 
   const spaces = [
-    spaceQuery('clip', clipNull, clipNeg, [
+    spaceQuery('clip', textShare, clipNull, clipNeg, [
       ['text', clipText, textIn(imageWeight)],
       ['image', clipImage, imageWeight],
     ]),
-    spaceQuery('clap', clapNull, clapNeg, [
+    spaceQuery('clap', textShare, clapNull, clapNeg, [
       ['text', clapText, textIn(audioWeight)],
       ['audio', clapAudio, audioWeight],
     ]),
-    spaceQuery('text', textNull, textNeg, [
+    spaceQuery('text', textShare, textNull, textNeg, [
       ['text', textText, textIn(audioWeight)],
       ['transcript', spokenVector, audioWeight],
+      ['caption', seenVector, imageWeight],
     ]),
   ].filter((s): s is SpaceQuery => s !== null);
   return {
     spaces,
-    lexical: { text: positive, weight: hasText ? 1 - Math.max(imageWeight, audioWeight) : 0 },
+    lexical: { text: positive, weight: textShare },
     negatives,
     transcript: spoken || undefined,
+    caption: seen,
   };
 }
 
@@ -138,6 +152,7 @@ function nullQuery(role: {
 
 function spaceQuery(
   space: Space,
+  textShare: number,
   nullVector: Float32Array,
   negatives: Float32Array[],
   sources: [QuerySource, Float32Array | undefined, number][],
@@ -147,8 +162,16 @@ function spaceQuery(
   );
   const vector = mixVectors(used.map(([, v, w]) => ({ vector: v, weight: w })));
   if (!vector) return null;
-  const weight = used.reduce((sum, [, , w]) => sum + w, 0);
-  return { space, vector, weight: Math.min(1, weight), sources: used.map(([s]) => s), negatives, nullVector };
+  // A space an attachment reaches carries the whole query there; one only the text reaches carries the
+  // text's share, so it fades as an attachment takes over.
+  const textOnly = used.every(([s]) => s === 'text');
+  const weight = textOnly
+    ? textShare
+    : Math.min(
+        1,
+        used.reduce((sum, [, , w]) => sum + w, 0),
+      );
+  return { space, vector, weight, sources: used.map(([s]) => s), negatives, nullVector };
 }
 
 /** The renormalised weighted sum of unit vectors, or null when nothing (or nothing but a zero) is left. */

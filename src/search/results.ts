@@ -53,6 +53,8 @@ export interface SearchResponse {
   items: ItemResult[];
   /** The audio query's transcript, when it had one (shown so the user sees what was heard). */
   transcript?: string;
+  /** The image query's caption, when captions are on (shown so the user sees what was seen). */
+  caption?: string;
   /** Milliseconds per stage, for diagnostics. */
   timings: { encode: number; search: number; fuse: number; total: number };
 }

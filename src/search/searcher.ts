@@ -102,7 +102,13 @@ export class Searcher {
     const spaces = plan.spaces.filter((s) => this.deps.indexes[s.space] && s.weight > 0);
     const wantsLexical = plan.lexical.weight > 0 || plan.negatives.length > 0;
     if (spaces.length === 0 && !wantsLexical) {
-      return { status: 'empty-query', items: [], transcript: plan.transcript, timings: timings(0, 0, 0) };
+      return {
+        status: 'empty-query',
+        items: [],
+        transcript: plan.transcript,
+        caption: plan.caption,
+        timings: timings(0, 0, 0),
+      };
     }
 
     const lexicalRun = wantsLexical
@@ -170,6 +176,7 @@ export class Searcher {
       status: items.length ? 'ok' : 'no-good-match',
       items,
       transcript: plan.transcript,
+      caption: plan.caption,
       timings: timings(0, searched - started, done - searched, done - started),
     };
   }
