@@ -65,6 +65,10 @@ export class EncoderClient extends EventTarget {
   caption(images: Blob[]): Promise<string[]> {
     return images.length ? this.job((r) => r.caption(images)) : Promise.resolve([]);
   }
+  /** Whether the configuration asks for the text in pictures as well as captions (captions.ocr). */
+  get readsText(): boolean {
+    return this.init.captionOcr === true;
+  }
   /** The text in each picture (caption role, OCR); '' where there is none. */
   readText(images: Blob[]): Promise<string[]> {
     return images.length ? this.job((r) => r.readText(images)) : Promise.resolve([]);

@@ -41,7 +41,9 @@ export function createEncoders(
         allowedOrigins,
         prefer: options.prefer ?? 'auto',
         prefixes: rc.prefixes,
-        ...(role === 'caption' ? { captionTask: config.captions?.task } : {}),
+        ...(role === 'caption'
+          ? { captionTask: config.captions?.task, captionOcr: config.captions?.ocr ?? false }
+          : {}),
       },
       options.makeWorker,
     );

@@ -23,6 +23,8 @@ export interface EncoderInit {
   note?: string;
   /** The caption role's task (captions.task in models.json). */
   captionTask?: CaptionTask;
+  /** Whether ingest asks the caption role to read text too (captions.ocr in models.json). */
+  captionOcr?: boolean;
 }
 
 export type TextPurpose = 'query' | 'passage';

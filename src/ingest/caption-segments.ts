@@ -10,12 +10,15 @@ import type { SegmentRecord } from '../library/records.ts';
 import type { ResultsBuilder } from './item-results.ts';
 
 export interface CaptionDeps {
-  caption: Pick<EncoderClient, 'caption' | 'readText'>;
+  caption: Pick<EncoderClient, 'caption' | 'readText'> & Partial<Pick<EncoderClient, 'readsText'>>;
   text: Pick<EncoderClient, 'embedTexts'>;
 }
 
 export interface CaptionOptions {
-  /** Also read the text in each picture (a second model run per picture). Default false. */
+  /**
+   * Also read the text in each picture (a second model run per picture). Default: what the caption worker
+   * was configured with (captions.ocr in models.json), else false.
+   */
   ocr?: boolean;
   signal?: AbortSignal;
 }
@@ -49,7 +52,8 @@ export class CaptionCollector {
     const images = pictures.map((p) => p.image);
     const captions = await this.deps.caption.caption(images);
     this.options.signal?.throwIfAborted();
-    const texts = this.options.ocr ? await this.deps.caption.readText(images) : [];
+    const ocr = this.options.ocr ?? this.deps.caption.readsText ?? false;
+    const texts = ocr ? await this.deps.caption.readText(images) : [];
     this.options.signal?.throwIfAborted();
     pictures.forEach((p, i) => {
       this.push('caption', captions[i], p.t);

@@ -23,7 +23,7 @@ export interface PipelineOptions {
   maxWholeAudioBytes?: number;
   /**
    * Captions of images and video frames run when the encoders have a caption worker (models.json
-   * captions.enabled). `ocr` also reads the text in them (models.json captions.ocr; default false).
+   * captions.enabled). `ocr` also reads the text in them; it defaults to models.json captions.ocr.
    */
   captions?: { ocr?: boolean };
 }

@@ -30,7 +30,7 @@ export interface PipelineEncoders {
   text: Pick<EncoderClient, 'embedTexts'>;
   speech: Pick<EncoderClient, 'transcribe'>;
   /** Present only when captions are on (see src/ingest/caption-segments.ts). */
-  caption?: Pick<EncoderClient, 'caption' | 'readText'>;
+  caption?: Pick<EncoderClient, 'caption' | 'readText' | 'readsText'>;
 }
 
 export interface PipelineDeps {

@@ -56,6 +56,23 @@ describe('caption segments', () => {
     expect(segments.every((s) => s.vector.length === 16)).toBe(true);
   });
 
+  it('read text when the caption worker is configured to (captions.ocr), unless told otherwise', async () => {
+    const asked: number[] = [];
+    const counting = (readsText: boolean) => ({
+      caption: (images: Blob[]) => deps.caption.caption(images),
+      readText: (images: Blob[]) => (asked.push(images.length), deps.caption.readText(images)),
+      readsText,
+    });
+    const red = [{ image: await picture('red-square.png') }];
+    expect(deps.caption.readsText).toBe(false);
+    await captionSegments(red, { ...deps, caption: counting(false) });
+    expect(asked).toEqual([]);
+    await captionSegments(red, { ...deps, caption: counting(true) });
+    expect(asked).toEqual([1]);
+    await captionSegments(red, { ...deps, caption: counting(true) }, { ocr: false });
+    expect(asked).toEqual([1]);
+  });
+
   it('no pictures, no segments', async () => {
     expect(await captionSegments([], deps)).toEqual([]);
   });

@@ -17,9 +17,10 @@ const files = ['image/red-square.png', 'image/blue-sky.webp', 'video/timeline.mp
 
 beforeAll(async () => {
   trove = await openTestTrove(names, {
-    config: fixtureModelsConfig('/test/fixtures/models/', { enabled: true }),
-    // A frame a second, so each 2 s colour of the fixture video is seen twice; OCR on (it finds no text).
-    pipeline: { video: { intervalS: 1 }, captions: { ocr: true } },
+    // OCR on as well (the fixture finds no text in its pictures).
+    config: fixtureModelsConfig('/test/fixtures/models/', { enabled: true, ocr: true }),
+    // A frame a second, so each 2 s colour of the fixture video is seen twice.
+    pipeline: { video: { intervalS: 1 } },
   });
   const report = await trove.addFiles(await Promise.all(files.map((f) => fixtureFile(f))));
   await trove.queue.whenIdle();
