@@ -101,7 +101,7 @@ export class Searcher {
     const { cut } = this.options;
     const spaces = plan.spaces.filter((s) => this.deps.indexes[s.space] && s.weight > 0);
     const wantsLexical = plan.lexical.weight > 0 || plan.negatives.length > 0;
-    if (spaces.length === 0 && !wantsLexical) {
+    if (spaces.length === 0 && !(plan.lexical.weight > 0)) {
       return {
         status: 'empty-query',
         items: [],

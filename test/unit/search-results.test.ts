@@ -175,6 +175,8 @@ describe('Searcher.searchPlan over the real engine and catalog', () => {
     const { searcher } = await toyLibrary();
     expect((await searcher.searchPlan(plan([sq('clip', nul)]), undefined)).status).toBe('no-good-match');
     expect((await searcher.searchPlan(plan([]), undefined)).status).toBe('empty-query');
+    // Negative terms alone ask for nothing.
+    expect((await searcher.searchPlan(plan([], '', ['red']), undefined)).status).toBe('empty-query');
   });
 
   it('finds a word the vectors cannot place through the keyword side, with the word marked', async () => {
