@@ -25,6 +25,9 @@ export const LARGE_ASSETS: RegExp[] = [
   /^assets\/[\w.-]*(web-llm|webllm|llm\.worker|encoder\.worker)[\w.-]*\.js$/,
 ];
 
+/** The cache of models.json; public/sw-warm-config.js fills it at install under the same name. */
+export const CONFIG_CACHE = 'trove-config';
+
 export const LIGHT_BACKGROUND = '#fdfcf8'; // src/app.css --bg
 export const THEME_COLOUR = '#8a4b08'; // src/app.css --accent, the icon's brown
 
@@ -81,11 +84,13 @@ export const pwaOptions: Partial<VitePWAOptions> = {
     // Update only when the user says so (src/pwa/): no skipWaiting, no clientsClaim.
     skipWaiting: false,
     clientsClaim: false,
+    // Caches models.json at install (public/sw-warm-config.js), into the cache the route below reads.
+    importScripts: ['sw-warm-config.js'],
     runtimeCaching: [
       {
         urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.endsWith('/models.json'),
         handler: 'NetworkFirst',
-        options: { cacheName: 'trove-config', networkTimeoutSeconds: 5, expiration: { maxEntries: 2 } },
+        options: { cacheName: CONFIG_CACHE, networkTimeoutSeconds: 5, expiration: { maxEntries: 2 } },
       },
     ],
   },

@@ -1,5 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { fixtureModelsConfig } from '../support/fixture-models.ts';
+import { media, MODEL_HOST } from './fixture-world';
 
 /** Waits until the service worker is active, which Workbox reaches only after every precache entry is stored. */
 async function waitForServiceWorker(page: Page): Promise<{ scope: string; precached: number }> {
@@ -53,4 +55,81 @@ test.describe('offline', () => {
     expect(urls.filter((u) => /\.(onnx|safetensors|bin)$/.test(u) || u.startsWith('/models/'))).toEqual([]);
     expect(urls).not.toContain('/models.json');
   });
+});
+
+/**
+ * Serves the fixture models.json to the whole context. page.route would not do: once the service worker
+ * controls the page, the page's requests go to the worker, and only context routes see the worker's own.
+ */
+async function routeModelsJson(context: BrowserContext): Promise<() => Promise<void>> {
+  const handler = (route: import('@playwright/test').Route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify(fixtureModelsConfig(MODEL_HOST)),
+    });
+  await context.route('**/models.json', handler);
+  return () => context.unroute('**/models.json', handler);
+}
+
+async function search(page: Page, text: string) {
+  const box = page.getByRole('searchbox', { name: 'Search' });
+  await box.fill(text);
+  await box.press('Enter');
+  await expect(
+    page.getByRole('status').filter({ hasText: new RegExp(`results? for “${text}”`) }),
+  ).toBeVisible({
+    timeout: 180_000,
+  });
+}
+
+const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
+
+test('after a first run with the models, adding a file and searching work offline', async ({
+  page,
+  context,
+}, info) => {
+  test.skip(
+    info.project.name !== 'desktop',
+    'one run is enough: offline behaviour does not depend on the screen',
+  );
+  test.setTimeout(420_000);
+  const unroute = await routeModelsJson(context);
+
+  // First run, online: the worker precaches the app; ingest and search download and cache the models.
+  await page.goto('/');
+  await waitForServiceWorker(page);
+  // A few files, so search has a background to tell a match from the rest (one item never "matches").
+  const first = [
+    'image/red-square.png',
+    'image/blue-sky.webp',
+    'image/yellow-sun.png',
+    'text/kite-diary.txt',
+  ];
+  await page.getByLabel('Add files').setInputFiles(first.map(media));
+  await expect(page.getByText(`${first.length} items`, { exact: true })).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 240_000 });
+  await search(page, 'red');
+  await expect(results(page).first()).toHaveAccessibleName(/^red-square\.png/);
+
+  // Offline, with nothing routed: models.json must come from the worker's copy, models from Cache Storage.
+  await unroute();
+  await context.setOffline(true);
+  const failed: string[] = [];
+  page.on('requestfailed', (r) => failed.push(r.url()));
+  const response = await page.reload();
+  expect(response?.fromServiceWorker()).toBe(true);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.getByText(`${first.length} items`, { exact: true })).toBeVisible({ timeout: 60_000 });
+
+  await page.getByLabel('Add files').setInputFiles(media('image/green-field.jpg'));
+  await expect(page.getByText(`${first.length + 1} items`, { exact: true })).toBeVisible({
+    timeout: 240_000,
+  });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden();
+  await search(page, 'green');
+  await expect(results(page).first()).toHaveAccessibleName(/^green-field\.jpg/);
+  // Nothing needed the network: no request was attempted and failed.
+  expect(failed).toEqual([]);
+  await context.setOffline(false);
 });
