@@ -129,9 +129,9 @@ function report(results: Measured[], stopped: Map<string, string>): string {
         `| recall@10 | ≥ 0.95 | ${million.recall?.toFixed(3)} ${mark((million.recall ?? 0) >= 0.95)} |`,
         `| resident memory of the index | ≤ 128 MB | ${mb(million.residentBytes)} MB accounted, ${mb(million.workerMemoryBytes)} MB measured for the whole worker ${mark((million.residentBytes ?? 1e12) <= 128 * 2 ** 20)} |`,
         `| bytes persisted per vector | ≤ 1.1 KB (1126 B) | ${Math.round((million.persistedBytes ?? 0) / million.n)} B ${mark((million.persistedBytes ?? 1e12) / million.n <= 1126)} |`,
-        `| restore after reload, 1M | ≤ 5 s | ${s(million.restoreMillis)} s ${mark((million.restoreMillis ?? 1e9) <= 5000)} |`,
+        `| restore after reload, 1M | ≤ 5 s | ${s(million.restoreMillis)} s from a new worker to ready (${s(million.restoreInWorkerMillis)} s reading the stored index) ${mark((million.restoreMillis ?? 1e9) <= 5000)} |`,
         hundredK
-          ? `| restore after reload, 100k | ≤ 1 s | ${s(hundredK.restoreMillis)} s ${mark((hundredK.restoreMillis ?? 1e9) <= 1000)} |`
+          ? `| restore after reload, 100k | ≤ 1 s | ${s(hundredK.restoreMillis)} s (${s(hundredK.restoreInWorkerMillis)} s reading the stored index) ${mark((hundredK.restoreMillis ?? 1e9) <= 1000)} |`
           : '',
         `| add throughput | reported | ${Math.round(million.addPerSecond ?? 0).toLocaleString('en')} vectors/s |`,
       ].filter(Boolean)
