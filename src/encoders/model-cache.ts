@@ -1,16 +1,16 @@
-import { modelFileUrl, roles, type ModelsConfig, type Role } from '../models/config';
+import { configuredRoles, modelFileUrl, type AnyRole, type ModelsConfig } from '../models/config';
 
 // transformers.js keeps downloaded model files in Cache Storage under this name, keyed by file URL.
 const CACHE_NAME = 'transformers-cache';
 
 export interface CachedModel {
-  role: Role;
+  role: AnyRole;
   model: string;
   files: string[];
   bytes: number;
 }
 
-function prefix(config: ModelsConfig, role: Role, appUrl: string) {
+function prefix(config: ModelsConfig, role: AnyRole, appUrl: string) {
   return modelFileUrl(config, role, '', appUrl);
 }
 
@@ -18,7 +18,7 @@ export async function listCachedModels(config: ModelsConfig, appUrl = location.h
   const cache = await caches.open(CACHE_NAME);
   const keys = await cache.keys();
   const out: CachedModel[] = [];
-  for (const role of roles) {
+  for (const role of configuredRoles(config)) {
     const p = prefix(config, role, appUrl);
     const mine = keys.filter((k) => k.url.startsWith(p));
     let bytes = 0;
@@ -27,14 +27,19 @@ export async function listCachedModels(config: ModelsConfig, appUrl = location.h
       const length = Number(res?.headers.get('content-length'));
       bytes += Number.isFinite(length) && length > 0 ? length : ((await res?.blob())?.size ?? 0);
     }
-    out.push({ role, model: config.roles[role].model, files: mine.map((k) => k.url.slice(p.length)), bytes });
+    out.push({
+      role,
+      model: config.roles[role]!.model,
+      files: mine.map((k) => k.url.slice(p.length)),
+      bytes,
+    });
   }
   return out;
 }
 
 export async function deleteCachedModel(
   config: ModelsConfig,
-  role: Role,
+  role: AnyRole,
   appUrl = location.href,
 ): Promise<number> {
   const cache = await caches.open(CACHE_NAME);
