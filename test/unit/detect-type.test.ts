@@ -27,18 +27,20 @@ const bytes = (...parts: (string | number[])[]) =>
 
 describe('detectType on the fixture media', () => {
   const good = manifest.files.filter((f) => f.kind !== 'bad');
+  // The hostile documents (markup and script as text) are text documents to detection.
+  const kindOf = (f: (typeof good)[number]) => (f.kind === 'hostile' ? 'text' : f.kind);
 
   it.each(good.map((f) => [f.path, f] as const))('%s is recognised by its content', async (rel, entry) => {
     const { bytes, size } = await head(rel);
     const result = detectType(bytes, entry.file, size);
-    expect(result).toMatchObject({ ok: true, type: { mime: entry.mime, kind: entry.kind } });
+    expect(result).toMatchObject({ ok: true, type: { mime: entry.mime, kind: kindOf(entry) } });
   });
 
   it('recognises a fixture by content alone, whatever it is called', async () => {
     for (const entry of good) {
       const { bytes, size } = await head(entry.path);
       const result = detectType(bytes, 'renamed-without-extension', size);
-      if (entry.kind === 'text' && entry.mime !== 'application/pdf' && entry.mime !== 'text/html') {
+      if (kindOf(entry) === 'text' && entry.mime !== 'application/pdf' && entry.mime !== 'text/html') {
         expect(result, entry.path).toMatchObject({ ok: true, type: { format: 'plain' } });
       } else if (entry.mime === 'audio/mp4') {
         // The M4A brand marks it as audio even without the name.
