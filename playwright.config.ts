@@ -1,9 +1,12 @@
 import { defineConfig, devices } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './scripts/chromium-path.js';
 
-const port = 4173;
+// Ports and the build folder can be moved (TROVE_E2E_PORT, TROVE_MODELS_PORT, TROVE_E2E_DIST), so two runs
+// in one checkout do not collide; test/e2e/fixture-world.ts reads the same variables.
+const port = Number(process.env.TROVE_E2E_PORT ?? 4173);
 /** The fixture model host (scripts/serve-fixture-models.js): a second origin, as a real model host is. */
-export const fixtureModelsPort = 4174;
+const fixtureModelsPort = Number(process.env.TROVE_MODELS_PORT ?? 4174);
+const outDir = process.env.TROVE_E2E_DIST ? ` --outDir ${process.env.TROVE_E2E_DIST}` : '';
 
 // The e2e tier: the production build, served by `vite preview` (which sends the same isolation headers
 // as the dev server), driven in Debian's Chromium, at a desktop size and at a phone size. `npm run test:e2e`
@@ -34,7 +37,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx vite preview --port ${port} --strictPort`,
+      command: `npx vite preview --port ${port} --strictPort${outDir}`,
       url: `http://localhost:${port}`,
       reuseExistingServer: false,
       timeout: 60_000,

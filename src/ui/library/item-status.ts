@@ -6,7 +6,8 @@ import { formatTime } from '../common/format-time.ts';
 export function itemFacts(item: ItemRecord): string {
   const m = item.media;
   if (!m) return '';
-  if (m.durationS !== undefined) return formatTime(m.durationS);
+  // A duration reads rounded (a 2.99 s clip is 0:03); moments are floored to the second the player shows.
+  if (m.durationS !== undefined) return formatTime(Math.round(m.durationS));
   if (m.pageCount !== undefined) return m.pageCount === 1 ? '1 page' : `${m.pageCount} pages`;
   if (m.width && m.height) return `${m.width}×${m.height}`;
   return '';

@@ -32,7 +32,7 @@ export class AppState {
       this.config = await loadModelsConfig();
       this.trove = await openTrove({ config: this.config });
       this.searchService = new SearchService(this.trove);
-      this.library.attach(this.trove, this.searchService);
+      this.library.attach(this.trove);
       this.search.attach(this.searchService);
       this.phase = 'ready';
     } catch (error) {

@@ -2,7 +2,6 @@
 // snapshot and jobs, refreshed from the store whenever the queue reports a change.
 import type { AddReport, IncomingFile, JobView, QueueSnapshot, Trove } from '../../trove.ts';
 import type { FolderRecord, ItemRecord } from '../../library/records.ts';
-import type { SearchService } from './search-service.ts';
 
 export interface Notice {
   id: number;
@@ -26,19 +25,18 @@ export class LibraryState {
   readonly failed = $derived(this.items.filter((i) => i.status === 'error' || i.status === 'unsupported'));
 
   private trove: Trove | null = null;
-  private search: SearchService | null = null;
   private refreshing: Promise<void> | null = null;
   private again = false;
   private noticeId = 0;
 
-  attach(trove: Trove, search: SearchService): void {
+  attach(trove: Trove): void {
     this.trove = trove;
-    this.search = search;
     trove.queue.subscribe((snapshot) => {
       this.queue = snapshot;
     });
     trove.queue.addEventListener('job', () => void this.refresh());
-    trove.queue.addEventListener('item-ready', () => void this.refresh());
+    for (const type of ['item-ready', 'item-removed', 'cleared'])
+      trove.addEventListener(type, () => void this.refresh());
     void this.refresh();
   }
 
@@ -89,7 +87,6 @@ export class LibraryState {
         report.removed.length && `${report.removed.length} removed`,
         `${report.unchanged} unchanged`,
       ].filter(Boolean);
-      for (const id of [...report.removed, ...report.replaced]) void this.search?.itemRemoved(id);
       this.notify('info', `Rescanned ${folder.name}: ${parts.join(', ')}.`);
     } catch (error) {
       this.notify('error', `Could not rescan ${folder.name}: ${messageOf(error)}`);
@@ -101,7 +98,6 @@ export class LibraryState {
     if (!this.trove) return;
     try {
       await this.trove.deleteItem(item.id);
-      await this.search?.itemRemoved(item.id);
     } catch (error) {
       this.notify('error', `Could not delete ${item.name}: ${messageOf(error)}`);
     }
@@ -110,9 +106,7 @@ export class LibraryState {
 
   async clear(): Promise<void> {
     if (!this.trove) return;
-    const ids = this.items.map((i) => i.id);
     await this.trove.clearLibrary();
-    await this.search?.cleared(ids);
     await this.refresh();
     this.notify('info', 'The library is empty now.');
   }
@@ -132,8 +126,24 @@ export class LibraryState {
     await this.refresh();
   }
 
+  /** Re-adds an item that failed, from its kept original. */
+  async retryItem(item: ItemRecord): Promise<void> {
+    try {
+      await this.trove?.retryItem(item.id);
+    } catch (error) {
+      this.notify('error', `Could not retry ${item.name}: ${messageOf(error)}`);
+    }
+    await this.refresh();
+  }
+
   resume(): void {
     this.trove?.queue.resume();
+  }
+
+  /** Asks again for read access to imported folders (needs the click that calls it). */
+  async requestAccess(): Promise<void> {
+    const granted = await this.trove?.requestAccess();
+    if (granted === false) this.notify('error', 'Trove still cannot read one of your imported folders.');
   }
 
   notify(tone: Notice['tone'], text: string): void {

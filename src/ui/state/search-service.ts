@@ -1,58 +1,51 @@
-// Search over the open library: the search worker's catalog is filled from the store when the app opens
-// and kept in step with ingest (an item is added when the queue says it is ready, and dropped when it is
-// deleted), and queries run through the Searcher over the facade's encoders and vector indexes.
-import type { Trove } from '../../trove.ts';
+// Search over the open library: the search worker's catalog is filled from the store when the app opens and
+// kept in step with the library through the facade's events (an item ready, an item removed, the library
+// cleared), and queries run through the Searcher over the facade's encoders and vector indexes.
+import type { KeyedSegment, Trove, TroveEventMap } from '../../trove.ts';
 import type { ItemRecord } from '../../library/records.ts';
 import { RemoteCatalog } from '../../search/catalog-client.ts';
 import { Searcher } from '../../search/searcher.ts';
 import type { SearchQuery } from '../../search/query.ts';
 import type { SearchResponse } from '../../search/results.ts';
-import type { KeyedSegment } from '../../trove.ts';
 
 export class SearchService {
   private readonly catalog = new RemoteCatalog();
   private readonly searcher: Searcher;
-  /** Catalog changes run one after another, so a delete never overtakes the add it follows. */
+  private readonly itemIds = new Set<string>();
+  /** Catalog changes run one after another, so a removal never overtakes the add it follows. */
   private pending: Promise<unknown> = Promise.resolve();
-  readonly ready: Promise<void>;
 
   constructor(private readonly trove: Trove) {
     this.searcher = new Searcher({ encoders: trove.encoders, indexes: trove.indexes, catalog: this.catalog });
-    this.ready = this.enqueue(async () => {
+    const on = <K extends keyof TroveEventMap>(type: K, run: (detail: TroveEventMap[K]) => Promise<void>) =>
+      trove.addEventListener(
+        type,
+        (e) => void this.enqueue(() => run((e as CustomEvent<TroveEventMap[K]>).detail)),
+      );
+    // Listening before the first read: an item that becomes ready meanwhile is upserted twice, harmlessly.
+    on('item-ready', ({ itemId }) => this.load(itemId));
+    on('item-removed', ({ itemId }) => this.remove(itemId));
+    on('cleared', async () => {
+      for (const id of [...this.itemIds]) await this.remove(id);
+    });
+    void this.enqueue(async () => {
       for (const { item, segments } of await trove.allSegments()) await this.upsert(item, segments);
     });
-    trove.queue.addEventListener('item-ready', (e) => void this.itemReady(e.detail.itemId));
   }
 
+  /** Searches once every catalog change made so far is in. */
   async search(query: SearchQuery): Promise<SearchResponse> {
-    await this.ready;
     await this.pending;
     return this.searcher.search(query);
-  }
-
-  /** After the store deleted an item (the facade removed its vectors already). */
-  itemRemoved(itemId: string): Promise<void> {
-    return this.enqueue(async () => void (await this.catalog.removeItem(itemId)));
-  }
-
-  /** After the library was cleared. */
-  cleared(itemIds: string[]): Promise<void> {
-    return this.enqueue(async () => {
-      for (const id of itemIds) await this.catalog.removeItem(id);
-    });
   }
 
   terminate(): void {
     this.catalog.terminate();
   }
 
-  private itemReady(itemId: string): Promise<void> {
-    return this.enqueue(async () => {
-      const item = await this.trove.library.getItem(itemId);
-      if (!item) return;
-      const found = (await this.trove.allSegments()).find((e) => e.item.id === itemId);
-      if (found) await this.upsert(found.item, found.segments);
-    });
+  private async load(itemId: string): Promise<void> {
+    const item = await this.trove.library.getItem(itemId);
+    if (item) await this.upsert(item, await this.trove.itemSegments(itemId));
   }
 
   private async upsert(item: ItemRecord, segments: KeyedSegment[]): Promise<void> {
@@ -61,6 +54,12 @@ export class SearchService {
       item,
       segments.map(({ key, ...segment }) => ({ key, segment })),
     );
+    this.itemIds.add(item.id);
+  }
+
+  private async remove(itemId: string): Promise<void> {
+    await this.catalog.removeItem(itemId);
+    this.itemIds.delete(itemId);
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {

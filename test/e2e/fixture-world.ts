@@ -1,0 +1,25 @@
+// The e2e tier's deployment of the fixture world: the built app is served another models.json, one that
+// points at the fixture model host (scripts/serve-fixture-models.js, a second origin with CORS), the way a
+// self-hosting deployment points at its own model folder. Nothing is mocked: the app fetches, caches and
+// runs those models in its workers as it would real ones.
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { fixtureModelsConfig } from '../support/fixture-models.ts';
+
+export const MODEL_HOST = `http://localhost:${process.env.TROVE_MODELS_PORT ?? 4174}/`;
+export const modelHostOrigin = new URL(MODEL_HOST).origin;
+
+export async function serveFixtureModelsConfig(page: Page): Promise<void> {
+  await page.route('**/models.json', (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify(fixtureModelsConfig(MODEL_HOST)),
+    }),
+  );
+}
+
+/** Absolute path of a fixture file, e.g. media('image/red-square.png'). */
+export function media(path: string): string {
+  return fileURLToPath(new URL(`../fixtures/media/${path}`, import.meta.url));
+}
