@@ -211,7 +211,7 @@ export class BinaryRescoreIndex implements VectorIndex {
     const rerank = Math.max(this.rerankCount, k);
     const candidates = Math.max(this.candidateCount, rerank);
     // At scale, a 128-bit prefix scan shortlists, and full codes rank only the shortlist.
-    const viaPrefix = this.kernel.hasPrefix && this.count >= 4 * Math.max(this.prefilterCount, candidates);
+    const viaPrefix = this.kernel.hasPrefix && this.count >= 16 * Math.max(this.prefilterCount, candidates);
     const firstBits = viaPrefix ? PREFIX_BYTES * 8 : bits;
     const dist = viaPrefix ? this.kernel.scanPrefix(this.count) : this.kernel.scan(this.count);
     const drop = (slot: number) => (dist[slot] = firstBits + 1);

@@ -153,7 +153,7 @@ describe('the binary-rescore engine', () => {
   it('keeps its recall when the 128-bit prefix scan shortlists (large collections)', async () => {
     const d = 256;
     const { source, rows, ids } = dataset(4000, 13, d);
-    const index = new BinaryRescoreIndex({ dim: d, prefilter: 400, candidates: 200, rerank: 100 });
+    const index = new BinaryRescoreIndex({ dim: d, prefilter: 200, candidates: 150, rerank: 100 });
     await index.add(ids, rows);
     await index.remove(Array.from(ids.slice(0, 500))); // moved codes must move their prefixes too
     const queries = source.sample(30);
