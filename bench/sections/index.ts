@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format } from 'prettier';
 import { argValue, type BenchSection } from '../lib/harness.ts';
 import type { RunResult } from '../pages/vector-index-bench.ts';
 
@@ -64,7 +65,7 @@ const section: BenchSection = {
     }
     // Rows of earlier runs stay unless this run measured the same engine and size again, so one size
     // can be rerun (e.g. `-- index --sizes=1m --engines=binary-rescore`) without losing the others.
-    const merged = mergeResults(results);
+    const merged = await mergeResults(results);
     return report(merged, whereEachStops(merged));
   },
 };
@@ -73,7 +74,7 @@ type Measured = RunResult & { when: string; load: number };
 
 const resultsJson = fileURLToPath(new URL('../results/index.json', import.meta.url));
 
-function mergeResults(fresh: Measured[]): Measured[] {
+async function mergeResults(fresh: Measured[]): Promise<Measured[]> {
   const old: Measured[] = existsSync(resultsJson) ? JSON.parse(readFileSync(resultsJson, 'utf8')) : [];
   const key = (r: Measured) => `${r.engine}@${r.n}`;
   const replaced = new Set(fresh.map(key));
@@ -81,7 +82,8 @@ function mergeResults(fresh: Measured[]): Measured[] {
     (a, b) => ENGINES.indexOf(a.engine as never) - ENGINES.indexOf(b.engine as never) || a.n - b.n,
   );
   mkdirSync(dirname(resultsJson), { recursive: true });
-  writeFileSync(resultsJson, `${JSON.stringify(merged, null, 1)}\n`);
+  // Formatted as `npm run lint` (prettier --check) expects.
+  writeFileSync(resultsJson, await format(JSON.stringify(merged), { parser: 'json' }));
   return merged;
 }
 
