@@ -14,7 +14,13 @@ export async function serveFixtureModelsConfig(page: Page): Promise<void> {
     route.fulfill({
       status: 200,
       contentType: 'application/json',
-      body: JSON.stringify(fixtureModelsConfig(MODEL_HOST)),
+      body: JSON.stringify({
+        ...fixtureModelsConfig(MODEL_HOST),
+        // No answer model weights exist on this machine: the answer model's host is the fixture host, where
+        // its files are missing, so asking exercises the real engine's load failure and the quoted answer,
+        // and never reaches the Hub.
+        llm: { host: `${MODEL_HOST}llm/`, models: ['Qwen2.5-0.5B-Instruct'] },
+      }),
     }),
   );
 }

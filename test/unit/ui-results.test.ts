@@ -33,6 +33,9 @@ describe('result labels', () => {
       ),
     ).toBe('bread.pdf, text, page 2');
     expect(resultWhere({ kind: 'text', charStart: 0, charEnd: 9 })).toBeNull();
+    // A one-page document has no page to speak of.
+    expect(resultWhere({ kind: 'text', page: 1, charStart: 0, charEnd: 9 }, 1)).toBeNull();
+    expect(resultWhere({ kind: 'text', page: 1, charStart: 0, charEnd: 9 }, 2)).toBe('page 1');
   });
 });
 

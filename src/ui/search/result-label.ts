@@ -5,21 +5,24 @@ import type { SegmentRange } from '../../search/results.ts';
 import { formatTime, formatTimeRange } from '../common/format-time.ts';
 
 interface Labelled {
-  item: { name: string };
+  item: { name: string; media?: { pageCount?: number } };
   modality: string;
   best: { range: SegmentRange; segment: { kind: string } };
 }
 
-/** "0:04" for a frame, "0:02–0:04" for a window or transcript span; null for untimed results. */
-export function resultWhere(range: SegmentRange): string | null {
+/**
+ * "0:04" for a frame, "0:02–0:04" for a window or transcript span, "page 2" for a passage of a document with
+ * more than one page; null otherwise.
+ */
+export function resultWhere(range: SegmentRange, pageCount?: number): string | null {
   if (range.kind === 'time')
     return range.t1 > range.t0 ? formatTimeRange(range.t0, range.t1) : formatTime(range.t0);
-  if (range.kind === 'text' && range.page !== undefined) return `page ${range.page}`;
+  if (range.kind === 'text' && range.page !== undefined && pageCount !== 1) return `page ${range.page}`;
   return null;
 }
 
 export function resultLabel(result: Labelled): string {
-  const where = resultWhere(result.best.range);
+  const where = resultWhere(result.best.range, result.item.media?.pageCount);
   const what = result.best.segment.kind === 'transcript' ? `${result.modality}, spoken` : result.modality;
   if (!where) return `${result.item.name}, ${what}`;
   return result.best.range.kind === 'time'

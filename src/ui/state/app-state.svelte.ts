@@ -8,6 +8,10 @@ import { LibraryState, messageOf } from './library-state.svelte.ts';
 import { SearchService } from './search-service.ts';
 import { SearchState } from './search-state.svelte.ts';
 import { ViewerState } from './viewer-state.svelte.ts';
+import { AnswerState } from './answer-state.svelte.ts';
+import type { Source } from '../../answer/context.ts';
+import type { Attachment as QuestionAttachment } from '../../answer/prompt.ts';
+import { segmentRange, type SegmentRange } from '../../search/results.ts';
 
 export type View = 'home' | 'settings';
 
@@ -20,6 +24,7 @@ export class AppState {
   readonly library = new LibraryState();
   readonly search = new SearchState();
   readonly viewer = new ViewerState();
+  readonly answer = new AnswerState(() => this.config?.llm);
   /** Thumbnails by 'item:<itemId>' (the item's first) or 'thumb:<thumbnailId>'. */
   readonly thumbnails = new ObjectUrls((key) => this.loadThumbnail(key));
 
@@ -39,6 +44,38 @@ export class AppState {
       this.failure = messageOf(error);
       this.phase = 'failed';
     }
+  }
+
+  /** "Ask": searches with the query as it stands, then answers from those results. */
+  async ask(): Promise<void> {
+    const search = this.search;
+    const text = search.text.trim() || undefined;
+    await search.run();
+    if (search.status !== 'done') return;
+    const attachments: QuestionAttachment[] = search.attachments.map((a) =>
+      a.kind === 'image'
+        ? { kind: 'image', name: a.name }
+        : { kind: 'audio', name: a.name, recorded: a.recorded, transcript: search.response?.transcript },
+    );
+    await this.answer.ask({ text, attachments }, search.results);
+  }
+
+  /** Opens what a citation points at: the cited moment of a recording, or the cited passage. */
+  async openSource(source: Source): Promise<void> {
+    const library = this.trove?.library;
+    if (!library) return;
+    const item = await library.getItem(source.itemId);
+    if (!item) return;
+    const segments = await Promise.all(source.segmentIds.map((id) => library.getSegment(id)));
+    const best = segments[source.segmentIds.indexOf(source.segmentId)];
+    const at: SegmentRange =
+      source.openAt !== undefined
+        ? { kind: 'time', t0: source.openAt, t1: source.openAt }
+        : best
+          ? segmentRange(best)
+          : { kind: 'whole' };
+    const moments = segments.flatMap((s) => (s ? [segmentRange(s)] : []));
+    this.viewer.open({ item, at, moments, segmentText: best?.text });
   }
 
   show(view: View): void {
