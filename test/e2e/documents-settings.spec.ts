@@ -29,8 +29,22 @@ test('documents open at the passage; delete; settings show models, cache and sto
   await expect(page.getByText('0 items', { exact: true })).toBeVisible();
   await page
     .getByLabel('Add files')
-    .setInputFiles(['text/plumbing-notes.md', 'text/bread-recipe.pdf', 'image/red-square.png'].map(media));
+    .setInputFiles(
+      ['text/plumbing-notes.md', 'text/bread-recipe.pdf', 'image/red-square.png', 'bad/zero-bytes.jpg'].map(
+        media,
+      ),
+    );
   await expect(page.getByText('3 items', { exact: true })).toBeVisible({ timeout: 180_000 });
+
+  // A file that cannot be added says why, and can be removed.
+  const notAdded = page.getByRole('list', { name: 'Files not added' }).getByRole('listitem');
+  await expect(notAdded).toHaveCount(1);
+  await expect(notAdded).toContainText('zero-bytes.jpg');
+  await expect(notAdded).toContainText(/empty/i);
+  await expect(page.getByText('1 not added')).toBeVisible();
+  await notAdded.getByRole('button', { name: 'Remove zero-bytes.jpg' }).click();
+  await expect(page.getByRole('list', { name: 'Files not added' })).toBeHidden();
+  await expect(page.getByRole('list', { name: 'Items' }).getByRole('listitem')).toHaveCount(3);
 
   // A Markdown note found by a word: the snippet marks the word, the viewer highlights the passage.
   await search(page, 'valve');

@@ -23,11 +23,25 @@ export class LibraryState {
     this.items.filter((i) => i.status === 'pending' || i.status === 'processing'),
   );
   readonly failed = $derived(this.items.filter((i) => i.status === 'error' || i.status === 'unsupported'));
+  /** "2 being added · 1 not added", or '' when every item is ready. */
+  readonly pendingText = $derived(
+    [
+      this.inProgress.length && `${this.inProgress.length} being added`,
+      this.failed.length && `${this.failed.length} not added`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  );
 
   private trove: Trove | null = null;
   private refreshing: Promise<void> | null = null;
   private again = false;
   private noticeId = 0;
+  /** Files and folders given while the library was still opening; added once it is open. */
+  private early: { files: (File | IncomingFile)[]; folders: FileSystemDirectoryHandle[] } = {
+    files: [],
+    folders: [],
+  };
 
   attach(trove: Trove): void {
     this.trove = trove;
@@ -37,7 +51,12 @@ export class LibraryState {
     trove.queue.addEventListener('job', () => void this.refresh());
     for (const type of ['item-ready', 'item-removed', 'cleared'])
       trove.addEventListener(type, () => void this.refresh());
-    void this.refresh();
+    void this.refresh().then(async () => {
+      const { files, folders } = this.early;
+      this.early = { files: [], folders: [] };
+      await this.addFiles(files);
+      for (const folder of folders) await this.addFolder(folder);
+    });
   }
 
   /** Re-reads items, folders and jobs; calls that arrive while one runs collapse into one more run. */
@@ -68,12 +87,19 @@ export class LibraryState {
   }
 
   async addFiles(files: (File | IncomingFile)[]): Promise<void> {
-    if (!this.trove || files.length === 0) return;
+    if (files.length === 0) return;
+    if (!this.trove) {
+      this.early.files.push(...files);
+      return;
+    }
     await this.report(() => this.trove!.addFiles(files));
   }
 
   async addFolder(handle: FileSystemDirectoryHandle): Promise<void> {
-    if (!this.trove) return;
+    if (!this.trove) {
+      this.early.folders.push(handle);
+      return;
+    }
     await this.report(async () => (await this.trove!.addFolder(handle)).report, `from ${handle.name}`);
   }
 
@@ -102,6 +128,11 @@ export class LibraryState {
       this.notify('error', `Could not delete ${item.name}: ${messageOf(error)}`);
     }
     await this.refresh();
+  }
+
+  async deleteItemById(id: string): Promise<void> {
+    const item = this.items.find((i) => i.id === id) ?? (await this.trove?.library.getItem(id));
+    if (item) await this.deleteItem(item);
   }
 
   async clear(): Promise<void> {
