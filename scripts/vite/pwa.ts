@@ -9,6 +9,7 @@
 // - Updates: registerType 'prompt'. A new worker waits until the user chooses to reload (src/pwa/), so an
 //   open session never has its code swapped underneath it.
 // - Dev server and Vitest: no service worker (devOptions.enabled false; the register module is a no-op).
+import type { Plugin } from 'vite';
 import type { ManifestEntry, ManifestTransform } from 'workbox-build';
 import { VitePWA, type VitePWAOptions } from 'vite-plugin-pwa';
 
@@ -21,9 +22,30 @@ export const LARGE_MAX_BYTES = 64 * 1024 * 1024;
 export const LARGE_ASSETS: RegExp[] = [
   /^assets\/ort-wasm[\w.-]*\.(wasm|mjs)$/,
   /^assets\/ffmpeg-core[\w.-]*\.(wasm|js)$/,
-  // WebLLM (about 6 MB, loaded lazily) and the workers that bundle transformers.js or WebLLM.
-  /^assets\/[\w.-]*(web-llm|webllm|llm\.worker|encoder\.worker)[\w.-]*\.js$/,
+  // The workers that bundle transformers.js or WebLLM (WebLLM's worker is about 6 MB).
+  /^assets\/(llm|encoder)\.worker[\w.-]*\.js$/,
 ];
+
+/** Packages whose chunks may exceed DEFAULT_MAX_BYTES, whatever the bundler names the chunk. */
+export const LARGE_PACKAGES = ['@mlc-ai/web-llm', '@huggingface/transformers', 'onnxruntime-web'];
+
+/** File names of this build's chunks that hold a LARGE_PACKAGES module (WebLLM's lazy chunk is "lib-….js"). */
+const largeChunks = new Set<string>();
+
+/** Notes which emitted chunks carry the large runtimes, for limitLargeAssets (which runs after the bundle). */
+function findLargeChunks(): Plugin {
+  return {
+    name: 'trove-large-chunks',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      for (const output of Object.values(bundle)) {
+        if (output.type !== 'chunk') continue;
+        if (output.moduleIds.some((id) => LARGE_PACKAGES.some((p) => id.includes(`/node_modules/${p}/`))))
+          largeChunks.add(output.fileName);
+      }
+    },
+  };
+}
 
 /** The cache of models.json; public/sw-warm-config.js fills it at install under the same name. */
 export const CONFIG_CACHE = 'trove-config';
@@ -39,7 +61,8 @@ export const limitLargeAssets: ManifestTransform = async (entries) => {
   const manifest: (ManifestEntry & { size: number })[] = [];
   const warnings: string[] = [];
   for (const entry of entries) {
-    if (entry.size > DEFAULT_MAX_BYTES && !LARGE_ASSETS.some((re) => re.test(entry.url))) {
+    const known = LARGE_ASSETS.some((re) => re.test(entry.url)) || largeChunks.has(entry.url);
+    if (entry.size > DEFAULT_MAX_BYTES && !known) {
       warnings.push(
         `${entry.url} (${(entry.size / 2 ** 20).toFixed(1)} MB) is not precached: add it to LARGE_ASSETS in scripts/vite/pwa.ts if the app needs it offline`,
       );
@@ -96,6 +119,6 @@ export const pwaOptions: Partial<VitePWAOptions> = {
   },
 };
 
-export function pwaPlugin() {
-  return VitePWA(pwaOptions);
+export function pwaPlugin(): Plugin[] {
+  return [findLargeChunks(), ...VitePWA(pwaOptions)];
 }
