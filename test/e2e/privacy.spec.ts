@@ -1,0 +1,116 @@
+// Privacy, proven on the built app: every request made while adding files (images, speech, video, PDF,
+// Markdown), searching by words and by an image, and asking a question goes to the app's own origin or the
+// configured model host, and no request carries any part of a user's file, or its name.
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page, type Request } from '@playwright/test';
+import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
+
+test.use({ serviceWorkers: 'block' });
+
+const files = [
+  'image/red-square.png',
+  'image/green-field.jpg',
+  'audio/podcast-kite.wav',
+  'video/timeline.mp4',
+  'text/bread-recipe.pdf',
+  'text/plumbing-notes.md',
+];
+const queryImage = 'image/yellow-sun.png';
+
+/** Pieces of a file that would show up in any request that carried it (or a large part of it). */
+function probes(path: string): Buffer[] {
+  const bytes = readFileSync(media(path));
+  const size = 24;
+  const at = [0, Math.floor(bytes.length / 3), Math.floor(bytes.length / 2), bytes.length - size].map((n) =>
+    Math.max(0, Math.min(n, bytes.length - size)),
+  );
+  return [...new Set(at)].map((n) => bytes.subarray(n, n + size));
+}
+
+interface Seen {
+  url: string;
+  method: string;
+  body: Buffer | null;
+  from: string;
+}
+
+async function search(page: Page, text: string) {
+  const box = page.getByRole('searchbox', { name: 'Search' });
+  await box.fill(text);
+  await box.press('Enter');
+  await expect(
+    page.getByRole('status').filter({ hasText: /(results? for|Nothing in your library matches) “/ }),
+  ).toContainText(text, { timeout: 180_000 });
+}
+
+test('every request stays on the app or the model host, and none carries a user file', async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  test.setTimeout(600_000);
+  const appOrigin = new URL(baseURL!).origin;
+  const requests: Seen[] = [];
+  const record = (r: Request) =>
+    requests.push({
+      url: r.url(),
+      method: r.method(),
+      body: r.postDataBuffer(),
+      from: r.frame() ? 'page' : 'worker',
+    });
+  // The context sees the page's requests and its workers'.
+  context.on('request', record);
+
+  await serveFixtureModelsConfig(page);
+  await page.goto('/');
+  await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: 60_000 });
+  await page.getByLabel('Add files').setInputFiles(files.map(media));
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 420_000 });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 420_000 });
+
+  await search(page, 'red');
+  await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  await page.getByLabel('Attach an image').setInputFiles(media(queryImage));
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: /results? for|Nothing in your library matches/ }),
+  ).toContainText('yellow-sun.png', { timeout: 180_000 });
+
+  await page.getByRole('searchbox', { name: 'Search' }).fill('what did the plumber say about the valve');
+  await page.getByRole('button', { name: 'Ask' }).click();
+  const answer = page.getByRole('region', { name: 'Answer' });
+  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({ timeout: 180_000 });
+
+  // The run did reach both origins (so the recording works), and nothing else.
+  const origins = new Set(requests.map((r) => new URL(r.url).origin).filter((o) => o !== 'null'));
+  expect(origins.has(appOrigin)).toBe(true);
+  expect(origins.has(modelHostOrigin)).toBe(true);
+  const elsewhere = requests.filter((r) => {
+    const url = new URL(r.url);
+    return (
+      url.protocol !== 'data:' &&
+      url.protocol !== 'blob:' &&
+      url.origin !== appOrigin &&
+      url.origin !== modelHostOrigin
+    );
+  });
+  expect(elsewhere.map((r) => r.url)).toEqual([]);
+
+  // No body holds a piece of any user file, and no URL names one.
+  const userFiles = [...files, queryImage];
+  const carrying = requests.flatMap((r) =>
+    userFiles
+      .filter((f) => r.body && probes(f).some((p) => r.body!.includes(p)))
+      .map((f) => `${r.method} ${r.url} carries ${f}`),
+  );
+  expect(carrying).toEqual([]);
+  const naming = requests.flatMap((r) =>
+    userFiles
+      .map((f) => f.slice(f.lastIndexOf('/') + 1))
+      .filter((name) => decodeURIComponent(r.url).includes(name))
+      .map((name) => `${r.url} names ${name}`),
+  );
+  expect(naming).toEqual([]);
+  // For the record: the app sends no request bodies at all.
+  expect(requests.filter((r) => r.body && r.body.length > 0).map((r) => `${r.method} ${r.url}`)).toEqual([]);
+});
