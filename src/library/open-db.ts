@@ -54,7 +54,8 @@ export async function openLibraryDb(options: OpenOptions = {}): Promise<IDBPData
   } catch (error) {
     // The AbortError only says the upgrade stopped; the migration's own error says why.
     if (failure instanceof Error) throw failure;
-    if (failure !== undefined) throw new Error(`Upgrading the library failed: ${String(failure)}`, { cause: error });
+    if (failure !== undefined)
+      throw new Error(`Upgrading the library failed: ${String(failure)}`, { cause: error });
     throw error;
   }
 }

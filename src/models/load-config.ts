@@ -1,19 +1,32 @@
-import { mergeOverride, ModelConfigError, validateModelsConfig, type ModelsConfig, type ModelsOverride } from './config';
+import {
+  mergeOverride,
+  ModelConfigError,
+  validateModelsConfig,
+  type ModelsConfig,
+  type ModelsOverride,
+} from './config';
 
 const OVERRIDE_KEY = 'trove.models-override';
 
 /** Reads models.json from the app's origin and applies the local override saved in Settings. */
-export async function loadModelsConfig(url = new URL('models.json', document.baseURI).href): Promise<ModelsConfig> {
+export async function loadModelsConfig(
+  url = new URL('models.json', document.baseURI).href,
+): Promise<ModelsConfig> {
   let response: Response;
   try {
     response = await fetch(url, { cache: 'no-cache' });
   } catch (err) {
-    throw new ModelConfigError(`Could not fetch the model configuration at ${url}: ${(err as Error).message}`);
+    throw new ModelConfigError(
+      `Could not fetch the model configuration at ${url}: ${(err as Error).message}`,
+    );
   }
-  if (!response.ok) throw new ModelConfigError(`The model configuration at ${url} answered ${response.status}`);
+  if (!response.ok)
+    throw new ModelConfigError(`The model configuration at ${url} answered ${response.status}`);
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('text/html'))
-    throw new ModelConfigError(`The model configuration at ${url} is an HTML page, not JSON: is models.json deployed?`);
+    throw new ModelConfigError(
+      `The model configuration at ${url} is an HTML page, not JSON: is models.json deployed?`,
+    );
   let parsed: unknown;
   try {
     parsed = await response.json();

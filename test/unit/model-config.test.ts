@@ -29,7 +29,9 @@ describe('model configuration', () => {
     expect(modelFileUrl(selfHosted, 'text', 'config.json', app)).toBe(
       `https://trove.example/app/models/${shipped.roles.text.model}/config.json`,
     );
-    const mirror = mergeOverride(shipped, { roles: { speech: { host: 'https://mirror.example/hf', layout: 'hub' } } });
+    const mirror = mergeOverride(shipped, {
+      roles: { speech: { host: 'https://mirror.example/hf', layout: 'hub' } },
+    });
     expect(modelFileUrl(mirror, 'speech', 'config.json', app)).toBe(
       `https://mirror.example/hf/${shipped.roles.speech.model}/resolve/main/config.json`,
     );
@@ -45,7 +47,9 @@ describe('model configuration', () => {
   it('names the field that is wrong', () => {
     const broken = structuredClone(shipped) as unknown as { roles: { clap: { dtype: { wasm: string } } } };
     broken.roles.clap.dtype.wasm = 'q8f16';
-    expect(() => validateModelsConfig(broken)).toThrow(/roles\.clap\.dtype\.wasm must be one of .* \(got "q8f16"\)/);
+    expect(() => validateModelsConfig(broken)).toThrow(
+      /roles\.clap\.dtype\.wasm must be one of .* \(got "q8f16"\)/,
+    );
     expect(() => validateModelsConfig({ host: 'hub' })).toThrow(/"roles" must be an object/);
     const noDim = structuredClone(shipped) as unknown as { roles: { text: { dim?: number } } };
     delete noDim.roles.text.dim;
