@@ -1,0 +1,88 @@
+// Two tabs on one library: both add files at once (one file in both), both end up showing every item once,
+// search in either finds what the other added, and when the tab doing the work closes the other carries on.
+import { expect, test, type Page } from '@playwright/test';
+import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
+import { watchPage } from './network-guard';
+
+test.use({ serviceWorkers: 'block' });
+
+async function openTab(page: Page, appOrigin: string) {
+  const seen = watchPage(page, appOrigin, [modelHostOrigin]);
+  await serveFixtureModelsConfig(page);
+  await page.goto('/');
+  await expect(page.getByRole('region', { name: 'Library' }).getByRole('status').first()).toHaveText(
+    /^\d+ items?$/,
+    {
+      timeout: 60_000,
+    },
+  );
+  return seen;
+}
+
+const count = (page: Page, n: number) =>
+  expect(page.getByText(`${n} items`, { exact: true })).toBeVisible({ timeout: 300_000 });
+
+async function topResult(page: Page, text: string): Promise<string> {
+  const box = page.getByRole('searchbox', { name: 'Search' });
+  await box.fill(text);
+  await box.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: /results? for “/ })).toContainText(text, {
+    timeout: 180_000,
+  });
+  return (
+    (await page
+      .getByRole('list', { name: 'Results' })
+      .getByRole('listitem')
+      .first()
+      .getAttribute('aria-label')) ?? ''
+  );
+}
+
+test('two tabs add files at once, both see everything once, and the second carries on alone', async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  test.setTimeout(600_000);
+  const origin = new URL(baseURL!).origin;
+  const first = page;
+  const seenFirst = await openTab(first, origin);
+  const second = await context.newPage();
+  const seenSecond = await openTab(second, origin);
+
+  await Promise.all([
+    first.getByLabel('Add files').setInputFiles(['image/red-square.png', 'text/kite-diary.txt'].map(media)),
+    second
+      .getByLabel('Add files')
+      .setInputFiles(['image/green-field.jpg', 'image/blue-sky.webp', 'image/red-square.png'].map(media)),
+  ]);
+  // The shared file is one item; each tab shows all four, including what only the other added.
+  await count(first, 4);
+  await count(second, 4);
+  for (const tab of [first, second]) {
+    await expect(tab.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 300_000 });
+    const cards = tab.getByRole('list', { name: 'Items' }).getByRole('listitem');
+    await expect(cards).toHaveCount(4);
+    await expect(cards.filter({ hasText: 'red-square.png' })).toHaveCount(1);
+  }
+  expect(await topResult(second, 'kite')).toMatch(/^kite-diary\.txt/);
+  expect(await topResult(first, 'green')).toMatch(/^green-field\.jpg/);
+
+  // The first tab goes away; the second adds another file and ingests it itself.
+  await first.close();
+  await second.getByLabel('Add files').setInputFiles(media('image/yellow-sun.png'));
+  await count(second, 5);
+  await expect(second.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 300_000 });
+  expect(await topResult(second, 'yellow')).toMatch(/^yellow-sun\.png/);
+
+  // A tab opened now finds everything, from the indexes the second tab saved.
+  const third = await context.newPage();
+  const seenThird = await openTab(third, origin);
+  await count(third, 5);
+  expect(await topResult(third, 'red')).toMatch(/^red-square\.png/);
+
+  for (const seen of [seenFirst, seenSecond, seenThird]) {
+    expect(seen.consoleErrors).toEqual([]);
+    expect(seen.foreignRequests).toEqual([]);
+  }
+});
