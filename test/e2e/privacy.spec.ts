@@ -3,6 +3,8 @@
 // configured model host, and no request carries any part of a user's file, or its name.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page, type Request } from '@playwright/test';
+import { cspString } from '../../scripts/vite/csp.ts';
+import { validateModelsConfig } from '../../src/models/config.ts';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 
 test.use({ serviceWorkers: 'block' });
@@ -113,4 +115,40 @@ test('every request stays on the app or the model host, and none carries a user 
   expect(naming).toEqual([]);
   // For the record: the app sends no request bodies at all.
   expect(requests.filter((r) => r.body && r.body.length > 0).map((r) => `${r.method} ${r.url}`)).toEqual([]);
+});
+
+test('the page runs under the CSP built from models.json, which refuses any other origin', async ({
+  page,
+  baseURL,
+}) => {
+  await page.goto('/');
+  const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  const shipped = validateModelsConfig(JSON.parse(readFileSync('public/models.json', 'utf8')));
+  expect(meta).toBe(cspString(shipped));
+
+  const outcome = await page.evaluate(
+    async (targets) => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        violations.push(`${e.effectiveDirective} ${e.blockedURI}`),
+      );
+      const results: string[] = [];
+      for (const url of targets)
+        results.push(
+          await fetch(url).then(
+            (r) => `${r.status}`,
+            () => 'refused',
+          ),
+        );
+      await new Promise((r) => setTimeout(r, 100));
+      return { results, violations };
+    },
+    [`${baseURL}/models.json`, 'http://127.0.0.1:9/elsewhere', 'https://example.com/collect'],
+  );
+  // The app's own origin is reachable; the others are stopped by the policy (not by the network).
+  expect(outcome.results).toEqual(['200', 'refused', 'refused']);
+  expect(outcome.violations).toEqual([
+    'connect-src http://127.0.0.1:9/elsewhere',
+    'connect-src https://example.com/collect',
+  ]);
 });
