@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEncoders, type Encoders } from '../../src/encoders/encoders';
 import type { Device } from '../../src/models/config';
 import { fixtureModelsConfig } from '../support/fixture-models';
-import { decodeAudio, fetchBlob, rank } from '../support/browser-media';
+import { cosine, decodeAudio, fetchBlob, rank } from '../support/browser-media';
 
 const config = fixtureModelsConfig('/test/fixtures/models/');
 const images = [
@@ -29,6 +29,14 @@ function encoders(prefer: Device | 'auto', cfg = config) {
   return e;
 }
 
+/** Ranking with equal scores (to 1e-4) in index order: devices may order exact ties differently. */
+function distinctRank(query: Float32Array, candidates: Float32Array[]): number[] {
+  return candidates
+    .map((c, i) => [Math.round(cosine(query, c) * 1e4), i] as const)
+    .sort((x, y) => y[0] - x[0] || x[1] - y[1])
+    .map(([, i]) => i);
+}
+
 const rankings: Record<string, Record<Device, number[][]>> = {
   clip: {} as never,
   clap: {} as never,
@@ -51,7 +59,8 @@ describe.each(['wasm', 'webgpu'] as const)('encoders on %s', (device) => {
     expect(imageVecs.every((v) => v.length === 32 && Math.abs(Math.hypot(...v) - 1) < 1e-4)).toBe(true);
     const ranks = textVecs.map((q) => rank(q, imageVecs));
     ranks.forEach((r, i) => expect(r[0], `"${colourWords[i]}"`).toBe(i));
-    rankings.clip![device] = ranks;
+    // The fixture CLIP scores other colours at exactly 0, so only distinct scores have an order to compare.
+    rankings.clip![device] = textVecs.map((q) => distinctRank(q, imageVecs));
   });
 
   it('clip: an image query finds the most similar image', async () => {
@@ -78,16 +87,22 @@ describe.each(['wasm', 'webgpu'] as const)('encoders on %s', (device) => {
     rankings.text![device] = ranks;
   });
 
-  it('speech: the transcript has the spoken word, with times inside the clip', async () => {
-    const audio = await decodeAudio('audio/speech-plumber.wav', 16_000);
-    const spans = await enc.speech.transcribe(audio);
-    expect(spans.map((s) => s.text).join(' ')).toMatch(/\bvalve\b/);
-    for (const s of spans) {
-      expect(s.start).toBeGreaterThanOrEqual(0);
-      expect(s.end).toBeGreaterThan(s.start);
-      expect(s.end).toBeLessThanOrEqual(audio.length / 16_000);
-    }
-  });
+  // Whisper's log-mel features are computed in JS over a 30 s window: seconds on an idle 2-core machine,
+  // minutes when other jobs share the cores.
+  it(
+    'speech: the transcript has the spoken word, with times inside the clip',
+    { timeout: 600_000 },
+    async () => {
+      const audio = await decodeAudio('audio/speech-plumber.wav', 16_000);
+      const spans = await enc.speech.transcribe(audio);
+      expect(spans.map((s) => s.text).join(' ')).toMatch(/\bvalve\b/);
+      for (const s of spans) {
+        expect(s.start).toBeGreaterThanOrEqual(0);
+        expect(s.end).toBeGreaterThan(s.start);
+        expect(s.end).toBeLessThanOrEqual(audio.length / 16_000);
+      }
+    },
+  );
 
   it('speech: silence gives no words', async () => {
     expect(await enc.speech.transcribe(new Float32Array(16_000 * 3))).toEqual([]);
