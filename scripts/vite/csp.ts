@@ -34,12 +34,19 @@ export function connectSources(config: ModelsConfig): string[] {
   return [...new Set([...sources, 'blob:', 'data:'])];
 }
 
-/** The policy's directives, in the order they are written. */
-export function cspDirectives(config: ModelsConfig): [string, string[]][] {
+/**
+ * The policy's directives, in the order they are written. `workers`: the policy also governs the workers
+ * (sent as a header), where onnxruntime-web loads its WASM glue as a blob: module; the page (the <meta>)
+ * never needs that.
+ */
+export function cspDirectives(
+  config: ModelsConfig,
+  options: { workers?: boolean } = {},
+): [string, string[]][] {
   return [
     ['default-src', ["'self'"]],
     // WASM (onnxruntime-web, ffmpeg.wasm, the vector index kernel) needs 'wasm-unsafe-eval', never 'unsafe-eval'.
-    ['script-src', ["'self'", "'wasm-unsafe-eval'"]],
+    ['script-src', ["'self'", "'wasm-unsafe-eval'", ...(options.workers ? ['blob:'] : [])]],
     // Svelte writes style attributes; inline styles cannot run script.
     ['style-src', ["'self'", "'unsafe-inline'"]],
     ['connect-src', connectSources(config)],
@@ -54,18 +61,19 @@ export function cspDirectives(config: ModelsConfig): [string, string[]][] {
   ];
 }
 
-export function cspString(config: ModelsConfig): string {
-  return cspDirectives(config)
+export function cspString(config: ModelsConfig, options: { workers?: boolean } = {}): string {
+  return cspDirectives(config, options)
     .map(([name, values]) => `${name} ${values.join(' ')}`)
     .join('; ');
 }
 
 /**
- * The header form for hosts that can send headers: the same policy plus what only a header can say
- * (frame-ancestors is ignored in a <meta>). Sent as a header it also governs the workers.
+ * The header form for hosts that can send headers: sent as a header the policy also governs the workers
+ * (so scripts may also come from blob:, see cspDirectives), and it can say what only a header can
+ * (frame-ancestors is ignored in a <meta>).
  */
 export function cspHeader(config: ModelsConfig): string {
-  return `${cspString(config)}; frame-ancestors 'none'`;
+  return `${cspString(config, { workers: true })}; frame-ancestors 'none'`;
 }
 
 export function cspMetaTag(config: ModelsConfig): string {

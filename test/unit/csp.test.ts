@@ -84,6 +84,8 @@ describe('content security policy', () => {
     // frame-ancestors is ignored in a <meta>, so only the header form carries it.
     expect(policy).not.toContain('frame-ancestors');
     expect(directive(cspHeader(shipped), 'frame-ancestors')).toEqual(["'none'"]);
+    // Only the header governs workers, where onnxruntime-web imports its WASM glue from a blob: URL.
+    expect(directive(cspHeader(shipped), 'script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", 'blob:']);
   });
 
   it('writes the policy for the given models.json into index.html before any script or link', () => {
