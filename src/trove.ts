@@ -14,10 +14,12 @@ import type { RestoreReport, VectorIndex } from './vector-index/types.ts';
 import type { JobView, QueueSnapshot, QueueEventMap } from './ingest/queue-events.ts';
 import type { PipelineOptions } from './ingest/pipeline-options.ts';
 import { FfmpegClient } from './ingest/video/ffmpeg-client.ts';
+import { ImageDecoder } from './ingest/image/image-decoder.ts';
 import { IndexSync, spaces, type VerifyResult } from './ingest/index-sync.ts';
 import { JobQueue, type IntakeEntry, type IntakeResult } from './ingest/job-queue.ts';
 import { intakeFile } from './ingest/intake.ts';
 import { ingestItem } from './ingest/pipeline.ts';
+import { ingestImageBatch } from './ingest/image-batch.ts';
 import {
   ensureReadAccess,
   importFolder,
@@ -51,6 +53,8 @@ export interface TroveOptions {
   vectorDbName?: string;
   /** Files worked on at once (1 or 2; default 2, at most one of them a video or long audio). */
   concurrency?: number;
+  /** Images ingested together in one of those slots (default 16; 1 ingests them one by one). */
+  imageBatch?: number;
   /** Frame interval, caps, audio windows, chunking. */
   pipeline?: PipelineOptions;
   /** Start working on queued files at once (default true). Tests pass false to inspect a resumed queue. */
@@ -445,11 +449,13 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
   const library = await Library.open({ name: options.libraryDbName });
   const encoders = createEncoders(config, { prefer: options.prefer ?? 'auto' });
   const ffmpeg = new FfmpegClient();
+  const images = new ImageDecoder();
   const worker = spawnVectorIndexWorker();
   const stopAll = () => {
     void tabs.close();
     encoders.terminate();
     ffmpeg.terminate();
+    images.terminate();
     worker.terminate();
     library.close();
   };
@@ -474,15 +480,20 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
       onStored: (itemId, removedKeys) => tabs.post({ type: 'item-ready', itemId, removedKeys }),
     });
     const rebuilt = await sync.verify(reports);
-    const pipeline = { encoders, ffmpeg, options: options.pipeline, sink: sync };
+    const pipeline = { encoders, ffmpeg, images, options: options.pipeline, sink: sync };
     const queue = await JobQueue.open(
       {
         library,
         intake: (entry, job) => intakeFile(library, entry, job),
         ingest: (job, item, run) => ingestItem(item, job.id, pipeline, run).then(() => undefined),
+        ingestImages: (list) =>
+          ingestImageBatch(
+            list.map(({ job, item, signal, onProgress }) => ({ item, jobId: job.id, signal, onProgress })),
+            pipeline,
+          ),
         discard: async (itemId) => void (await sync.removeItem(itemId)),
       },
-      { concurrency: options.concurrency, runsJobs: isLeader },
+      { concurrency: options.concurrency, imageBatch: options.imageBatch, runsJobs: isLeader },
     );
     const trove = new TroveApp(
       library,

@@ -52,7 +52,11 @@ export class EncoderClient extends EventTarget {
   embedTexts(texts: string[], purpose: TextPurpose = 'passage'): Promise<Float32Array[]> {
     return texts.length ? this.job((r) => r.embedTexts(texts, purpose)) : Promise.resolve([]);
   }
-  embedImages(images: Blob[]): Promise<Float32Array[]> {
+  /**
+   * Image files, or decoded upright bitmaps. Bitmaps are copied to the worker, not transferred, so a job
+   * retried on a fresh worker (after a WebGPU failure) can send them again; the caller closes them.
+   */
+  embedImages(images: (Blob | ImageBitmap)[]): Promise<Float32Array[]> {
     return images.length ? this.job((r) => r.embedImages(images)) : Promise.resolve([]);
   }
   embedAudio(windows: Float32Array[]): Promise<Float32Array[]> {

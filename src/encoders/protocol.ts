@@ -42,7 +42,7 @@ export interface EncoderWorkerApi {
   init(init: EncoderInit, onProgress: (p: ProgressInfo) => void): Promise<RuntimeInfo>;
   runtime(): Promise<RuntimeInfo>;
   embedTexts(texts: string[], purpose?: TextPurpose): Promise<Float32Array[]>;
-  embedImages(images: Blob[]): Promise<Float32Array[]>;
+  embedImages(images: (Blob | ImageBitmap)[]): Promise<Float32Array[]>;
   embedAudio(windows: Float32Array[]): Promise<Float32Array[]>;
   transcribe(audio16k: Float32Array): Promise<TranscriptSpan[]>;
   /** A caption per picture, with the configured caption task. */

@@ -5,7 +5,7 @@
 // next open rebuilds the indexes from the stored vectors.
 import { rebuildVectorIndexes } from '../backup/rebuild-indexes.ts';
 import { applyRemoteChange } from '../library/apply-remote-change.ts';
-import type { ItemResults, Library, WrittenResults } from '../library/library.ts';
+import { ItemGoneError, type ItemResults, type Library, type WrittenResults } from '../library/library.ts';
 import type { ItemRecord, Space } from '../library/records.ts';
 import type { LibraryMessage } from '../library/tab-sync.ts';
 import type { RestoreReport, VectorIndex } from '../vector-index/types.ts';
@@ -76,29 +76,51 @@ export class IndexSync implements ResultsSink {
   writeResults(itemId: string, results: ItemResults): Promise<WrittenResults> {
     return this.serial(async () => {
       const written = await this.library.writeItemResults(itemId, results);
+      await this.indexWritten([{ written, results }]);
+      return written;
+    });
+  }
+
+  /** writeResults for several items in one store transaction and one index update per space. */
+  writeManyResults(
+    entries: { itemId: string; results: ItemResults }[],
+  ): Promise<(WrittenResults | ItemGoneError)[]> {
+    return this.serial(async () => {
+      const written = await this.library.writeManyItemResults(entries);
+      const stored: { written: WrittenResults; results: ItemResults }[] = [];
+      written.forEach((w, i) => {
+        if (!(w instanceof ItemGoneError)) stored.push({ written: w, results: entries[i]!.results });
+      });
+      await this.indexWritten(stored);
+      return written;
+    });
+  }
+
+  private async indexWritten(list: { written: WrittenResults; results: ItemResults }[]): Promise<void> {
+    const bySpace = new Map<Space, { keys: number[]; vectors: Float32Array[] }>();
+    const removedKeys: number[] = [];
+    for (const { written, results } of list) {
+      removedKeys.push(...written.removedKeys);
       const keyOf = new Map(written.segments.map((s) => [s.id, s.key]));
-      const bySpace = new Map<Space, { keys: number[]; vectors: Float32Array[] }>();
       for (const v of results.vectors ?? []) {
         const slot = bySpace.get(v.space) ?? { keys: [], vectors: [] };
         slot.keys.push(keyOf.get(v.segmentId)!);
         slot.vectors.push(v.vector);
         bySpace.set(v.space, slot);
       }
-      try {
-        await this.removeKeys(written.removedKeys);
-        for (const [space, { keys, vectors }] of bySpace)
-          await this.indexes[space].add(keys, flatten(vectors));
-        this.changed();
-      } catch (error) {
-        // The item is stored (the store is the record); only the derived index missed it. Never mark the
-        // indexes up to date again in this session, so the next open rebuilds them from the store.
-        this.broken = true;
-        if (!this.closed) this.options.onError?.(error);
-      }
-      // Other tabs read the item from the store, so they are told even if this tab's index missed it.
-      this.options.onStored?.(itemId, written.removedKeys);
-      return written;
-    });
+    }
+    try {
+      await this.removeKeys(removedKeys);
+      for (const [space, { keys, vectors }] of bySpace) await this.indexes[space].add(keys, flatten(vectors));
+      this.changed();
+    } catch (error) {
+      // The items are stored (the store is the record); only the derived index missed them. Never mark the
+      // indexes up to date again in this session, so the next open rebuilds them from the store.
+      this.broken = true;
+      if (!this.closed) this.options.onError?.(error);
+    }
+    // Other tabs read the items from the store, so they are told even if this tab's index missed them.
+    for (const { written } of list) this.options.onStored?.(written.item.id, written.removedKeys);
   }
 
   /** Deletes an item from the store (with its stored copy) and its vectors from the indexes. */

@@ -23,9 +23,18 @@ export async function intakeFile(
   const { item } = result;
   if (result.existing) return { outcome: 'duplicate', item };
   if (item.status === 'pending') {
-    const stored = await library.getJob(job.id);
-    if (!stored) throw new Error(`The job of ${item.name} was not stored with its item`);
-    return { outcome: 'queued', item, job: stored };
+    // As add-file stored it, with its item.
+    const input = {
+      name: item.name,
+      folderPath: item.folderPath,
+      folderId: item.folderId,
+      source: item.source!,
+    };
+    return {
+      outcome: 'queued',
+      item,
+      job: { ...job, itemId: item.id, input, kind: item.kind, size: item.size },
+    };
   }
   const failed: JobRecord = {
     ...job,

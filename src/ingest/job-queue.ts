@@ -53,11 +53,25 @@ export interface QueueDeps {
     item: ItemRecord,
     run: { onProgress: (stage: IngestStage, fraction: number) => void; signal: AbortSignal },
   ): Promise<void>;
+  /**
+   * Ingests several image items together (see image-batch.ts); one outcome per entry, in order. Without it,
+   * images run one by one through `ingest`.
+   */
+  ingestImages?(
+    entries: {
+      job: JobRecord;
+      item: ItemRecord;
+      signal: AbortSignal;
+      onProgress: (stage: IngestStage, fraction: number) => void;
+    }[],
+  ): Promise<{ ok: boolean; error?: unknown }[]>;
   /** Removes a cancelled file's item everywhere (store, index, stored copy). */
   discard(itemId: string): Promise<void>;
 }
 
 export interface QueueOptions {
+  /** Images ingested together as one slot (default 16; 1 runs them one by one). */
+  imageBatch?: number;
   /** Files ingested at once (default 2; at most one of them a video or audio file). */
   concurrency?: number;
   /** A job interrupted by a crash this many times is failed instead of re-run (default 3). */
@@ -95,6 +109,7 @@ interface Active {
   /** Keep a 'cancelled' job record for the batch list (false when the item is being deleted anyway). */
   keepRecord: boolean;
   settled: Promise<void>;
+  settle(): void;
 }
 
 interface PendingIntake {
@@ -129,6 +144,9 @@ export class JobQueue extends EventTarget {
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
   private lastChange = 0;
   private readonly concurrency: number;
+  private readonly imageBatch: number;
+  /** Slots in use: a file, or a batch of images. */
+  private units = 0;
   private readonly maxAttempts: number;
   private readonly changeIntervalMs: number;
   private runsJobs: boolean;
@@ -142,6 +160,7 @@ export class JobQueue extends EventTarget {
   ) {
     super();
     this.concurrency = Math.max(1, Math.min(2, options.concurrency ?? 2));
+    this.imageBatch = Math.max(1, options.imageBatch ?? 16);
     this.maxAttempts = options.maxAttempts ?? 3;
     this.changeIntervalMs = options.changeIntervalMs ?? 100;
     this.runsJobs = options.runsJobs ?? true;
@@ -378,18 +397,103 @@ export class JobQueue extends EventTarget {
   private pump(): void {
     if (this.remaining() > 0) this.idleReported = false;
     if (!this.running || this.pauseReason || this.closed || !this.runsJobs) return;
-    while (this.active.size < this.concurrency) {
+    while (this.units < this.concurrency) {
       const heavyBusy = [...this.active.values()].some((a) => a.heavy);
-      const next = [...this.entries.values()].find(
-        (e) => e.state === 'queued' && !this.active.has(e.id) && !(heavyBusy && heavyKinds.has(e.kind)),
+      const waiting = [...this.entries.values()].filter(
+        (e) => e.state === 'queued' && !this.active.has(e.id),
       );
+      const next = waiting.find((e) => !(heavyBusy && heavyKinds.has(e.kind)));
       if (!next) break;
-      void this.runJob(next);
+      // Images go in batches (one slot each): one decode round, one encoder call, one store commit.
+      const unit =
+        next.kind === 'image' && this.deps.ingestImages && this.imageBatch > 1
+          ? waiting.filter((e) => e.kind === 'image').slice(0, this.imageBatch)
+          : [next];
+      void this.runUnit(unit);
     }
     this.checkIdle();
   }
 
-  private async runJob(entry: Entry): Promise<void> {
+  /** Runs one file, or a batch of images, as one of the queue's slots. */
+  private async runUnit(entries: Entry[]): Promise<void> {
+    this.units++;
+    const actives = entries.map((entry) => this.activate(entry));
+    const lib = this.deps.library;
+    let started = new Map<string, { job: JobRecord; item: ItemRecord }>();
+    try {
+      started = await lib.startJobs(
+        entries.map((e) => e.id),
+        'reading',
+      );
+      const runs: { entry: Entry; active: Active; job: JobRecord; item: ItemRecord }[] = [];
+      entries.forEach((entry, i) => {
+        const s = started.get(entry.id);
+        if (!s) {
+          // Deleted while it waited.
+          this.entries.delete(entry.id);
+          return;
+        }
+        entry.attempts = s.job.attempts + 1;
+        runs.push({ entry, active: actives[i]!, job: s.job, item: s.item });
+      });
+      const progress = (entry: Entry, active: Active) => (stage: IngestStage, fraction: number) => {
+        active.stage = stage;
+        active.stageFraction = fraction;
+        entry.stage = stage;
+        this.changed();
+      };
+      let outcomes: { ok: boolean; error?: unknown }[];
+      if (entries.length > 1 && this.deps.ingestImages) {
+        outcomes = await this.deps.ingestImages(
+          runs.map((r) => ({
+            job: r.job,
+            item: r.item,
+            signal: r.active.controller.signal,
+            onProgress: progress(r.entry, r.active),
+          })),
+        );
+      } else {
+        outcomes = [];
+        for (const r of runs) {
+          try {
+            await this.deps.ingest(r.job, r.item, {
+              signal: r.active.controller.signal,
+              onProgress: progress(r.entry, r.active),
+            });
+            outcomes.push({ ok: true });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }
+      if (this.closed) return;
+      for (const [i, r] of runs.entries()) {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) this.succeed(r.entry, r.active, r.item.id);
+        else await this.settleFailure(r.entry, r.active, r.job, outcome.error);
+      }
+    } catch (error) {
+      if (this.closed) return;
+      // The shared start failed (storage): every file of the unit goes back or fails alike.
+      for (const [i, entry] of entries.entries()) {
+        if (this.entries.get(entry.id) === entry && entry.state === 'running')
+          await this.settleFailure(entry, actives[i]!, started.get(entry.id)?.job, error);
+      }
+    } finally {
+      this.units--;
+      for (const a of actives) {
+        this.active.delete(a.entry.id);
+        a.settle();
+      }
+      if (!this.closed) {
+        this.changed(true);
+        this.pump();
+        this.checkIdle();
+      }
+    }
+  }
+
+  private activate(entry: Entry): Active {
     let settle = () => {};
     const active: Active = {
       entry,
@@ -401,58 +505,22 @@ export class JobQueue extends EventTarget {
       cancelled: false,
       keepRecord: true,
       settled: new Promise<void>((resolve) => (settle = resolve)),
+      settle: () => settle(),
     };
     this.active.set(entry.id, active);
     if (this.wallFrom === null) this.wallFrom = performance.now();
     entry.state = 'running';
     this.emitJob(entry);
-    const lib = this.deps.library;
-    let stored: JobRecord | undefined;
-    try {
-      stored = await lib.getJob(entry.id);
-      const item = stored?.itemId ? await lib.getItem(stored.itemId) : undefined;
-      if (!stored || !item) {
-        // Deleted while it waited.
-        if (stored) await lib.deleteJob(stored.id);
-        this.entries.delete(entry.id);
-        return;
-      }
-      await lib.putJob({
-        ...stored,
-        state: 'running',
-        attempts: stored.attempts + 1,
-        stage: 'reading',
-        updatedAt: Date.now(),
-      });
-      entry.attempts = stored.attempts + 1;
-      await this.deps.ingest(stored, item, {
-        signal: active.controller.signal,
-        onProgress: (stage, fraction) => {
-          active.stage = stage;
-          active.stageFraction = fraction;
-          entry.stage = stage;
-          this.changed();
-        },
-      });
-      if (this.closed) return;
-      entry.state = 'done';
-      const seconds = (performance.now() - active.startedAt) / 1000;
-      this.eta.record(entry.kind, entry.size, seconds);
-      this.busyMs += seconds * 1000;
-      this.emitJob(entry);
-      this.emit('item-ready', { itemId: item.id, jobId: entry.id });
-    } catch (error) {
-      if (this.closed) return;
-      await this.settleFailure(entry, active, stored, error);
-    } finally {
-      this.active.delete(entry.id);
-      settle();
-      if (!this.closed) {
-        this.changed(true);
-        this.pump();
-        this.checkIdle();
-      }
-    }
+    return active;
+  }
+
+  private succeed(entry: Entry, active: Active, itemId: string): void {
+    entry.state = 'done';
+    const seconds = (performance.now() - active.startedAt) / 1000;
+    this.eta.record(entry.kind, entry.size, seconds);
+    this.busyMs += seconds * 1000;
+    this.emitJob(entry);
+    this.emit('item-ready', { itemId, jobId: entry.id });
   }
 
   private async settleFailure(

@@ -13,7 +13,8 @@ import { decodeAudioFile, formatDuration } from './audio/decode-audio.ts';
 import { ffmpegPcm, wholePcm, type PcmSource } from './audio/pcm-chunks.ts';
 import { chunkText } from './chunk-text.ts';
 import type { MediaFormat } from './detect-type.ts';
-import { decodeImage } from './image/decode-image.ts';
+import { decodeImage, type DecodedImage } from './image/decode-image.ts';
+import type { ImageDecoder } from './image/image-decoder.ts';
 import { ResultsBuilder } from './item-results.ts';
 import { captionStep } from './caption-segments.ts';
 import { pictureForCaption } from './caption-image.ts';
@@ -36,6 +37,8 @@ export interface PipelineEncoders {
 export interface PipelineDeps {
   encoders: PipelineEncoders;
   ffmpeg: FfmpegClient;
+  /** Decodes images in a worker; without it they are decoded on the page. */
+  images?: Pick<ImageDecoder, 'decode'>;
   options?: PipelineOptions;
 }
 
@@ -108,12 +111,31 @@ export async function ingestImage(
   { onProgress, signal }: RunOptions = {},
 ): Promise<ItemResults> {
   onProgress?.('decoding', 0);
-  const decoded = await decodeImage(file, format);
-  signal?.throwIfAborted();
-  onProgress?.('embedding', 0);
-  const [vector] = await deps.encoders.clip.embedImages([decoded.forEncoder]);
+  const decoded = deps.images ? await deps.images.decode(file, format) : await decodeImage(file, format);
+  let vector: Float32Array | undefined;
+  try {
+    signal?.throwIfAborted();
+    onProgress?.('embedding', 0);
+    [vector] = await deps.encoders.clip.embedImages([decoded.forEncoder]);
+  } finally {
+    if (decoded.forEncoder instanceof ImageBitmap) decoded.forEncoder.close();
+  }
+  const results = await imageResults(file, itemId, decoded, vector!, deps, signal);
+  onProgress?.('embedding', 1);
+  return results;
+}
+
+/** An image's results from its decoded form and its vector: one segment, thumbnail, captions if on. */
+export async function imageResults(
+  file: File,
+  itemId: string,
+  decoded: Pick<DecodedImage, 'thumbnail' | 'capturedAt' | 'width' | 'height'>,
+  vector: Float32Array,
+  deps: PipelineDeps,
+  signal?: AbortSignal,
+): Promise<ItemResults> {
   const builder = new ResultsBuilder(itemId);
-  builder.add({ kind: 'image' }, 'clip', vector!, decoded.thumbnail);
+  builder.add({ kind: 'image' }, 'clip', vector, decoded.thumbnail);
   const captions = captionStep(deps.encoders, { ...deps.options?.captions, signal });
   if (captions) {
     await captions.add([{ image: await pictureForCaption(file) }]);
@@ -123,7 +145,6 @@ export async function ingestImage(
     capturedAt: decoded.capturedAt,
     media: { width: decoded.width, height: decoded.height },
   });
-  onProgress?.('embedding', 1);
   return builder.build();
 }
 

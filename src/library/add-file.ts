@@ -38,7 +38,8 @@ export async function addPickedFile(lib: Library, file: File, options: AddOption
     );
   }
   const saved = await saveOriginal(file, id, options.signal);
-  const known = await lib.findBySha256(saved.sha256);
+  // With a job, the add itself looks the content up (in its transaction), so no separate lookup is needed.
+  const known = options.job ? undefined : await lib.findBySha256(saved.sha256);
   if (known) {
     await deleteOriginal(saved.source);
     return { item: known, existing: true };

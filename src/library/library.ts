@@ -133,47 +133,72 @@ export class Library {
    * transaction. If the item was deleted meanwhile, nothing is written and ItemGoneError is thrown.
    */
   async writeItemResults(itemId: string, results: ItemResults): Promise<WrittenResults> {
-    const segmentIds = new Set(results.segments.map((s) => s.id));
-    for (const segment of results.segments) {
-      if (segment.itemId !== itemId)
-        throw new Error(`Segment ${segment.id} belongs to ${segment.itemId}, not ${itemId}`);
-    }
-    for (const v of results.vectors ?? []) {
-      if (!segmentIds.has(v.segmentId)) throw new Error(`Vector for unknown segment ${v.segmentId}`);
+    const [written] = await this.writeManyItemResults([{ itemId, results }]);
+    if (written instanceof ItemGoneError) throw written;
+    return written!;
+  }
+
+  /**
+   * writeItemResults for several items in one transaction (a batch of small images costs one commit, not
+   * one each). An item deleted meanwhile is skipped, and its place in the answer is an ItemGoneError.
+   */
+  async writeManyItemResults(
+    entries: { itemId: string; results: ItemResults }[],
+  ): Promise<(WrittenResults | ItemGoneError)[]> {
+    for (const { itemId, results } of entries) {
+      const segmentIds = new Set(results.segments.map((s) => s.id));
+      for (const segment of results.segments) {
+        if (segment.itemId !== itemId)
+          throw new Error(`Segment ${segment.id} belongs to ${segment.itemId}, not ${itemId}`);
+      }
+      for (const v of results.vectors ?? []) {
+        if (!segmentIds.has(v.segmentId)) throw new Error(`Vector for unknown segment ${v.segmentId}`);
+      }
     }
     const tx: ItemTx = this.db.transaction(itemStores, 'readwrite');
     const done = tx.done;
     const pending: Promise<unknown>[] = [];
     try {
-      const current = await tx.objectStore('items').get(itemId);
-      if (!current) throw new ItemGoneError(itemId);
-      const job = results.completeJobId ? await tx.objectStore('jobs').get(results.completeJobId) : undefined;
-      const removed = await removeDerived(tx, itemId);
       // Keys come from a counter in the same transaction, so they are unique and never reused, even for a
       // rewrite of the same item (the index may still hold the old keys until they are removed).
       let nextKey = (await tx.objectStore('meta').get('nextSegmentKey'))?.value ?? 1;
-      const segments = results.segments.map((seg) => ({ ...seg, key: nextKey++ }));
+      let vectorsChanged = false;
+      const out: (WrittenResults | ItemGoneError)[] = [];
+      for (const { itemId, results } of entries) {
+        const current = await tx.objectStore('items').get(itemId);
+        if (!current) {
+          out.push(new ItemGoneError(itemId));
+          continue;
+        }
+        const job = results.completeJobId
+          ? await tx.objectStore('jobs').get(results.completeJobId)
+          : undefined;
+        const removed = await removeDerived(tx, itemId);
+        const segments = results.segments.map((seg) => ({ ...seg, key: nextKey++ }));
+        vectorsChanged ||= removed.vectors > 0 || (results.vectors?.length ?? 0) > 0;
+        const next: ItemRecord = {
+          ...current,
+          status: 'ready',
+          error: undefined,
+          ...results.item,
+          id: itemId,
+          updatedAt: Date.now(),
+        };
+        // Requests of one transaction run in the order they are issued, so they need not be awaited one by
+        // one. A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
+        for (const seg of segments) pending.push(tx.objectStore('segments').put(seg));
+        for (const v of results.vectors ?? []) pending.push(tx.objectStore('vectors').put({ ...v, itemId }));
+        for (const t of results.thumbnails ?? [])
+          pending.push(tx.objectStore('thumbnails').put({ ...t, itemId }));
+        if (job) pending.push(tx.objectStore('jobs').put({ ...job, state: 'done', updatedAt: Date.now() }));
+        pending.push(tx.objectStore('items').put(next));
+        out.push({ item: next, segments, removedKeys: removed.keys });
+      }
       pending.push(tx.objectStore('meta').put({ name: 'nextSegmentKey', value: nextKey }));
-      if (removed.vectors > 0 || (results.vectors?.length ?? 0) > 0) pending.push(bumpVectorsVersion(tx));
-      const next: ItemRecord = {
-        ...current,
-        status: 'ready',
-        error: undefined,
-        ...results.item,
-        id: itemId,
-        updatedAt: Date.now(),
-      };
-      // Requests of one transaction run in the order they are issued, so they need not be awaited one by
-      // one. A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
-      for (const seg of segments) pending.push(tx.objectStore('segments').put(seg));
-      for (const v of results.vectors ?? []) pending.push(tx.objectStore('vectors').put({ ...v, itemId }));
-      for (const t of results.thumbnails ?? [])
-        pending.push(tx.objectStore('thumbnails').put({ ...t, itemId }));
-      if (job) pending.push(tx.objectStore('jobs').put({ ...job, state: 'done', updatedAt: Date.now() }));
-      pending.push(tx.objectStore('items').put(next));
+      if (vectorsChanged) pending.push(bumpVectorsVersion(tx));
       await Promise.all(pending);
       await done;
-      return { item: next, segments, removedKeys: removed.keys };
+      return out;
     } catch (error) {
       for (const p of pending) p.catch(() => undefined);
       try {
@@ -184,6 +209,34 @@ export class Library {
       await done.catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Marks several jobs running at once; see startJob. */
+  async startJobs(
+    jobIds: string[],
+    stage: string,
+  ): Promise<Map<string, { job: JobRecord; item: ItemRecord }>> {
+    const tx = this.db.transaction(['jobs', 'items'], 'readwrite');
+    const jobs = tx.objectStore('jobs');
+    const out = new Map<string, { job: JobRecord; item: ItemRecord }>();
+    for (const id of jobIds) {
+      const job = await jobs.get(id);
+      const item = job?.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
+      if (job && item) {
+        await jobs.put({
+          ...job,
+          state: 'running',
+          attempts: job.attempts + 1,
+          stage,
+          updatedAt: Date.now(),
+        });
+        out.set(id, { job, item });
+      } else if (job) {
+        await jobs.delete(id);
+      }
+    }
+    await tx.done;
+    return out;
   }
 
   /** Adds or replaces vectors of existing segments, e.g. when a space is embedded after the first pass. */
@@ -355,6 +408,14 @@ export class Library {
       if (item) await tx.objectStore('items').put({ ...item, status: 'error', error, updatedAt: Date.now() });
     }
     await tx.done;
+  }
+
+  /**
+   * Marks a job running (one more attempt) and returns it as it was before, with its item, in one
+   * transaction. A job whose item is gone is deleted, and null returned.
+   */
+  async startJob(jobId: string, stage: string): Promise<{ job: JobRecord; item: ItemRecord } | null> {
+    return (await this.startJobs([jobId], stage)).get(jobId) ?? null;
   }
 
   /** Puts a failed job back in the queue and its item back to pending, in one transaction. */

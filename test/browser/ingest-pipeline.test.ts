@@ -248,8 +248,9 @@ describe('a batch of every fixture, good and bad', () => {
         expect(a.fraction).toBeLessThanOrEqual(1);
       }
       expect(s.done + s.failed + s.cancelled + s.remaining).toBeLessThanOrEqual(s.total);
-      // Bounded: at most two files at once, and never two videos or recordings.
-      expect(s.active.length).toBeLessThanOrEqual(2);
+      // Bounded: two slots, each a file or a batch of at most 16 images, and never two videos or recordings.
+      expect(s.active.filter((a) => a.kind !== 'image').length).toBeLessThanOrEqual(2);
+      expect(s.active.length).toBeLessThanOrEqual(2 * 16);
       expect(s.active.filter((a) => a.kind === 'video' || a.kind === 'audio').length).toBeLessThanOrEqual(1);
     }
     expect([...seen.get('video')!]).toEqual(expect.arrayContaining(['frames', 'audio', 'transcribing']));

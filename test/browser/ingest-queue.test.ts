@@ -110,14 +110,19 @@ describe('the ingest queue', () => {
   it('pauses on a quota error while writing results, loses nothing, and finishes after resume', async () => {
     const trove = await fresh('quota-write');
     // Storage cannot be made to fill up on demand here (navigator.storage's quota cannot be shrunk), so
-    // the error is injected where storage is written: the one-transaction write of an item's results.
+    // the error is injected where storage is written: the one-transaction write of an item's results
+    // (one item, or a batch of images).
     const lib = trove.library;
     const write = lib.writeItemResults.bind(lib);
+    const writeMany = lib.writeManyItemResults.bind(lib);
     let full = true;
     lib.writeItemResults = (id, results) => (full ? Promise.reject(quota()) : write(id, results));
+    lib.writeManyItemResults = (entries) => (full ? Promise.reject(quota()) : writeMany(entries));
     const paused = nextEvent<PauseReason>(trove.queue, 'paused');
     const report = await trove.addFiles(
-      await Promise.all(['image/red-square.png', 'text/kite-diary.txt'].map((p) => fixtureFile(p))),
+      await Promise.all(
+        ['image/red-square.png', 'image/green-field.jpg', 'text/kite-diary.txt'].map((p) => fixtureFile(p)),
+      ),
     );
     const reason = await paused;
     expect(reason.code).toBe('quota');
@@ -136,7 +141,7 @@ describe('the ingest queue', () => {
     full = false;
     trove.queue.resume();
     const end = await trove.queue.whenIdle();
-    expect(end).toMatchObject({ state: 'idle', done: 2, failed: 0 });
+    expect(end).toMatchObject({ state: 'idle', done: 3, failed: 0 });
     for (const f of report.files) expect((await lib.getItem(f.itemId!))!.status).toBe('ready');
   });
 

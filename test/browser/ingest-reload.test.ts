@@ -34,18 +34,27 @@ describe('a reload in the middle of ingesting', () => {
     trove = await openTestTrove(names, { pipeline: { transcribe: false } });
     const first = trove;
     // Close at the first moment two files are done and another is being worked on.
-    const crashed = new Promise<QueueSnapshot>((resolve) => {
-      const stop = first.queue.subscribe((s) => {
+    let closing: Promise<void> | undefined;
+    const crashed = new Promise<QueueSnapshot>((resolve, reject) => {
+      // Checked on every job transition (not the throttled 'change' snapshots), so the moment is not missed.
+      const check = () => {
+        const s = first.queue.snapshot();
+        if (closing) return;
         if (s.done >= 2 && s.active.length > 0) {
-          queueMicrotask(() => stop());
-          void first.close();
+          closing = first.close();
           resolve(s);
+        } else if (s.remaining === 0 && s.total > 0) {
+          reject(new Error('The queue finished before the simulated reload'));
         }
-      });
+      };
+      first.queue.addEventListener('job', check);
+      first.queue.addEventListener('change', check);
     });
     const report = await first.addFiles(files);
     expect(report.files.every((f) => f.outcome === 'queued')).toBe(true);
     const atCrash = await crashed;
+    // The new page starts once the old one is gone (its workers ended, its library lock released).
+    await closing;
     trove = null;
     expect(atCrash.done).toBeLessThan(paths.length);
 

@@ -26,7 +26,8 @@ export interface TranscriptSpan {
 /** A loaded role. Every embedding it returns is L2-normalised. Sub-models load on first use. */
 export interface RoleEncoder {
   embedTexts?(texts: string[]): Promise<Float32Array[]>;
-  embedImages?(images: Blob[]): Promise<Float32Array[]>;
+  /** Files, or decoded bitmaps (upright); bitmaps are closed after use. */
+  embedImages?(images: (Blob | ImageBitmap)[]): Promise<Float32Array[]>;
   embedAudio?(windows: Float32Array[]): Promise<Float32Array[]>;
   transcribe?(audio: Float32Array): Promise<TranscriptSpan[]>;
   /** One answer per picture: a caption, or the text read in it ('' when there is none). */

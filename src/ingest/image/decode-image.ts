@@ -29,7 +29,57 @@ export async function decodeImage(
   format: MediaFormat,
   options: ImageOptions = {},
 ): Promise<DecodedImage> {
-  const { encoderSize = 224, thumbSize = 256 } = options;
+  const { encoderSize = 224 } = options;
+  return withUpright(
+    file,
+    format,
+    options,
+    async (bitmap) =>
+      (await resized(bitmap, scaleToShortest(bitmap.width, bitmap.height, encoderSize), 'image/png')).blob,
+  );
+}
+
+/** An image decoded for ingest: like decodeImage, but the encoder image is a bitmap (no PNG round trip). */
+export interface DecodedImageBitmap extends Omit<DecodedImage, 'forEncoder'> {
+  /** Upright, shortest side `encoderSize` (never enlarged). The caller closes it. */
+  forEncoder: ImageBitmap;
+}
+
+/**
+ * decodeImage for the ingest pipeline: the image encoder gets pixels, so nothing is PNG-encoded here and
+ * decoded again in the encoder's worker. Runs on the page or in a worker (see workers/image.worker.ts).
+ */
+export function decodeImageBitmap(
+  file: Blob,
+  format: MediaFormat,
+  options: ImageOptions = {},
+): Promise<DecodedImageBitmap> {
+  const { encoderSize = 224 } = options;
+  return withUpright(file, format, options, async (bitmap) => {
+    const size = scaleToShortest(bitmap.width, bitmap.height, encoderSize);
+    const canvas = new OffscreenCanvas(size.width, size.height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('No 2D canvas context for image resizing');
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(bitmap, 0, 0, size.width, size.height);
+    return canvas.transferToImageBitmap();
+  });
+}
+
+/** Decodes the image upright and makes the encoder image, the thumbnail and the capture date from it. */
+async function withUpright<E>(
+  file: Blob,
+  format: MediaFormat,
+  options: ImageOptions,
+  encoderImage: (bitmap: ImageBitmap) => Promise<E>,
+): Promise<{
+  width: number;
+  height: number;
+  forEncoder: E;
+  thumbnail: DecodedImage['thumbnail'];
+  capturedAt?: number;
+}> {
+  const { thumbSize = 256 } = options;
   const missing = await missingEnd(file, format);
   if (missing) throw new MediaDecodeError('truncated', `The image is cut short: ${missing}`);
   let bitmap: ImageBitmap;
@@ -47,11 +97,11 @@ export async function decodeImage(
     const { width, height } = bitmap;
     if (width === 0 || height === 0) throw new MediaDecodeError('corrupt-data', 'The image has no pixels');
     const [forEncoder, thumbnail, capturedAt] = await Promise.all([
-      resized(bitmap, scaleToShortest(width, height, encoderSize), 'image/png'),
+      encoderImage(bitmap),
       resized(bitmap, scaleToLongest(width, height, thumbSize), 'image/jpeg'),
       captureDate(file),
     ]);
-    return { width, height, forEncoder: forEncoder.blob, thumbnail, capturedAt };
+    return { width, height, forEncoder, thumbnail, capturedAt };
   } finally {
     bitmap.close();
   }
