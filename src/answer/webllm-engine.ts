@@ -1,8 +1,9 @@
 // The page side of the WebLLM answer engine: picks the model for this device, starts the worker
 // (workers/llm.worker.ts), loads the model with progress, streams chat completions, stops and unloads.
 // WebLLM itself is imported lazily, so the app shell does not carry its 6 MB until answers are used.
-import type { ChatCompletionMessageParam, InitProgressReport, WebWorkerMLCEngine } from '@mlc-ai/web-llm';
+import type { InitProgressReport, WebWorkerMLCEngine } from '@mlc-ai/web-llm';
 import { DEFAULT_LLM_CONFIG, type LlmConfig } from '../models/llm-config.ts';
+import { errorReason, streamChatCompletion } from './chat-completions.ts';
 import { chooseModel, llmOrigins, resolveCandidates, type ModelChoice } from './choose-model.ts';
 import {
   AnswerEngineError,
@@ -84,40 +85,7 @@ export class WebLLMAnswerEngine implements AnswerEngine {
   async *stream(messages: ChatMessage[], options: GenerateOptions = {}): AsyncIterable<AnswerChunk> {
     await this.load();
     const { engine, crashed } = this.loaded!;
-    let chunks: AsyncIterable<{
-      choices: { delta: { content?: string | null }; finish_reason: string | null }[];
-    }>;
-    try {
-      chunks = await Promise.race([
-        engine.chat.completions.create({
-          messages: messages as ChatCompletionMessageParam[],
-          stream: true,
-          max_tokens: options.maxTokens,
-          temperature: options.temperature,
-        }),
-        crashed,
-      ]);
-    } catch (err) {
-      throw new AnswerEngineError('generation-failed', `The answer model failed: ${reason(err)}`);
-    }
-    try {
-      const it = chunks[Symbol.asyncIterator]();
-      for (;;) {
-        const step = await Promise.race([it.next(), crashed]);
-        if (step.done) break;
-        const choice = step.value.choices[0];
-        const finish = choice?.finish_reason;
-        yield {
-          text: choice?.delta.content ?? '',
-          ...(finish ? { finishReason: finish === 'length' || finish === 'abort' ? finish : 'stop' } : {}),
-        };
-      }
-    } catch (err) {
-      throw new AnswerEngineError(
-        'generation-failed',
-        `The answer model failed while writing: ${reason(err)}`,
-      );
-    }
+    yield* streamChatCompletion(engine, messages, options, crashed);
   }
 
   interrupt(): void {
@@ -155,7 +123,7 @@ export class WebLLMAnswerEngine implements AnswerEngine {
         const candidates = resolveCandidates(config, prebuiltAppConfig.model_list, this.appUrl());
         return { choice: chooseModel(candidates, facts, config.model), origins: llmOrigins(candidates) };
       } catch (err) {
-        throw new AnswerEngineError('load-failed', reason(err));
+        throw new AnswerEngineError('load-failed', errorReason(err));
       }
     })();
     this.choice.catch(() => (this.choice = undefined));
@@ -245,7 +213,7 @@ export class WebLLMAnswerEngine implements AnswerEngine {
     } catch (err) {
       worker.terminate();
       const code = err instanceof AnswerEngineError ? err.code : 'load-failed';
-      const why = problems[0] ?? reason(err);
+      const why = problems[0] ?? errorReason(err);
       throw new AnswerEngineError(code, `Could not load the answer model ${candidate.id}: ${why}`);
     } finally {
       clearTimeout(timer);
@@ -256,12 +224,6 @@ export class WebLLMAnswerEngine implements AnswerEngine {
   private appUrl(): string {
     return this.options.appUrl ?? globalThis.location?.href ?? 'http://localhost/';
   }
-}
-
-/** WebLLM's worker sends errors as strings ("Error: …"); keep the message only. */
-function reason(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/^(?:[A-Z]\w*)?Error:\s*/, '');
 }
 
 function delay(ms: number) {

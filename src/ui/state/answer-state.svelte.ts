@@ -5,6 +5,7 @@ import { answerQuestion, type AnswerResult } from '../../answer/ask.ts';
 import type { AnswerSegment } from '../../answer/citations.ts';
 import type { Source } from '../../answer/context.ts';
 import type { AnswerEngine, LoadProgress } from '../../answer/engine.ts';
+import { testChatEngineOnPage } from '../../answer/test-chat-engine.ts';
 import type { PastTurn, Question } from '../../answer/prompt.ts';
 import type { LlmConfig } from '../../models/llm-config.ts';
 import type { ItemResult } from '../../search/results.ts';
@@ -84,12 +85,17 @@ export class AnswerState {
     this.result = null;
   }
 
-  private engineFor(): Promise<AnswerEngine | null> {
+  /** The one answer engine of the page, made on first use; answers and summaries share it. */
+  engineFor(): Promise<AnswerEngine | null> {
+    // An engine put on the page by an end-to-end test stands in for WebLLM (see src/answer/README.md).
+    const onPage = testChatEngineOnPage();
     // WebLLM is imported on first use: the app shell does not carry it until someone asks.
-    this.engine ??= import('../../answer/webllm-engine.ts').then(
-      ({ createWebLLMEngine }) => createWebLLMEngine({ config: this.llmConfig() }),
-      () => null,
-    );
+    this.engine ??= onPage
+      ? Promise.resolve(onPage)
+      : import('../../answer/webllm-engine.ts').then(
+          ({ createWebLLMEngine }) => createWebLLMEngine({ config: this.llmConfig() }),
+          () => null,
+        );
     return this.engine;
   }
 }
