@@ -33,6 +33,11 @@ export class ResultsBuilder {
     return segment;
   }
 
+  /** A thumbnail of the whole item that belongs to no segment (an audio item's waveform). */
+  addItemThumbnail(thumbnail: Thumbnail): void {
+    this.thumbnails.push({ id: `${this.itemId}:t${this.thumbnails.length}`, ...thumbnail });
+  }
+
   /** Fields of the item record to update when the results are written. */
   patchItem(patch: Partial<Omit<ItemRecord, 'id'>>): void {
     this.item = { ...this.item, ...patch, media: { ...this.item.media, ...patch.media } };

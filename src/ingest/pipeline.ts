@@ -9,8 +9,10 @@ import type { WrittenResults, ItemResults } from '../library/library.ts';
 import { openOriginal } from '../library/originals.ts';
 import type { ItemRecord } from '../library/records.ts';
 import { addAudioSegments } from './audio/audio-segments.ts';
-import { decodeAudioFile, formatDuration } from './audio/decode-audio.ts';
+import { decodeAudioFile, formatDuration, WHISPER_RATE } from './audio/decode-audio.ts';
 import { ffmpegPcm, wholePcm, type PcmSource } from './audio/pcm-chunks.ts';
+import { PeakMeter, meterPeaks } from './audio/waveform.ts';
+import { waveformThumbnail } from './audio/waveform-image.ts';
 import { chunkText } from './chunk-text.ts';
 import type { MediaFormat } from './detect-type.ts';
 import { decodeImage, type DecodedImage } from './image/decode-image.ts';
@@ -164,10 +166,7 @@ export async function ingestAudio(
   } else {
     source = await chunkedTrack(file, deps, null);
   }
-  const builder = new ResultsBuilder(itemId);
-  const durationS = await soundSegments(source, deps, builder, run);
-  builder.patchItem({ media: { durationS, hasAudio: true, hasVideo: false } });
-  return builder.build();
+  return soundOnlyResults(source, itemId, deps, run);
 }
 
 /**
@@ -189,10 +188,8 @@ export async function ingestVideo(
     probe = await probeVideo(deps.ffmpeg, file, videoOptions);
   } catch (error) {
     if (error instanceof MediaDecodeError && error.code === 'no-video-stream') {
-      const builder = new ResultsBuilder(itemId);
-      const durationS = await soundSegments(await chunkedTrack(file, deps, null), deps, builder, run);
-      builder.patchItem({ kind: 'audio', media: { durationS, hasAudio: true, hasVideo: false } });
-      return builder.build();
+      const results = await soundOnlyResults(await chunkedTrack(file, deps, null), itemId, deps, run);
+      return { ...results, item: { ...results.item, kind: 'audio' } };
     }
     throw error;
   }
@@ -270,6 +267,21 @@ export async function ingestText(
   }
   builder.patchItem({ media: { pageCount: pages.length } });
   onProgress?.('embedding', 1);
+  return builder.build();
+}
+
+/** An audio item's results: its windows and transcript spans, and its waveform as the item's thumbnail. */
+async function soundOnlyResults(
+  source: PcmSource,
+  itemId: string,
+  deps: PipelineDeps,
+  run: RunOptions,
+): Promise<ItemResults> {
+  const builder = new ResultsBuilder(itemId);
+  const meter = new PeakMeter(WHISPER_RATE);
+  const durationS = await soundSegments(meterPeaks(source, meter), deps, builder, run);
+  builder.addItemThumbnail(await waveformThumbnail(meter));
+  builder.patchItem({ media: { durationS, hasAudio: true, hasVideo: false } });
   return builder.build();
 }
 
