@@ -1,7 +1,7 @@
 // Acceptance for the app (issue 7): add a mixed set of fixture media through "Add files", search by words
 // and by an attached sound, open results in the viewer, and reload without re-ingesting. Runs in both
 // Playwright projects (desktop and phone sizes) and keeps screenshots of the library, results and viewer.
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 
@@ -37,6 +37,10 @@ async function search(page: Page, text: string) {
   });
 }
 
+/** The decoded size of an image: non-zero only once a real picture has loaded. */
+const naturalSize = (img: Locator) =>
+  img.evaluate((el: HTMLImageElement) => el.decode().then(() => [el.naturalWidth, el.naturalHeight]));
+
 const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
 const topNames = (page: Page, n: number) =>
   results(page).evaluateAll((els, n) => els.slice(0, n).map((e) => e.getAttribute('aria-label') ?? ''), n);
@@ -61,17 +65,19 @@ test('add files, search by words and by sound, open the video at its moment, rel
   await expect(cards).toHaveCount(files.length);
   await screenshot(page, info, 'library');
 
-  // 2. "red": the red image first, and the video at its red moment (0:00–2:00 of the timeline).
-  // The fixture video's first frames are a purer red than the red image (which has a white square), so
-  // the two lead in either order; the red image is the first picture.
+  // Every audio item shows its waveform, drawn at ingest, where a picture would be.
+  for (const name of ['low-hum.wav', 'high-beep.wav']) {
+    const card = cards.filter({ hasText: name });
+    await expect(card.locator('img')).toBeVisible();
+    expect(await naturalSize(card.locator('img'))).toEqual([160, 120]);
+  }
+
+  // 2. "red": the red image first, and the video at its red moment (0:00–2:00 of the timeline). The
+  // video's frames are letterboxed (a quarter of each is black), so they match "red" less than the photo.
   await search(page, 'red');
+  await expect(results(page).first()).toHaveAccessibleName(/^red-square\.png, image/);
   const redMoment = results(page).filter({ has: page.getByText('timeline.mp4') });
   await expect(redMoment).toHaveAccessibleName(/^timeline\.mp4, video at 0:0[01]/);
-  expect((await topNames(page, 2)).sort()).toEqual([
-    expect.stringMatching(/^red-square\.png, image/),
-    expect.stringMatching(/^timeline\.mp4, video at 0:0[01]/),
-  ]);
-  await expect(results(page).filter({ hasText: /image/i }).first()).toHaveAccessibleName(/^red-square\.png/);
   await screenshot(page, info, 'results');
 
   // 3. Open the video with the keyboard: ↓ from the search field into the list, arrows to the video, Enter.
@@ -117,6 +123,11 @@ test('add files, search by words and by sound, open the video at its moment, rel
     timeout: 120_000,
   });
   await expect(results(page).first()).toHaveAccessibleName(/^low-hum\.wav/);
+  // The audio result shows the item's waveform, with the matched window marked on it.
+  const hum = results(page).first();
+  await expect(hum.locator('img')).toBeVisible();
+  expect(await naturalSize(hum.locator('img'))).toEqual([160, 120]);
+  await expect(hum.locator('.window-mark')).toBeVisible();
   await expect(results(page).filter({ has: page.getByText('timeline.mp4') })).toHaveAccessibleName(
     /timeline\.mp4, video at 0:00/,
   );
