@@ -280,7 +280,7 @@ async function soundOnlyResults(
   const builder = new ResultsBuilder(itemId);
   const meter = new PeakMeter(WHISPER_RATE);
   const durationS = await soundSegments(meterPeaks(source, meter), deps, builder, run);
-  builder.addItemThumbnail(await waveformThumbnail(meter));
+  builder.addItemThumbnail(waveformThumbnail(meter));
   builder.patchItem({ media: { durationS, hasAudio: true, hasVideo: false } });
   return builder.build();
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trove, PipelineOptions } from '../../src/trove.ts';
 import { WAVEFORM_HEIGHT, WAVEFORM_WIDTH } from '../../src/ingest/audio/waveform-image.ts';
 import { destroyTrove, freshNames, openTestTrove } from '../support/trove-harness.ts';
-import { fixtureFile, pixelsOf } from '../support/media-files.ts';
+import { fixtureFile } from '../support/media-files.ts';
 
 const RATE = 48_000;
 
@@ -29,6 +29,23 @@ function silenceToneSilence(): File {
   for (let i = RATE; i < 2 * RATE; i++)
     data.setInt16(44 + i * 2, Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 440 * i) / RATE)), true);
   return new File([data.buffer], 'tone-between-silences.wav', { type: 'audio/wav' });
+}
+
+/** The picture as the page shows it: an <img> of the stored blob, drawn at its natural size. */
+async function rendered(blob: Blob): Promise<ImageData> {
+  const url = URL.createObjectURL(blob);
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    return ctx.getImageData(0, 0, canvas.width, canvas.height);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
 }
 
 /** Per pixel column, how many pixels are bar-coloured (light blue), not background or the midline. */
@@ -76,18 +93,22 @@ describe.each(configs)('an audio item %s', (_, pipeline) => {
       expect(item?.status, item?.error?.message).toBe('ready');
       const stored = await trove.library.thumbnailsOfItem(f.itemId!);
       const first = stored.sort((a, b) => a.id.localeCompare(b.id))[0]!;
-      thumbs.set(files[i]!.name, await pixelsOf(first.blob));
+      thumbs.set(files[i]!.name, await rendered(first.blob));
     }
   }, 300_000);
 
   afterAll(() => destroyTrove(trove, names));
 
   it('has one thumbnail, its waveform, the size of a video frame', async () => {
+    expect([
+      thumbs.get('tone-between-silences.wav')!.width,
+      thumbs.get('tone-between-silences.wav')!.height,
+    ]).toEqual([WAVEFORM_WIDTH, WAVEFORM_HEIGHT]);
     const items = await trove.library.listItems();
     const audio = items.find((i) => i.name === 'tone-between-silences.wav')!;
     const stored = await trove.library.thumbnailsOfItem(audio.id);
     expect(stored).toHaveLength(1);
-    expect(stored[0]!.blob.type).toBe('image/png');
+    expect(stored[0]!.blob.type).toBe('image/svg+xml');
     expect([stored[0]!.width, stored[0]!.height]).toEqual([WAVEFORM_WIDTH, WAVEFORM_HEIGHT]);
     const segments = await trove.library.getSegments(audio.id);
     expect(segments.length).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PeakMeter, meterPeaks } from '../../src/ingest/audio/waveform.ts';
 import type { PcmChunk, PcmSource } from '../../src/ingest/audio/pcm-chunks.ts';
 import { windowMark } from '../../src/ui/search/window-mark.ts';
+import { WAVEFORM_BARS, waveformSvg, waveformThumbnail } from '../../src/ingest/audio/waveform-image.ts';
 
 const RATE = 1000;
 
@@ -94,5 +95,36 @@ describe('windowMark', () => {
     expect(windowMark({ kind: 'whole' }, 8)).toBeNull();
     expect(windowMark({ kind: 'time', t0: 0, t1: 1 }, undefined)).toBeNull();
     expect(windowMark({ kind: 'time', t0: 0, t1: 1 }, 0)).toBeNull();
+  });
+});
+
+describe('waveformSvg', () => {
+  const bars = (svg: string) => [...svg.matchAll(/M(\d+) (\d+)h2v(\d+)/g)].map((m) => m.slice(1).map(Number));
+
+  it('draws one bar per loud stretch, as tall as its peak, centred on the midline', () => {
+    const peaks = new Float32Array(WAVEFORM_BARS);
+    peaks[10] = 0.5;
+    peaks[20] = 0.25;
+    const drawn = bars(waveformSvg(peaks));
+    expect(drawn.map(([x]) => x)).toEqual([1 + 10 * 3, 1 + 20 * 3]);
+    const [[, y1, h1], [, y2, h2]] = drawn as [number[], number[]];
+    expect(h1).toBe(2 * 52); // the loudest fills the height less the padding
+    expect(h2).toBe(52);
+    expect(y1! + h1! / 2).toBe(60);
+    expect(y2! + h2! / 2).toBe(60);
+  });
+
+  it('keeps a quiet sound small and silence flat', () => {
+    const quiet = new Float32Array(WAVEFORM_BARS).fill(0.05);
+    expect(bars(waveformSvg(quiet)).every(([, , h]) => h! <= 2 * 11)).toBe(true);
+    expect(bars(waveformSvg(new Float32Array(WAVEFORM_BARS)))).toEqual([]);
+  });
+
+  it('is stored as an SVG thumbnail the size of a video frame', async () => {
+    const meter = new PeakMeter(RATE);
+    meter.push(burst(2, 0.5, 1.5));
+    const thumb = waveformThumbnail(meter);
+    expect([thumb.width, thumb.height, thumb.blob.type]).toEqual([160, 120, 'image/svg+xml']);
+    expect(await thumb.blob.text()).toMatch(/^<svg [^>]*width="160" height="120"/);
   });
 });

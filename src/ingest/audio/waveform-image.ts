@@ -1,6 +1,9 @@
 // The waveform drawn as a stored thumbnail, the same size as a video frame's, so the library grid, the
 // results and the viewer show it as they show any other thumbnail. The picture is opaque (a dark panel with
 // light bars) so it reads the same in the light and the dark theme.
+//
+// It is an SVG, written as text: no canvas is involved, because a page canvas's convertToBlob waits for the
+// page to be idle (and never finished in a hidden test frame), and the bars are just rectangles.
 import type { Thumbnail } from '../item-results.ts';
 import type { PeakMeter } from './waveform.ts';
 
@@ -21,27 +24,36 @@ const QUIET_FLOOR = 0.25;
 /** How many bars the picture has; the sound is split into this many equal stretches. */
 export const WAVEFORM_BARS = Math.floor((WAVEFORM_WIDTH + GAP) / (BAR + GAP));
 
-export async function waveformThumbnail(meter: Pick<PeakMeter, 'peaks'>): Promise<Thumbnail> {
-  const peaks = meter.peaks(WAVEFORM_BARS);
-  const canvas = new OffscreenCanvas(WAVEFORM_WIDTH, WAVEFORM_HEIGHT);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('No 2D canvas to draw the waveform');
-  ctx.fillStyle = BACKGROUND;
-  ctx.fillRect(0, 0, WAVEFORM_WIDTH, WAVEFORM_HEIGHT);
+/** The waveform of `peaks` (one per bar) as an SVG document. */
+export function waveformSvg(peaks: ArrayLike<number>): string {
   const mid = WAVEFORM_HEIGHT / 2;
-  ctx.fillStyle = MIDLINE;
-  ctx.fillRect(0, mid - 0.5, WAVEFORM_WIDTH, 1);
-  const loudest = peaks.reduce((m, p) => Math.max(m, p), 0);
-  const gain = 1 / Math.max(loudest, QUIET_FLOOR);
   const half = mid - PADDING;
+  let loudest = 0;
+  for (let i = 0; i < peaks.length; i++) loudest = Math.max(loudest, peaks[i]!);
+  const gain = 1 / Math.max(loudest, QUIET_FLOOR);
   // Centre the bars: the width is rarely a whole number of bar + gap steps.
-  const left = Math.floor((WAVEFORM_WIDTH - (WAVEFORM_BARS * (BAR + GAP) - GAP)) / 2);
-  ctx.fillStyle = BARS;
-  peaks.forEach((peak, i) => {
-    const h = Math.min(half, peak * gain * half);
-    if (h < 0.5) return;
-    ctx.fillRect(left + i * (BAR + GAP), Math.round(mid - h), BAR, Math.max(1, Math.round(2 * h)));
-  });
-  const blob = await canvas.convertToBlob({ type: 'image/png' });
-  return { blob, width: WAVEFORM_WIDTH, height: WAVEFORM_HEIGHT };
+  const left = Math.floor((WAVEFORM_WIDTH - (peaks.length * (BAR + GAP) - GAP)) / 2);
+  const bars: string[] = [];
+  for (let i = 0; i < peaks.length; i++) {
+    const h = Math.round(Math.min(half, peaks[i]! * gain * half));
+    if (h < 1) continue;
+    bars.push(`M${left + i * (BAR + GAP)} ${mid - h}h${BAR}v${2 * h}h-${BAR}z`);
+  }
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WAVEFORM_WIDTH}" height="${WAVEFORM_HEIGHT}" ` +
+    `viewBox="0 0 ${WAVEFORM_WIDTH} ${WAVEFORM_HEIGHT}" preserveAspectRatio="none">` +
+    `<rect width="${WAVEFORM_WIDTH}" height="${WAVEFORM_HEIGHT}" fill="${BACKGROUND}"/>` +
+    `<rect y="${mid - 1}" width="${WAVEFORM_WIDTH}" height="2" fill="${MIDLINE}"/>` +
+    (bars.length ? `<path fill="${BARS}" d="${bars.join('')}"/>` : '') +
+    `</svg>`
+  );
+}
+
+export function waveformThumbnail(meter: Pick<PeakMeter, 'peaks'>): Thumbnail {
+  const svg = waveformSvg(meter.peaks(WAVEFORM_BARS));
+  return {
+    blob: new Blob([svg], { type: 'image/svg+xml' }),
+    width: WAVEFORM_WIDTH,
+    height: WAVEFORM_HEIGHT,
+  };
 }
