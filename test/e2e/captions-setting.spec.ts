@@ -1,0 +1,66 @@
+// The captions switch in Settings: off by default (as models.json ships), turned on by the user, kept in
+// this browser, and from the restart on, pictures added are described in words by the fixture Florence-2
+// ("The image is mostly red, with some white."), so a word only the caption says finds the new picture,
+// and not the pictures added before.
+import { expect, test, type Page } from '@playwright/test';
+import { watchPage } from './network-guard';
+import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
+
+test.use({ serviceWorkers: 'block' });
+
+const views = (page: Page) => page.getByRole('navigation', { name: 'Views' });
+const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
+
+async function search(page: Page, text: string) {
+  const box = page.getByRole('searchbox', { name: 'Search' });
+  await box.fill(text);
+  await box.press('Enter');
+  const done = new RegExp(`(results? for|Nothing in your library matches) “${text}”`);
+  await expect(page.getByRole('status').filter({ hasText: done })).toBeVisible({ timeout: 240_000 });
+}
+
+async function addFiles(page: Page, files: string[], total: number) {
+  await page.getByLabel('Add files').setInputFiles(files.map(media));
+  await expect(page.getByText(`${total} items`, { exact: true })).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 240_000 });
+}
+
+test('turning captions on in Settings makes a newly added picture searchable by its caption words', async ({
+  page,
+  baseURL,
+}) => {
+  test.setTimeout(720_000);
+  const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
+  await serveFixtureModelsConfig(page);
+  await page.goto('/');
+  await expect(page.getByText('0 items', { exact: true })).toBeVisible();
+
+  // Captions off: pictures are found by colour (CLIP), but no file says "mostly".
+  await addFiles(page, ['image/yellow-sun.png', 'image/blue-sky.webp'], 2);
+  await search(page, 'mostly');
+  await expect(results(page)).toHaveCount(0);
+
+  await views(page).getByRole('button', { name: 'Settings' }).click();
+  const toggle = page.getByRole('switch', { name: 'Describe pictures in words when they are added' });
+  await expect(toggle).not.toBeChecked();
+  await expect(toggle).toHaveAccessibleDescription(/searchable by what they show.*slower/);
+  await toggle.check();
+  await page.getByRole('button', { name: 'Restart now' }).click();
+
+  // Kept across the restart.
+  await expect(
+    page.getByRole('switch', { name: 'Describe pictures in words when they are added' }),
+  ).toBeChecked({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Restart now' })).toBeHidden();
+  await views(page).getByRole('button', { name: 'Library' }).click();
+  await expect(page.getByText('2 items', { exact: true })).toBeVisible({ timeout: 60_000 });
+
+  await addFiles(page, ['image/red-square.png'], 3);
+  // "mostly" is said only by the new picture's caption; the pictures added before have none.
+  await search(page, 'mostly');
+  await expect(results(page)).toHaveCount(1);
+  await expect(results(page).first()).toHaveAccessibleName(/^red-square\.png/);
+
+  expect(seen.consoleErrors).toEqual([]);
+  expect(seen.foreignRequests).toEqual([]);
+});
