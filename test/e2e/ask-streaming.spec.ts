@@ -4,10 +4,11 @@
 // numbered sources, the prompt, citation parsing and rendering are the app's own. The answer streams into
 // "Answer", and citation [1] opens the cited moment of a recording in the viewer.
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
-import { installScriptedChatEngine } from '../support/scripted-chat-engine';
+import { installScriptedChatEngine, scriptedCalls } from '../support/scripted-chat-engine';
+import { recordAnswerGrowth } from '../support/answer-growth';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -23,31 +24,13 @@ const podcastTimeline = (
 ).files.find((f) => f.path === 'audio/podcast-kite.wav')!.facts.timeline!;
 const kiteSentence = podcastTimeline.find((s) => s.text.includes('kite'))!;
 
-/** Records the answer text's length each time it changes, and whether the answer was still being written. */
-async function recordAnswerGrowth(page: Page) {
-  await page.evaluate(() => {
-    const seen: { length: number; busy: boolean }[] = [];
-    (window as unknown as { __answerGrowth: typeof seen }).__answerGrowth = seen;
-    const region = document.querySelector('section[aria-label="Answer"]')!;
-    new MutationObserver(() => {
-      const length = region.querySelector('.answer-text')?.textContent?.length ?? 0;
-      if (length && length !== seen.at(-1)?.length)
-        seen.push({ length, busy: region.getAttribute('aria-busy') === 'true' });
-    }).observe(region, { subtree: true, childList: true, characterData: true, attributes: true });
-  });
-  return () =>
-    page.evaluate(
-      () => (window as unknown as { __answerGrowth: { length: number; busy: boolean }[] }).__answerGrowth,
-    );
-}
-
 test('the answer streams into "Answer", and citation [1] opens the cited moment of the recording', async ({
   page,
   baseURL,
 }, info) => {
   test.setTimeout(360_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
-  const calls = await installScriptedChatEngine(page);
+  await installScriptedChatEngine(page);
   await serveFixtureModelsConfig(page);
   await page.goto('/');
   await expect(page.getByText('0 items', { exact: true })).toBeVisible();
@@ -76,6 +59,7 @@ test('the answer streams into "Answer", and citation [1] opens the cited moment 
   const text = answer.locator('.answer-text');
   await expect(text).toContainText('A red kite was flying over the field');
   // The double answered the app's prompt, which numbered the podcast's moment as source 1.
+  const calls = await scriptedCalls(page);
   expect(calls).toHaveLength(1);
   expect(calls[0]!.find((m) => m.role === 'user')!.content).toMatch(/^\[1\] podcast-kite\.wav \[/m);
 

@@ -2,6 +2,8 @@ import { readdirSync } from 'node:fs';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { fixtureModelsConfig } from '../support/fixture-models.ts';
 import { media, MODEL_HOST } from './fixture-world';
+import { recordAnswerGrowth } from '../support/answer-growth';
+import { installScriptedChatEngine, scriptedCalls } from '../support/scripted-chat-engine';
 
 /** The build being served: dist/, or TROVE_E2E_DIST when a run serves another folder (see playwright.config.ts). */
 function distDir(): string {
@@ -139,6 +141,55 @@ test('after a first run with the models, adding a file and searching work offlin
   await search(page, 'green');
   await expect(results(page).first()).toHaveAccessibleName(/^green-field\.jpg/);
   // Nothing needed the network: no request was attempted and failed.
+  expect(failed).toEqual([]);
+  await context.setOffline(false);
+});
+
+test('after a first run, Ask streams a cited answer offline (a scripted engine stands in for a cached answer model)', async ({
+  page,
+  context,
+}, info) => {
+  test.skip(
+    info.project.name !== 'desktop',
+    'one run is enough: offline behaviour does not depend on the screen',
+  );
+  test.setTimeout(420_000);
+  // TEST DOUBLE, not a language model: real WebLLM weights cannot be downloaded, so cannot be cached, here.
+  // The scripted chat engine (test/support/scripted-chat-engine.ts) stands in for an answer model already
+  // in the browser's cache; everything else (app, search models, library) must come from this device.
+  await installScriptedChatEngine(page);
+  const unroute = await routeModelsJson(context);
+
+  await page.goto('/');
+  await waitForServiceWorker(page);
+  const files = ['text/kite-diary.txt', 'text/plumbing-notes.md', 'image/red-square.png'];
+  await page.getByLabel('Add files').setInputFiles(files.map(media));
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 240_000 });
+  // One search online, so the query-side models are downloaded and cached as a first visit would.
+  await search(page, 'kite');
+
+  await unroute();
+  await context.setOffline(true);
+  const failed: string[] = [];
+  page.on('requestfailed', (r) => failed.push(r.url()));
+  const response = await page.reload();
+  expect(response?.fromServiceWorker()).toBe(true);
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 60_000 });
+
+  await search(page, 'what was the hawk circling');
+  const growth = await recordAnswerGrowth(page);
+  await page.getByRole('button', { name: 'Ask' }).click();
+  const answer = page.getByRole('region', { name: 'Answer' });
+  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({ timeout: 180_000 });
+  await expect(answer.getByRole('status')).toHaveCount(0);
+  const text = answer.locator('.answer-text');
+  await expect(text).toContainText('Saw a red kite flying low over the field');
+  await expect(text.getByRole('button', { name: /^Source \d+: kite-diary\.txt/ })).toBeVisible();
+  expect(await scriptedCalls(page)).toHaveLength(1);
+  const steps = await growth();
+  expect(steps.filter((s) => s.busy).length, JSON.stringify(steps)).toBeGreaterThanOrEqual(3);
+
   expect(failed).toEqual([]);
   await context.setOffline(false);
 });

@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
-import { installScriptedChatEngine } from '../support/scripted-chat-engine';
+import { installScriptedChatEngine, scriptedCalls } from '../support/scripted-chat-engine';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -28,7 +28,7 @@ test('Summarize a recording: its transcript, summarized by the answer engine, wi
 }) => {
   test.setTimeout(300_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
-  const calls = await installScriptedChatEngine(page);
+  await installScriptedChatEngine(page);
   await serveFixtureModelsConfig(page);
   const viewer = await openPodcast(page);
 
@@ -37,6 +37,7 @@ test('Summarize a recording: its transcript, summarized by the answer engine, wi
   await expect(summary.getByRole('button', { name: 'Summarize again' })).toBeVisible({ timeout: 60_000 });
 
   // The engine was asked to summarize the item's two spoken sentences, numbered in time order.
+  const calls = await scriptedCalls(page);
   expect(calls).toHaveLength(1);
   const prompt = calls[0]!.find((m) => m.role === 'user')!.content;
   expect(prompt).toMatch(/^\[1\] podcast-kite\.wav \[0:0\d–0:0\d\], transcript: .*plumber said the valve/m);

@@ -96,64 +96,64 @@ export class ScriptedAnswerEngine implements AnswerEngine {
   }
 }
 
-interface PromptSource {
-  n: number;
-  label: string;
-  body: string;
-}
-
-export function scriptedReply(messages: ChatMessage[]): string {
-  const system = messages.find((m) => m.role === 'system')?.content ?? '';
-  const user = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-  if (/summarize/i.test(system)) {
-    const sections = [...user.matchAll(/^Section \d+: (.*)$/gm)].map((m) => m[1]!);
-    if (sections.length) return sections.join(' ');
-    const parts = sourcesIn(user);
-    return parts.map((p) => `${openingWords(p.body, 6)} [${p.n}].`).join(' ');
+/**
+ * The reply writer, self-contained (no imports, no outer names) so that its source text can also run in a
+ * page: the e2e double (scripted-chat-engine.ts) sends it with page.addInitScript.
+ */
+export function makeScriptedReplier(notInSources: string): (messages: ChatMessage[]) => string {
+  interface PromptSource {
+    n: number;
+    label: string;
+    body: string;
   }
-  const sources = sourcesIn(user);
-  const question = /^Question: (.*)$/m.exec(user)?.[1] ?? '';
-  const spoken = [...user.matchAll(/Its speech says: "([^"]*)"/g)].map((m) => m[1]).join(' ');
-  const terms = contentWords(`${question} ${spoken}`);
-  const matching = terms.size
-    ? sources.filter((s) => [...contentWords(`${s.label} ${s.body}`)].some((w) => terms.has(w)))
-    : sources.slice(0, 1);
-  if (!matching.length) return NOT_IN_SOURCES;
-  return matching
-    .slice(0, 2)
-    .map((s) => `${firstSentence(s.body)} [${s.n}]`)
-    .join(' ');
-}
-
-function sourcesIn(text: string): PromptSource[] {
-  return [...text.matchAll(/^\[(\d+)\] (.*?)(?:: (.*))?$/gm)].map((m) => ({
-    n: Number(m[1]),
-    label: m[2]!,
-    body: m[3] ?? '',
-  }));
-}
-
-function firstSentence(text: string): string {
-  const s = /^.*?[.!?](?=\s|$)/.exec(text.replace(/^[“"]|[”"]$/g, ''))?.[0] ?? text;
-  return s.replace(/[.!?]$/, '');
-}
-
-function openingWords(text: string, n: number): string {
-  return text
-    .split(/\s+/)
-    .slice(0, n)
-    .join(' ')
-    .replace(/[.,;:!?]+$/, '');
-}
-
-const STOP = new Set(
-  'a an and are as at be by did do does for from had has have how i in is it its of on or so that the this to was were what when where which who why with you your none written say sources tell about things like attachment'.split(
-    ' ',
-  ),
-);
-
-function contentWords(text: string): Set<string> {
-  return new Set(
-    (text.toLowerCase().match(/\p{L}[\p{L}\p{N}'-]*/gu) ?? []).filter((w) => !STOP.has(w) && w.length > 2),
+  const stop = new Set(
+    'a an and are as at be by did do does for from had has have how i in is it its of on or so that the this to was were what when where which who why with you your none written say sources tell about things like attachment'.split(
+      ' ',
+    ),
   );
+  const sourcesIn = (text: string): PromptSource[] =>
+    [...text.matchAll(/^\[(\d+)\] (.*?)(?:: (.*))?$/gm)].map((m) => ({
+      n: Number(m[1]),
+      label: m[2]!,
+      body: m[3] ?? '',
+    }));
+  const firstSentence = (text: string): string => {
+    const s = /^.*?[.!?](?=\s|$)/.exec(text.replace(/^[“"]|[”"]$/g, ''))?.[0] ?? text;
+    return s.replace(/[.!?]$/, '');
+  };
+  const openingWords = (text: string, n: number): string =>
+    text
+      .split(/\s+/)
+      .slice(0, n)
+      .join(' ')
+      .replace(/[.,;:!?]+$/, '');
+  const contentWords = (text: string): Set<string> =>
+    new Set(
+      (text.toLowerCase().match(/\p{L}[\p{L}\p{N}'-]*/gu) ?? []).filter((w) => !stop.has(w) && w.length > 2),
+    );
+
+  return (messages) => {
+    const system = messages.find((m) => m.role === 'system')?.content ?? '';
+    const user = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    if (/summarize/i.test(system)) {
+      const sections = [...user.matchAll(/^Section \d+: (.*)$/gm)].map((m) => m[1]!);
+      if (sections.length) return sections.join(' ');
+      const parts = sourcesIn(user);
+      return parts.map((p) => `${openingWords(p.body, 6)} [${p.n}].`).join(' ');
+    }
+    const sources = sourcesIn(user);
+    const question = /^Question: (.*)$/m.exec(user)?.[1] ?? '';
+    const spoken = [...user.matchAll(/Its speech says: "([^"]*)"/g)].map((m) => m[1]).join(' ');
+    const terms = contentWords(`${question} ${spoken}`);
+    const matching = terms.size
+      ? sources.filter((s) => [...contentWords(`${s.label} ${s.body}`)].some((w) => terms.has(w)))
+      : sources.slice(0, 1);
+    if (!matching.length) return notInSources;
+    return matching
+      .slice(0, 2)
+      .map((s) => `${firstSentence(s.body)} [${s.n}]`)
+      .join(' ');
+  };
 }
+
+export const scriptedReply: (messages: ChatMessage[]) => string = makeScriptedReplier(NOT_IN_SOURCES);
