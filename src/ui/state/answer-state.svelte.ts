@@ -87,15 +87,18 @@ export class AnswerState {
 
   /** The one answer engine of the page, made on first use; answers and summaries share it. */
   engineFor(): Promise<AnswerEngine | null> {
+    this.engine ??= this.makeEngine();
+    return this.engine;
+  }
+
+  private makeEngine(): Promise<AnswerEngine | null> {
     // An engine put on the page by an end-to-end test stands in for WebLLM (see src/answer/README.md).
     const onPage = testChatEngineOnPage();
+    if (onPage) return Promise.resolve(onPage);
     // WebLLM is imported on first use: the app shell does not carry it until someone asks.
-    this.engine ??= onPage
-      ? Promise.resolve(onPage)
-      : import('../../answer/webllm-engine.ts').then(
-          ({ createWebLLMEngine }) => createWebLLMEngine({ config: this.llmConfig() }),
-          () => null,
-        );
-    return this.engine;
+    return import('../../answer/webllm-engine.ts').then(
+      ({ createWebLLMEngine }) => createWebLLMEngine({ config: this.llmConfig() }),
+      () => null,
+    );
   }
 }
