@@ -80,8 +80,7 @@ const section: BenchSection = {
       '',
       'Each run opens a fresh library and warms the workers first (model files cached, as for a returning',
       'user); wall time runs from addFiles to the queue going idle and includes the hash and OPFS copy of',
-      'every file (in the originals worker, 8 files taken in at a time). Files are worked on two at a time',
-      '(one video or recording at most; images in batches of 16, decoded over two image workers). The fixture models',
+      'every file. Files are worked on two at a time (one video or recording at most). The fixture models',
       'cost almost nothing, so real models add their own time on top: DESIGN.md measures the real-size CLIP',
       'image encoder at 149–649 ms per image here, about 7 images/s with batching.',
     ].join('\n');
