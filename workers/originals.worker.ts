@@ -75,8 +75,7 @@ const api: OriginalsWorkerApi = {
       access = await handle.createSyncAccessHandle();
       const sha256 = await copyInto(file, access);
       access.truncate(file.size);
-      // close() writes everything to the file; flush() would also wait for it to reach the disk, a disk
-      // sync per file, which a busy disk makes the slowest step of taking a photo in.
+      access.flush();
       access.close();
       access = undefined;
       return { ok: true, sha256 };
