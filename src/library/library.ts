@@ -449,81 +449,20 @@ export class Library {
     return next;
   }
 
-  /**
-   * Adds an item and the job that will ingest it, in one transaction, so neither exists without the other.
-   * Calls made while an earlier one is being written are written together in the next transaction (files
-   * are taken in several at a time, and a commit costs more than its requests); if that shared write
-   * fails, each is tried again alone, so every call gets its own outcome.
-   */
-  addItemWithJob(item: ItemRecord, job: JobRecord): Promise<{ item: ItemRecord; existing: boolean }> {
-    return new Promise((resolve, reject) => {
-      this.pendingAdds.push({ item, job, resolve, reject });
-      if (!this.addsRunning) void this.writePendingAdds();
-    });
-  }
-
-  private readonly pendingAdds: {
-    item: ItemRecord;
-    job: JobRecord;
-    resolve(value: { item: ItemRecord; existing: boolean }): void;
-    reject(error: unknown): void;
-  }[] = [];
-  private addsRunning = false;
-
-  private async writePendingAdds(): Promise<void> {
-    this.addsRunning = true;
-    try {
-      while (this.pendingAdds.length) {
-        const batch = this.pendingAdds.splice(0, 64);
-        let results: { item: ItemRecord; existing: boolean }[] | undefined;
-        try {
-          results = await this.addItemsWithJobs(batch);
-        } catch (error) {
-          if (batch.length === 1) batch[0]!.reject(error);
-        }
-        if (results) batch.forEach((b, i) => b.resolve(results[i]!));
-        else if (batch.length > 1)
-          for (const b of batch) await this.addItemsWithJobs([b]).then(([r]) => b.resolve(r!), b.reject);
-      }
-    } finally {
-      this.addsRunning = false;
-    }
-  }
-
-  /** Items with their jobs in one transaction; content already stored (or earlier in the list) is `existing`. */
-  private async addItemsWithJobs(
-    list: { item: ItemRecord; job: JobRecord }[],
-  ): Promise<{ item: ItemRecord; existing: boolean }[]> {
+  /** Adds an item and the job that will ingest it, in one transaction, so neither exists without the other. */
+  async addItemWithJob(item: ItemRecord, job: JobRecord): Promise<{ item: ItemRecord; existing: boolean }> {
     const tx = this.db.transaction(['items', 'jobs'], 'readwrite');
-    const done = tx.done;
-    const pending: Promise<unknown>[] = [];
-    try {
-      const bySha = tx.objectStore('items').index('sha256');
-      const found = await Promise.all(
-        list.map(({ item }) => (item.sha256 ? bySha.get(item.sha256) : undefined)),
-      );
-      const added = new Map<string, ItemRecord>();
-      const out = list.map(({ item, job }, i) => {
-        const known = found[i] ?? (item.sha256 ? added.get(item.sha256) : undefined);
-        if (known) return { item: known, existing: true };
-        pending.push(tx.objectStore('items').add(item));
-        pending.push(tx.objectStore('jobs').put({ ...job, itemId: item.id }));
-        if (item.sha256) added.set(item.sha256, item);
-        return { item, existing: false };
-      });
-      await Promise.all(pending);
-      await done;
-      return out;
-    } catch (error) {
-      for (const p of pending) p.catch(() => undefined);
-      try {
-        tx.abort();
-      } catch {
-        // Already finished or aborted.
+    if (item.sha256) {
+      const found = await tx.objectStore('items').index('sha256').get(item.sha256);
+      if (found) {
+        await tx.done;
+        return { item: found, existing: true };
       }
-      await done.catch(() => undefined);
-      throw error;
     }
+    await tx.objectStore('items').add(item);
+    await tx.objectStore('jobs').put({ ...job, itemId: item.id });
+    await tx.done;
+    return { item, existing: false };
   }
 
   async deleteJob(id: string): Promise<void> {

@@ -5,20 +5,9 @@ import type { OriginalSource } from './records.ts';
 
 export const ORIGINALS_DIR = 'originals';
 
-let dirHandle: Promise<FileSystemDirectoryHandle> | undefined;
-
-/** The originals directory; its handle is kept, since every file opened for ingest starts here. */
-async function originalsDir(fresh = false): Promise<FileSystemDirectoryHandle> {
-  if (fresh) dirHandle = undefined;
-  dirHandle ??= navigator.storage
-    .getDirectory()
-    .then((root) => root.getDirectoryHandle(ORIGINALS_DIR, { create: true }));
-  try {
-    return await dirHandle;
-  } catch (error) {
-    dirHandle = undefined;
-    throw error;
-  }
+async function originalsDir(): Promise<FileSystemDirectoryHandle> {
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle(ORIGINALS_DIR, { create: true });
 }
 
 function nameFromPath(path: string): string {
@@ -59,13 +48,8 @@ export async function openOriginal(
   options: { requestPermission?: boolean } = {},
 ): Promise<File> {
   if (source.kind === 'opfs') {
-    const name = nameFromPath(source.path);
-    const handle = await (await originalsDir()).getFileHandle(name).catch(async (error: unknown) => {
-      // The kept handle may be of a directory removed since (and made again by a later copy).
-      if ((error as DOMException).name !== 'NotFoundError') throw error;
-      return (await originalsDir(true)).getFileHandle(name);
-    });
-    return handle.getFile();
+    const dir = await originalsDir();
+    return (await dir.getFileHandle(nameFromPath(source.path))).getFile();
   }
   const handle = source.handle as FileSystemFileHandle & {
     queryPermission?(d: { mode: 'read' }): Promise<PermissionState>;
@@ -96,7 +80,7 @@ export async function deleteOriginal(source: OriginalSource | undefined): Promis
 
 /** Paths of every stored copy, to find copies no item points at (after a crash between two steps). */
 export async function listOriginals(): Promise<string[]> {
-  const dir = await originalsDir(true);
+  const dir = await originalsDir();
   const paths: string[] = [];
   for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
     paths.push(`${ORIGINALS_DIR}/${name}`);
