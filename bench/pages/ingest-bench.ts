@@ -283,33 +283,9 @@ async function imageStages(n: number, size = 640): Promise<StageTimes> {
   });
 }
 
-export interface PhaseTimes {
-  images: number;
-  /** Seconds for every file's intake (detect, hash + OPFS copy, item and job stored) with ingest paused. */
-  intakeS: number;
-  /** Seconds from resuming to the queue going idle: ingest of the files already taken in. */
-  ingestS: number;
-}
-
-/** The image pipeline in two halves: intake alone (queue paused), then ingest alone. */
-async function phases(n: number, size = 640): Promise<PhaseTimes> {
-  return withTrove(async (trove) => {
-    const files = await images(n, size, Math.round((size * 3) / 4));
-    trove.queue.pause();
-    let t = performance.now();
-    await trove.addFiles(files);
-    const intakeS = (performance.now() - t) / 1000;
-    t = performance.now();
-    trove.queue.resume();
-    await trove.queue.whenIdle();
-    const ingestS = (performance.now() - t) / 1000;
-    return { images: n, intakeS, ingestS };
-  });
-}
-
 declare global {
   interface Window {
-    ingestBench: { run: typeof run; imageStages: typeof imageStages; phases: typeof phases };
+    ingestBench: { run: typeof run; imageStages: typeof imageStages };
   }
 }
-window.ingestBench = { run, imageStages, phases };
+window.ingestBench = { run, imageStages };

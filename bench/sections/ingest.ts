@@ -2,7 +2,7 @@
 // figures are the pipeline's own cost: intake (hash + OPFS copy), decoding, worker hops, preprocessing,
 // the one-transaction store write and the vector index. `npm run bench -- ingest --images=200`.
 import { argValue, type BenchSection } from '../lib/harness.ts';
-import type { IngestRun, PhaseTimes, StageTimes } from '../pages/ingest-bench.ts';
+import type { IngestRun, StageTimes } from '../pages/ingest-bench.ts';
 
 const section: BenchSection = {
   name: 'ingest',
@@ -42,8 +42,6 @@ const section: BenchSection = {
       labels.push(label);
       ctx.log(`  ${runs.at(-1)!.filesPerSecond.toFixed(2)} files/s in ${runs.at(-1)!.seconds.toFixed(1)} s`);
     }
-    ctx.log('image phases');
-    const phases: PhaseTimes = await page.evaluate((n) => window.ingestBench.phases(n), nImages);
     ctx.log('image stages');
     const stages: StageTimes = await page.evaluate((n) => window.ingestBench.imageStages(n), 64);
     const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -59,13 +57,6 @@ const section: BenchSection = {
       small
         ? `Goal: ≥ 100 images/s of pipeline overhead. Measured: ${f(small.filesPerSecond)} images/s (640×480) ${small.filesPerSecond >= 100 ? '✅' : '❌'}.`
         : '',
-      '',
-      `The same ${phases.images} images in two halves (the queue paused while they are taken in, then resumed):`,
-      '',
-      '| half | wall time | ms per image |',
-      '| --- | --- | --- |',
-      `| intake: type detection, hash + OPFS copy (originals worker), item and job stored; 8 files at a time | ${phases.intakeS.toFixed(1)} s | ${f((phases.intakeS * 1000) / phases.images)} |`,
-      `| ingest: read, decode (image workers), encode, one transaction and one index update per batch of 16 | ${phases.ingestS.toFixed(1)} s | ${f((phases.ingestS * 1000) / phases.images)} |`,
       '',
       `Where one image's time goes (${stages.images} 640×480 JPEGs, one at a time, outside the queue):`,
       '',

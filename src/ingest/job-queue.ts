@@ -72,8 +72,6 @@ export interface QueueDeps {
 export interface QueueOptions {
   /** Images ingested together as one slot (default 16; 1 runs them one by one). */
   imageBatch?: number;
-  /** Files taken in (copied, hashed, stored as items) at once (default 8). */
-  intakeWindow?: number;
   /** Files ingested at once (default 2; at most one of them a video or audio file). */
   concurrency?: number;
   /** A job interrupted by a crash this many times is failed instead of re-run (default 3). */
@@ -136,9 +134,6 @@ export class JobQueue extends EventTarget {
   private readonly active = new Map<string, Active>();
   private readonly intakes: PendingIntake[] = [];
   private intakeRunning = false;
-  /** Intakes being worked on now; they can no longer be cancelled (their copy may already be stored). */
-  private readonly intakeInFlight = new Set<string>();
-  private readonly intakeWindow: number;
   private running = false;
   private pauseReason: PauseReason | undefined;
   private closed = false;
@@ -166,7 +161,6 @@ export class JobQueue extends EventTarget {
     super();
     this.concurrency = Math.max(1, Math.min(2, options.concurrency ?? 2));
     this.imageBatch = Math.max(1, options.imageBatch ?? 16);
-    this.intakeWindow = Math.max(1, options.intakeWindow ?? 8);
     this.maxAttempts = options.maxAttempts ?? 3;
     this.changeIntervalMs = options.changeIntervalMs ?? 100;
     this.runsJobs = options.runsJobs ?? true;
@@ -357,65 +351,42 @@ export class JobQueue extends EventTarget {
     return !this.running || this.closed || (!!this.pauseReason && this.pauseReason.code !== 'user');
   }
 
-  /**
-   * Takes files in a window at a time: their copies, hashes and store writes overlap (each is mostly
-   * waiting on storage), and their outcomes are taken in the order the files were added, so the queue
-   * keeps that order.
-   */
   private async runIntake(): Promise<void> {
     if (this.intakeRunning || this.intakeBlocked()) return;
     this.intakeRunning = true;
     try {
       while (this.intakes.length && !this.intakeBlocked()) {
-        const window = this.intakes.slice(0, this.intakeWindow);
+        const next = this.intakes[0]!;
         const now = Date.now();
-        const settled = window.map((next) => {
-          this.intakeInFlight.add(next.id);
-          const job = { id: next.id, state: 'queued' as const, attempts: 0, createdAt: now, updatedAt: now };
-          return this.deps.intake(next.entry, job).then(
-            (outcome) => ({ ok: true as const, outcome }),
-            (error: unknown) => ({ ok: false as const, error }),
-          );
-        });
-        let pauseFor: PauseReason | undefined;
-        for (const [k, next] of window.entries()) {
-          const r = await settled[k]!;
+        const job = { id: next.id, state: 'queued' as const, attempts: 0, createdAt: now, updatedAt: now };
+        let result: IntakeResult;
+        try {
+          const outcome = await this.deps.intake(next.entry, job);
           if (this.closed) return;
-          this.intakeInFlight.delete(next.id);
-          let result: IntakeResult;
-          if (r.ok) {
-            const { outcome } = r;
-            result = { name: next.name, outcome: outcome.outcome, itemId: outcome.item.id, jobId: next.id };
-            if (outcome.outcome !== 'duplicate') {
-              this.entries.set(outcome.job.id, entryOf(outcome.job));
-              this.emitJob(this.entries.get(outcome.job.id)!);
-            }
-          } else {
-            const failure = classifyFailure(r.error, 'intake');
-            if (failure.kind === 'quota' || failure.kind === 'permission') {
-              // Not this file's fault: it stays first in line, to be taken in again on resume.
-              pauseFor ??= { code: failure.kind, message: failure.message };
-              continue;
-            }
-            const itemError =
-              failure.kind === 'file'
-                ? failure.error
-                : { code: 'intake-failed', message: 'The file could not be added', stage: 'intake' };
-            result = { name: next.name, outcome: 'failed', jobId: next.id, error: itemError };
+          result = { name: next.name, outcome: outcome.outcome, itemId: outcome.item.id, jobId: next.id };
+          if (outcome.outcome !== 'duplicate') {
+            this.entries.set(outcome.job.id, entryOf(outcome.job));
+            this.emitJob(this.entries.get(outcome.job.id)!);
           }
-          const at = this.intakes.indexOf(next);
-          if (at >= 0) this.intakes.splice(at, 1);
-          next.resolve(result);
+        } catch (error) {
+          if (this.closed) return;
+          const failure = classifyFailure(error, 'intake');
+          if (failure.kind === 'quota' || failure.kind === 'permission') {
+            this.pause({ code: failure.kind, message: failure.message });
+            return;
+          }
+          const itemError =
+            failure.kind === 'file'
+              ? failure.error
+              : { code: 'intake-failed', message: 'The file could not be added', stage: 'intake' };
+          result = { name: next.name, outcome: 'failed', jobId: next.id, error: itemError };
         }
-        if (pauseFor) {
-          this.pause(pauseFor);
-          return;
-        }
+        this.intakes.shift();
+        next.resolve(result);
         this.changed();
         this.pump();
       }
     } finally {
-      this.intakeInFlight.clear();
       this.intakeRunning = false;
       this.checkIdle();
     }
@@ -612,7 +583,7 @@ export class JobQueue extends EventTarget {
    */
   async cancel(jobId: string, { keepRecord = true }: { keepRecord?: boolean } = {}): Promise<void> {
     const intake = this.intakes.findIndex((p) => p.id === jobId);
-    if (intake >= 0 && !this.intakeInFlight.has(jobId)) {
+    if (intake >= 0 && !(intake === 0 && this.intakeRunning)) {
       const [p] = this.intakes.splice(intake, 1);
       p!.resolve({ name: p!.name, outcome: 'cancelled', jobId });
       this.changed(true);
@@ -636,9 +607,9 @@ export class JobQueue extends EventTarget {
   }
 
   async cancelAll(options: { keepRecord?: boolean } = {}): Promise<void> {
-    const waiting = this.intakes.filter((p) => !this.intakeInFlight.has(p.id));
-    this.intakes.splice(0, this.intakes.length, ...this.intakes.filter((p) => this.intakeInFlight.has(p.id)));
-    for (const p of waiting) p.resolve({ name: p.name, outcome: 'cancelled', jobId: p.id });
+    for (const p of this.intakes.splice(this.intakeRunning ? 1 : 0)) {
+      p.resolve({ name: p.name, outcome: 'cancelled', jobId: p.id });
+    }
     const ids = [...this.entries.values()]
       .filter((e) => e.state === 'queued' || e.state === 'running')
       .map((e) => e.id);

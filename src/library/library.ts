@@ -159,30 +159,21 @@ export class Library {
     const done = tx.done;
     const pending: Promise<unknown>[] = [];
     try {
-      // Every read of the batch is issued at once (requests of one transaction run in order, so they need
-      // not wait for each other), then the writes; a batch costs a few round trips, not a few per item.
-      const track = <T>(p: Promise<T>): Promise<T> => (pending.push(p), p);
-      const metaRead = track(tx.objectStore('meta').get('nextSegmentKey'));
-      const reads = entries.map(({ itemId, results }) =>
-        Promise.all([
-          track(tx.objectStore('items').get(itemId)),
-          results.completeJobId ? track(tx.objectStore('jobs').get(results.completeJobId)) : undefined,
-          track(derivedOf(tx, itemId)),
-        ]),
-      );
       // Keys come from a counter in the same transaction, so they are unique and never reused, even for a
       // rewrite of the same item (the index may still hold the old keys until they are removed).
-      let nextKey = (await metaRead)?.value ?? 1;
-      const found = await Promise.all(reads);
+      let nextKey = (await tx.objectStore('meta').get('nextSegmentKey'))?.value ?? 1;
       let vectorsChanged = false;
       const out: (WrittenResults | ItemGoneError)[] = [];
-      for (const [i, { itemId, results }] of entries.entries()) {
-        const [current, job, derived] = found[i]!;
+      for (const { itemId, results } of entries) {
+        const current = await tx.objectStore('items').get(itemId);
         if (!current) {
           out.push(new ItemGoneError(itemId));
           continue;
         }
-        const removed = removeFound(tx, derived, pending);
+        const job = results.completeJobId
+          ? await tx.objectStore('jobs').get(results.completeJobId)
+          : undefined;
+        const removed = await removeDerived(tx, itemId);
         const segments = results.segments.map((seg) => ({ ...seg, key: nextKey++ }));
         vectorsChanged ||= removed.vectors > 0 || (results.vectors?.length ?? 0) > 0;
         const next: ItemRecord = {
@@ -193,7 +184,8 @@ export class Library {
           id: itemId,
           updatedAt: Date.now(),
         };
-        // A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
+        // Requests of one transaction run in the order they are issued, so they need not be awaited one by
+        // one. A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
         for (const seg of segments) pending.push(tx.objectStore('segments').put(seg));
         for (const v of results.vectors ?? []) pending.push(tx.objectStore('vectors').put({ ...v, itemId }));
         for (const t of results.thumbnails ?? [])
@@ -227,26 +219,22 @@ export class Library {
     const tx = this.db.transaction(['jobs', 'items'], 'readwrite');
     const jobs = tx.objectStore('jobs');
     const out = new Map<string, { job: JobRecord; item: ItemRecord }>();
-    // Reads first, all at once, then the writes: two round trips for the batch.
-    const found = await Promise.all(
-      jobIds.map(async (id) => {
-        const job = await jobs.get(id);
-        const item = job?.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
-        return { id, job, item };
-      }),
-    );
-    const writes: Promise<unknown>[] = [];
-    for (const { id, job, item } of found) {
+    for (const id of jobIds) {
+      const job = await jobs.get(id);
+      const item = job?.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
       if (job && item) {
-        writes.push(
-          jobs.put({ ...job, state: 'running', attempts: job.attempts + 1, stage, updatedAt: Date.now() }),
-        );
+        await jobs.put({
+          ...job,
+          state: 'running',
+          attempts: job.attempts + 1,
+          stage,
+          updatedAt: Date.now(),
+        });
         out.set(id, { job, item });
       } else if (job) {
-        writes.push(jobs.delete(id));
+        await jobs.delete(id);
       }
     }
-    await Promise.all(writes);
     await tx.done;
     return out;
   }
@@ -527,43 +515,21 @@ export class Library {
 
 /** Deletes an item's segments, vectors and thumbnails; returns the segments' index keys and the vector count. */
 async function removeDerived(tx: ItemTx, itemId: string): Promise<{ keys: number[]; vectors: number }> {
-  const deletes: Promise<unknown>[] = [];
-  const removed = removeFound(tx, await derivedOf(tx, itemId), deletes);
-  await Promise.all(deletes);
-  return removed;
-}
-
-interface Derived {
-  segments: SegmentRecord[];
-  vectorKeys: IDBValidKey[];
-  thumbnailKeys: IDBValidKey[];
-}
-
-/** What an item's earlier ingest stored (segments, vector and thumbnail keys), read in parallel. */
-async function derivedOf(tx: ItemTx, itemId: string): Promise<Derived> {
-  const [segments, vectorKeys, thumbnailKeys] = await Promise.all([
-    tx.objectStore('segments').index('itemId').getAll(itemId),
-    tx.objectStore('vectors').index('itemId').getAllKeys(itemId),
-    tx.objectStore('thumbnails').index('itemId').getAllKeys(itemId),
-  ]);
-  return { segments, vectorKeys, thumbnailKeys };
-}
-
-/** Issues the deletes of what derivedOf found (tracked in `pending`); returns the index keys and vector count. */
-function removeFound(
-  tx: ItemTx,
-  derived: Derived,
-  pending: Promise<unknown>[],
-): { keys: number[]; vectors: number } {
+  const deletes: Promise<void>[] = [];
   const keys: number[] = [];
-  for (const seg of derived.segments) {
+  for (const seg of await tx.objectStore('segments').index('itemId').getAll(itemId)) {
     if (seg.key !== undefined) keys.push(seg.key);
-    pending.push(tx.objectStore('segments').delete(seg.id));
+    deletes.push(tx.objectStore('segments').delete(seg.id));
   }
-  for (const key of derived.vectorKeys)
-    pending.push(tx.objectStore('vectors').delete(key as [string, Space]));
-  for (const key of derived.thumbnailKeys) pending.push(tx.objectStore('thumbnails').delete(key as string));
-  return { keys, vectors: derived.vectorKeys.length };
+  let vectors = 0;
+  for (const store of ['vectors', 'thumbnails'] as const) {
+    const os = tx.objectStore(store);
+    const found = await os.index('itemId').getAllKeys(itemId);
+    if (store === 'vectors') vectors = found.length;
+    for (const key of found) deletes.push(os.delete(key));
+  }
+  await Promise.all(deletes);
+  return { keys, vectors };
 }
 
 type MetaTx = IDBPTransaction<LibrarySchema, ('meta' | StoreName)[], 'readwrite'>;

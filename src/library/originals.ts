@@ -1,6 +1,6 @@
 // The user's original files, kept so a result can be opened later: a streamed copy in the origin private
 // file system (OPFS) for picked and dropped files, or the FileSystemFileHandle for folder imports.
-import { copyToOpfs } from './originals-writer.ts';
+import { hashingStream } from '../ingest/content-hash.ts';
 import type { OriginalSource } from './records.ts';
 
 export const ORIGINALS_DIR = 'originals';
@@ -19,9 +19,8 @@ function nameFromPath(path: string): string {
 }
 
 /**
- * Copies a file into OPFS as `originals/<key>` and hashes it on the way, so the content is read once (in
- * the originals worker, see originals-writer.ts). On failure (a QuotaExceededError among others) nothing
- * is left behind, and the error is rethrown.
+ * Streams a file into OPFS as `originals/<key>` and hashes it on the way, so the content is read once.
+ * On failure (a QuotaExceededError among others) nothing is left behind, and the error is rethrown.
  */
 export async function saveOriginal(
   file: Blob,
@@ -29,14 +28,23 @@ export async function saveOriginal(
   signal?: AbortSignal,
 ): Promise<{ source: OriginalSource & { kind: 'opfs' }; sha256: string; bytes: number }> {
   if (!/^[\w.-]+$/.test(key)) throw new Error(`Unsafe key for a stored original: ${key}`);
-  signal?.throwIfAborted();
-  const sha256 = await copyToOpfs(file, ORIGINALS_DIR, key);
-  const source = { kind: 'opfs' as const, path: `${ORIGINALS_DIR}/${key}` };
-  if (signal?.aborted) {
-    await deleteOriginal(source);
-    signal.throwIfAborted();
+  const dir = await originalsDir();
+  const handle = await dir.getFileHandle(key, { create: true });
+  const hashing = await hashingStream();
+  try {
+    // createWritable writes to a swap file that replaces the original only when the stream closes, so a
+    // failed copy never leaves a partial file under the key.
+    const writable = await handle.createWritable();
+    await file.stream().pipeThrough(hashing.stream).pipeTo(writable, { signal });
+  } catch (error) {
+    await dir.removeEntry(key).catch(() => undefined);
+    throw error;
   }
-  return { source, sha256, bytes: file.size };
+  return {
+    source: { kind: 'opfs', path: `${ORIGINALS_DIR}/${key}` },
+    sha256: hashing.digest(),
+    bytes: file.size,
+  };
 }
 
 /**
