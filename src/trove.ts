@@ -527,6 +527,8 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
       );
     }
     if (options.autoStart !== false) queue.start();
+    // A tab closed mid-copy leaves a stored copy without an item; an hour on, no tab is still adding it.
+    if (isLeader) void library.sweepOrphanOriginals({ olderThanMs: 3_600_000 }).catch(() => undefined);
     return trove;
   } catch (error) {
     stopAll();

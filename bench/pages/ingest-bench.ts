@@ -24,6 +24,9 @@ export interface IngestRun {
   unitsPerSecond: number;
   segments: number;
   failed: number;
+  /** Wall-clock time (ms since the epoch) the timed part began and ended, to match machine CPU samples. */
+  startedAt: number;
+  endedAt: number;
 }
 
 export interface StageTimes {
@@ -167,12 +170,14 @@ async function videos(n: number): Promise<File[]> {
 }
 
 async function timed(trove: Trove, files: File[]) {
+  const startedAt = Date.now();
   const t0 = performance.now();
   await trove.addFiles(files);
   const end = await trove.queue.whenIdle();
   const seconds = (performance.now() - t0) / 1000;
+  const endedAt = Date.now();
   const counts = await trove.library.counts();
-  return { seconds, failed: end.failed, segments: counts.segments };
+  return { seconds, failed: end.failed, segments: counts.segments, startedAt, endedAt };
 }
 
 async function run(
@@ -219,6 +224,8 @@ async function run(
         unitsPerSecond: units / r.seconds,
         segments: r.segments,
         failed: r.failed,
+        startedAt: r.startedAt,
+        endedAt: r.endedAt,
       };
     },
     { transcribe: options.transcribe ?? true },

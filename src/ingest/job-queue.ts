@@ -72,6 +72,11 @@ export interface QueueDeps {
 export interface QueueOptions {
   /** Images ingested together as one slot (default 16; 1 runs them one by one). */
   imageBatch?: number;
+  /**
+   * Files taken in at once (default 8). Taking a file in is mostly waiting (its copy into OPFS, its item's
+   * commit), so several overlap well.
+   */
+  intakeConcurrency?: number;
   /** Files ingested at once (default 2; at most one of them a video or audio file). */
   concurrency?: number;
   /** A job interrupted by a crash this many times is failed instead of re-run (default 3). */
@@ -133,7 +138,9 @@ export class JobQueue extends EventTarget {
   private readonly entries = new Map<string, Entry>();
   private readonly active = new Map<string, Active>();
   private readonly intakes: PendingIntake[] = [];
-  private intakeRunning = false;
+  /** Ids of the intakes in progress (at most intakeConcurrency). */
+  private readonly intaking = new Set<string>();
+  private readonly intakeConcurrency: number;
   private running = false;
   private pauseReason: PauseReason | undefined;
   private closed = false;
@@ -161,6 +168,7 @@ export class JobQueue extends EventTarget {
     super();
     this.concurrency = Math.max(1, Math.min(2, options.concurrency ?? 2));
     this.imageBatch = Math.max(1, options.imageBatch ?? 16);
+    this.intakeConcurrency = Math.max(1, options.intakeConcurrency ?? 8);
     this.maxAttempts = options.maxAttempts ?? 3;
     this.changeIntervalMs = options.changeIntervalMs ?? 100;
     this.runsJobs = options.runsJobs ?? true;
@@ -351,45 +359,52 @@ export class JobQueue extends EventTarget {
     return !this.running || this.closed || (!!this.pauseReason && this.pauseReason.code !== 'user');
   }
 
-  private async runIntake(): Promise<void> {
-    if (this.intakeRunning || this.intakeBlocked()) return;
-    this.intakeRunning = true;
+  /** Starts intakes up to the intake concurrency; each one that ends starts the next. */
+  private runIntake(): void {
+    for (const next of this.intakes) {
+      if (this.intaking.size >= this.intakeConcurrency || this.intakeBlocked()) break;
+      if (this.intaking.has(next.id)) continue;
+      this.intaking.add(next.id);
+      void this.intakeOne(next);
+    }
+  }
+
+  private async intakeOne(next: PendingIntake): Promise<void> {
+    const now = Date.now();
+    const job = { id: next.id, state: 'queued' as const, attempts: 0, createdAt: now, updatedAt: now };
+    let result: IntakeResult | undefined;
     try {
-      while (this.intakes.length && !this.intakeBlocked()) {
-        const next = this.intakes[0]!;
-        const now = Date.now();
-        const job = { id: next.id, state: 'queued' as const, attempts: 0, createdAt: now, updatedAt: now };
-        let result: IntakeResult;
-        try {
-          const outcome = await this.deps.intake(next.entry, job);
-          if (this.closed) return;
-          result = { name: next.name, outcome: outcome.outcome, itemId: outcome.item.id, jobId: next.id };
-          if (outcome.outcome !== 'duplicate') {
-            this.entries.set(outcome.job.id, entryOf(outcome.job));
-            this.emitJob(this.entries.get(outcome.job.id)!);
-          }
-        } catch (error) {
-          if (this.closed) return;
-          const failure = classifyFailure(error, 'intake');
-          if (failure.kind === 'quota' || failure.kind === 'permission') {
-            this.pause({ code: failure.kind, message: failure.message });
-            return;
-          }
-          const itemError =
-            failure.kind === 'file'
-              ? failure.error
-              : { code: 'intake-failed', message: 'The file could not be added', stage: 'intake' };
-          result = { name: next.name, outcome: 'failed', jobId: next.id, error: itemError };
-        }
-        this.intakes.shift();
-        next.resolve(result);
-        this.changed();
-        this.pump();
+      const outcome = await this.deps.intake(next.entry, job);
+      if (this.closed) return;
+      result = { name: next.name, outcome: outcome.outcome, itemId: outcome.item.id, jobId: next.id };
+      if (outcome.outcome !== 'duplicate') {
+        this.entries.set(outcome.job.id, entryOf(outcome.job));
+        this.emitJob(this.entries.get(outcome.job.id)!);
+      }
+    } catch (error) {
+      if (this.closed) return;
+      const failure = classifyFailure(error, 'intake');
+      if (failure.kind === 'quota' || failure.kind === 'permission') {
+        // The file stays in the intake list, to be taken in again on resume.
+        this.pause({ code: failure.kind, message: failure.message });
+      } else {
+        const itemError =
+          failure.kind === 'file'
+            ? failure.error
+            : { code: 'intake-failed', message: 'The file could not be added', stage: 'intake' };
+        result = { name: next.name, outcome: 'failed', jobId: next.id, error: itemError };
       }
     } finally {
-      this.intakeRunning = false;
-      this.checkIdle();
+      this.intaking.delete(next.id);
     }
+    if (result) {
+      this.intakes.splice(this.intakes.indexOf(next), 1);
+      next.resolve(result);
+    }
+    this.changed();
+    this.pump();
+    this.runIntake();
+    this.checkIdle();
   }
 
   // ---- running ----
@@ -583,7 +598,7 @@ export class JobQueue extends EventTarget {
    */
   async cancel(jobId: string, { keepRecord = true }: { keepRecord?: boolean } = {}): Promise<void> {
     const intake = this.intakes.findIndex((p) => p.id === jobId);
-    if (intake >= 0 && !(intake === 0 && this.intakeRunning)) {
+    if (intake >= 0 && !this.intaking.has(jobId)) {
       const [p] = this.intakes.splice(intake, 1);
       p!.resolve({ name: p!.name, outcome: 'cancelled', jobId });
       this.changed(true);
@@ -607,9 +622,9 @@ export class JobQueue extends EventTarget {
   }
 
   async cancelAll(options: { keepRecord?: boolean } = {}): Promise<void> {
-    for (const p of this.intakes.splice(this.intakeRunning ? 1 : 0)) {
-      p.resolve({ name: p.name, outcome: 'cancelled', jobId: p.id });
-    }
+    const waiting = this.intakes.filter((p) => !this.intaking.has(p.id));
+    this.intakes.splice(0, this.intakes.length, ...this.intakes.filter((p) => this.intaking.has(p.id)));
+    for (const p of waiting) p.resolve({ name: p.name, outcome: 'cancelled', jobId: p.id });
     const ids = [...this.entries.values()]
       .filter((e) => e.state === 'queued' || e.state === 'running')
       .map((e) => e.id);
@@ -659,7 +674,7 @@ export class JobQueue extends EventTarget {
     this.running = true;
     this.changed(true);
     this.pump();
-    void this.runIntake();
+    this.runIntake();
   }
 
   // ---- reporting ----
@@ -719,7 +734,7 @@ export class JobQueue extends EventTarget {
    */
   whenIdle(): Promise<QueueSnapshot> {
     const s = this.snapshot();
-    if (this.active.size === 0 && !this.intakeRunning && (s.remaining === 0 || s.state === 'paused'))
+    if (this.active.size === 0 && this.intaking.size === 0 && (s.remaining === 0 || s.state === 'paused'))
       return Promise.resolve(s);
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
@@ -755,7 +770,7 @@ export class JobQueue extends EventTarget {
   }
 
   private checkIdle(): void {
-    if (this.closed || this.active.size > 0 || this.intakeRunning) return;
+    if (this.closed || this.active.size > 0 || this.intaking.size > 0) return;
     if (this.remaining() > 0 && !this.pauseReason) return;
     if (this.pauseReason) return this.flushIdleWaiters();
     this.stopWallClock();

@@ -2,7 +2,7 @@
 // folders. Everything one item produces is written in one transaction, so a crash never leaves half an item.
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import { openLibraryDb, type OpenOptions } from './open-db.ts';
-import { deleteOriginal, listOriginals } from './originals.ts';
+import { deleteOriginal, listOriginals, openOriginal } from './originals.ts';
 import type {
   FolderRecord,
   ItemError,
@@ -159,21 +159,30 @@ export class Library {
     const done = tx.done;
     const pending: Promise<unknown>[] = [];
     try {
+      // Every read of the batch is issued at once (requests of one transaction run in order, so they need
+      // not wait for each other), then the writes; a batch costs a few round trips, not a few per item.
+      const track = <T>(p: Promise<T>): Promise<T> => (pending.push(p), p);
+      const metaRead = track(tx.objectStore('meta').get('nextSegmentKey'));
+      const reads = entries.map(({ itemId, results }) =>
+        Promise.all([
+          track(tx.objectStore('items').get(itemId)),
+          results.completeJobId ? track(tx.objectStore('jobs').get(results.completeJobId)) : undefined,
+          track(derivedOf(tx, itemId)),
+        ]),
+      );
       // Keys come from a counter in the same transaction, so they are unique and never reused, even for a
       // rewrite of the same item (the index may still hold the old keys until they are removed).
-      let nextKey = (await tx.objectStore('meta').get('nextSegmentKey'))?.value ?? 1;
+      let nextKey = (await metaRead)?.value ?? 1;
+      const found = await Promise.all(reads);
       let vectorsChanged = false;
       const out: (WrittenResults | ItemGoneError)[] = [];
-      for (const { itemId, results } of entries) {
-        const current = await tx.objectStore('items').get(itemId);
+      for (const [i, { itemId, results }] of entries.entries()) {
+        const [current, job, derived] = found[i]!;
         if (!current) {
           out.push(new ItemGoneError(itemId));
           continue;
         }
-        const job = results.completeJobId
-          ? await tx.objectStore('jobs').get(results.completeJobId)
-          : undefined;
-        const removed = await removeDerived(tx, itemId);
+        const removed = removeFound(tx, derived, pending);
         const segments = results.segments.map((seg) => ({ ...seg, key: nextKey++ }));
         vectorsChanged ||= removed.vectors > 0 || (results.vectors?.length ?? 0) > 0;
         const next: ItemRecord = {
@@ -184,8 +193,7 @@ export class Library {
           id: itemId,
           updatedAt: Date.now(),
         };
-        // Requests of one transaction run in the order they are issued, so they need not be awaited one by
-        // one. A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
+        // A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
         for (const seg of segments) pending.push(tx.objectStore('segments').put(seg));
         for (const v of results.vectors ?? []) pending.push(tx.objectStore('vectors').put({ ...v, itemId }));
         for (const t of results.thumbnails ?? [])
@@ -219,22 +227,26 @@ export class Library {
     const tx = this.db.transaction(['jobs', 'items'], 'readwrite');
     const jobs = tx.objectStore('jobs');
     const out = new Map<string, { job: JobRecord; item: ItemRecord }>();
-    for (const id of jobIds) {
-      const job = await jobs.get(id);
-      const item = job?.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
+    // Reads first, all at once, then the writes: two round trips for the batch.
+    const found = await Promise.all(
+      jobIds.map(async (id) => {
+        const job = await jobs.get(id);
+        const item = job?.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
+        return { id, job, item };
+      }),
+    );
+    const writes: Promise<unknown>[] = [];
+    for (const { id, job, item } of found) {
       if (job && item) {
-        await jobs.put({
-          ...job,
-          state: 'running',
-          attempts: job.attempts + 1,
-          stage,
-          updatedAt: Date.now(),
-        });
+        writes.push(
+          jobs.put({ ...job, state: 'running', attempts: job.attempts + 1, stage, updatedAt: Date.now() }),
+        );
         out.set(id, { job, item });
       } else if (job) {
-        await jobs.delete(id);
+        writes.push(jobs.delete(id));
       }
     }
+    await Promise.all(writes);
     await tx.done;
     return out;
   }
@@ -299,15 +311,27 @@ export class Library {
     for (const path of await listOriginals()) await deleteOriginal({ kind: 'opfs', path });
   }
 
-  /** Removes stored copies that no item points at; returns their paths. */
-  async sweepOrphanOriginals(): Promise<string[]> {
+  /**
+   * Removes stored copies that no item points at; returns their paths. A copy is written before its item,
+   * so a tab closed mid-copy leaves one behind. `olderThanMs` spares recent copies, whose items another
+   * tab may be about to write.
+   */
+  async sweepOrphanOriginals({ olderThanMs = 0 }: { olderThanMs?: number } = {}): Promise<string[]> {
     const used = new Set<string>();
     for (const item of await this.db.getAll('items'))
       if (item.source?.kind === 'opfs') used.add(item.source.path);
     for (const job of await this.db.getAll('jobs'))
       if (job.input?.source.kind === 'opfs') used.add(job.input.source.path);
-    const orphans = (await listOriginals()).filter((p) => !used.has(p));
-    for (const path of orphans) await deleteOriginal({ kind: 'opfs', path });
+    const orphans: string[] = [];
+    for (const path of await listOriginals()) {
+      if (used.has(path)) continue;
+      if (olderThanMs > 0) {
+        const file = await openOriginal({ kind: 'opfs', path }).catch(() => undefined);
+        if (!file || Date.now() - file.lastModified < olderThanMs) continue;
+      }
+      await deleteOriginal({ kind: 'opfs', path });
+      orphans.push(path);
+    }
     return orphans;
   }
 
@@ -437,20 +461,81 @@ export class Library {
     return next;
   }
 
-  /** Adds an item and the job that will ingest it, in one transaction, so neither exists without the other. */
-  async addItemWithJob(item: ItemRecord, job: JobRecord): Promise<{ item: ItemRecord; existing: boolean }> {
-    const tx = this.db.transaction(['items', 'jobs'], 'readwrite');
-    if (item.sha256) {
-      const found = await tx.objectStore('items').index('sha256').get(item.sha256);
-      if (found) {
-        await tx.done;
-        return { item: found, existing: true };
+  /**
+   * Adds an item and the job that will ingest it, in one transaction, so neither exists without the other.
+   * Calls made while an earlier one is being written are written together in the next transaction (files
+   * are taken in several at a time, and a commit costs more than its requests); if that shared write
+   * fails, each is tried again alone, so every call gets its own outcome.
+   */
+  addItemWithJob(item: ItemRecord, job: JobRecord): Promise<{ item: ItemRecord; existing: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.pendingAdds.push({ item, job, resolve, reject });
+      if (!this.addsRunning) void this.writePendingAdds();
+    });
+  }
+
+  private readonly pendingAdds: {
+    item: ItemRecord;
+    job: JobRecord;
+    resolve(value: { item: ItemRecord; existing: boolean }): void;
+    reject(error: unknown): void;
+  }[] = [];
+  private addsRunning = false;
+
+  private async writePendingAdds(): Promise<void> {
+    this.addsRunning = true;
+    try {
+      while (this.pendingAdds.length) {
+        const batch = this.pendingAdds.splice(0, 64);
+        let results: { item: ItemRecord; existing: boolean }[] | undefined;
+        try {
+          results = await this.addItemsWithJobs(batch);
+        } catch (error) {
+          if (batch.length === 1) batch[0]!.reject(error);
+        }
+        if (results) batch.forEach((b, i) => b.resolve(results[i]!));
+        else if (batch.length > 1)
+          for (const b of batch) await this.addItemsWithJobs([b]).then(([r]) => b.resolve(r!), b.reject);
       }
+    } finally {
+      this.addsRunning = false;
     }
-    await tx.objectStore('items').add(item);
-    await tx.objectStore('jobs').put({ ...job, itemId: item.id });
-    await tx.done;
-    return { item, existing: false };
+  }
+
+  /** Items with their jobs in one transaction; content already stored (or earlier in the list) is `existing`. */
+  private async addItemsWithJobs(
+    list: { item: ItemRecord; job: JobRecord }[],
+  ): Promise<{ item: ItemRecord; existing: boolean }[]> {
+    const tx = this.db.transaction(['items', 'jobs'], 'readwrite');
+    const done = tx.done;
+    const pending: Promise<unknown>[] = [];
+    try {
+      const bySha = tx.objectStore('items').index('sha256');
+      const found = await Promise.all(
+        list.map(({ item }) => (item.sha256 ? bySha.get(item.sha256) : undefined)),
+      );
+      const added = new Map<string, ItemRecord>();
+      const out = list.map(({ item, job }, i) => {
+        const known = found[i] ?? (item.sha256 ? added.get(item.sha256) : undefined);
+        if (known) return { item: known, existing: true };
+        pending.push(tx.objectStore('items').add(item));
+        pending.push(tx.objectStore('jobs').put({ ...job, itemId: item.id }));
+        if (item.sha256) added.set(item.sha256, item);
+        return { item, existing: false };
+      });
+      await Promise.all(pending);
+      await done;
+      return out;
+    } catch (error) {
+      for (const p of pending) p.catch(() => undefined);
+      try {
+        tx.abort();
+      } catch {
+        // Already finished or aborted.
+      }
+      await done.catch(() => undefined);
+      throw error;
+    }
   }
 
   async deleteJob(id: string): Promise<void> {
@@ -515,21 +600,43 @@ export class Library {
 
 /** Deletes an item's segments, vectors and thumbnails; returns the segments' index keys and the vector count. */
 async function removeDerived(tx: ItemTx, itemId: string): Promise<{ keys: number[]; vectors: number }> {
-  const deletes: Promise<void>[] = [];
-  const keys: number[] = [];
-  for (const seg of await tx.objectStore('segments').index('itemId').getAll(itemId)) {
-    if (seg.key !== undefined) keys.push(seg.key);
-    deletes.push(tx.objectStore('segments').delete(seg.id));
-  }
-  let vectors = 0;
-  for (const store of ['vectors', 'thumbnails'] as const) {
-    const os = tx.objectStore(store);
-    const found = await os.index('itemId').getAllKeys(itemId);
-    if (store === 'vectors') vectors = found.length;
-    for (const key of found) deletes.push(os.delete(key));
-  }
+  const deletes: Promise<unknown>[] = [];
+  const removed = removeFound(tx, await derivedOf(tx, itemId), deletes);
   await Promise.all(deletes);
-  return { keys, vectors };
+  return removed;
+}
+
+interface Derived {
+  segments: SegmentRecord[];
+  vectorKeys: IDBValidKey[];
+  thumbnailKeys: IDBValidKey[];
+}
+
+/** What an item's earlier ingest stored (segments, vector and thumbnail keys), read in parallel. */
+async function derivedOf(tx: ItemTx, itemId: string): Promise<Derived> {
+  const [segments, vectorKeys, thumbnailKeys] = await Promise.all([
+    tx.objectStore('segments').index('itemId').getAll(itemId),
+    tx.objectStore('vectors').index('itemId').getAllKeys(itemId),
+    tx.objectStore('thumbnails').index('itemId').getAllKeys(itemId),
+  ]);
+  return { segments, vectorKeys, thumbnailKeys };
+}
+
+/** Issues the deletes of what derivedOf found (tracked in `pending`); returns the index keys and vector count. */
+function removeFound(
+  tx: ItemTx,
+  derived: Derived,
+  pending: Promise<unknown>[],
+): { keys: number[]; vectors: number } {
+  const keys: number[] = [];
+  for (const seg of derived.segments) {
+    if (seg.key !== undefined) keys.push(seg.key);
+    pending.push(tx.objectStore('segments').delete(seg.id));
+  }
+  for (const key of derived.vectorKeys)
+    pending.push(tx.objectStore('vectors').delete(key as [string, Space]));
+  for (const key of derived.thumbnailKeys) pending.push(tx.objectStore('thumbnails').delete(key as string));
+  return { keys, vectors: derived.vectorKeys.length };
 }
 
 type MetaTx = IDBPTransaction<LibrarySchema, ('meta' | StoreName)[], 'readwrite'>;

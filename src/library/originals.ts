@@ -1,13 +1,24 @@
 // The user's original files, kept so a result can be opened later: a streamed copy in the origin private
 // file system (OPFS) for picked and dropped files, or the FileSystemFileHandle for folder imports.
-import { hashingStream } from '../ingest/content-hash.ts';
+import { copyToOpfs } from './originals-writer.ts';
 import type { OriginalSource } from './records.ts';
 
 export const ORIGINALS_DIR = 'originals';
 
-async function originalsDir(): Promise<FileSystemDirectoryHandle> {
-  const root = await navigator.storage.getDirectory();
-  return root.getDirectoryHandle(ORIGINALS_DIR, { create: true });
+let dirHandle: Promise<FileSystemDirectoryHandle> | undefined;
+
+/** The originals directory; its handle is kept, since every file opened for ingest starts here. */
+async function originalsDir(fresh = false): Promise<FileSystemDirectoryHandle> {
+  if (fresh) dirHandle = undefined;
+  dirHandle ??= navigator.storage
+    .getDirectory()
+    .then((root) => root.getDirectoryHandle(ORIGINALS_DIR, { create: true }));
+  try {
+    return await dirHandle;
+  } catch (error) {
+    dirHandle = undefined;
+    throw error;
+  }
 }
 
 function nameFromPath(path: string): string {
@@ -19,8 +30,9 @@ function nameFromPath(path: string): string {
 }
 
 /**
- * Streams a file into OPFS as `originals/<key>` and hashes it on the way, so the content is read once.
- * On failure (a QuotaExceededError among others) nothing is left behind, and the error is rethrown.
+ * Copies a file into OPFS as `originals/<key>` and hashes it on the way, so the content is read once (in
+ * the originals worker, see originals-writer.ts). On failure (a QuotaExceededError among others) nothing
+ * is left behind, and the error is rethrown.
  */
 export async function saveOriginal(
   file: Blob,
@@ -28,23 +40,14 @@ export async function saveOriginal(
   signal?: AbortSignal,
 ): Promise<{ source: OriginalSource & { kind: 'opfs' }; sha256: string; bytes: number }> {
   if (!/^[\w.-]+$/.test(key)) throw new Error(`Unsafe key for a stored original: ${key}`);
-  const dir = await originalsDir();
-  const handle = await dir.getFileHandle(key, { create: true });
-  const hashing = await hashingStream();
-  try {
-    // createWritable writes to a swap file that replaces the original only when the stream closes, so a
-    // failed copy never leaves a partial file under the key.
-    const writable = await handle.createWritable();
-    await file.stream().pipeThrough(hashing.stream).pipeTo(writable, { signal });
-  } catch (error) {
-    await dir.removeEntry(key).catch(() => undefined);
-    throw error;
+  signal?.throwIfAborted();
+  const sha256 = await copyToOpfs(file, ORIGINALS_DIR, key);
+  const source = { kind: 'opfs' as const, path: `${ORIGINALS_DIR}/${key}` };
+  if (signal?.aborted) {
+    await deleteOriginal(source);
+    signal.throwIfAborted();
   }
-  return {
-    source: { kind: 'opfs', path: `${ORIGINALS_DIR}/${key}` },
-    sha256: hashing.digest(),
-    bytes: file.size,
-  };
+  return { source, sha256, bytes: file.size };
 }
 
 /**
@@ -56,8 +59,13 @@ export async function openOriginal(
   options: { requestPermission?: boolean } = {},
 ): Promise<File> {
   if (source.kind === 'opfs') {
-    const dir = await originalsDir();
-    return (await dir.getFileHandle(nameFromPath(source.path))).getFile();
+    const name = nameFromPath(source.path);
+    const handle = await (await originalsDir()).getFileHandle(name).catch(async (error: unknown) => {
+      // The kept handle may be of a directory removed since (and made again by a later copy).
+      if ((error as DOMException).name !== 'NotFoundError') throw error;
+      return (await originalsDir(true)).getFileHandle(name);
+    });
+    return handle.getFile();
   }
   const handle = source.handle as FileSystemFileHandle & {
     queryPermission?(d: { mode: 'read' }): Promise<PermissionState>;
@@ -88,7 +96,7 @@ export async function deleteOriginal(source: OriginalSource | undefined): Promis
 
 /** Paths of every stored copy, to find copies no item points at (after a crash between two steps). */
 export async function listOriginals(): Promise<string[]> {
-  const dir = await originalsDir();
+  const dir = await originalsDir(true);
   const paths: string[] = [];
   for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
     paths.push(`${ORIGINALS_DIR}/${name}`);

@@ -164,6 +164,30 @@ describe('the ingest queue', () => {
     expect(await trove.queue.whenIdle()).toMatchObject({ done: 1, failed: 0 });
   });
 
+  it('takes the same content offered twice in one add (taken in together) as one item, keeping one copy', async () => {
+    const trove = await fresh('same-twice');
+    trove.queue.pause();
+    const before = await listOriginals();
+    const blob = await fixtureFile('image/green-field.jpg');
+    const files = [
+      new File([blob], 'first.jpg'),
+      await fixtureFile('image/red-square.png'),
+      new File([blob], 'again.jpg'),
+    ];
+    const report = await trove.addFiles(files);
+    expect(report.files.map((f) => f.outcome)).toEqual(['queued', 'queued', 'duplicate']);
+    expect(report.files[2]!.itemId).toBe(report.files[0]!.itemId);
+    expect((await trove.library.listItems()).map((i) => i.name).sort()).toEqual([
+      'first.jpg',
+      'red-square.png',
+    ]);
+    expect((await trove.library.listJobs()).length).toBe(2);
+    const copies = (await listOriginals()).filter((p) => !before.includes(p));
+    expect(copies.length).toBe(2);
+    trove.queue.resume();
+    expect(await trove.queue.whenIdle()).toMatchObject({ done: 2, failed: 0 });
+  });
+
   it('deletes an item without a trace: store, vector indexes, thumbnails, jobs and stored copy', async () => {
     const names = freshNames('delete');
     let trove = await openTestTrove(names, { pipeline: { transcribe: false } });

@@ -306,6 +306,15 @@ describe('the library store (real IndexedDB)', () => {
     expect(await (await openOriginal(kept.source)).text()).toBe('kept');
     await lib.deleteItem('k');
   });
+
+  it('spares a recent orphan copy when asked to sweep only old ones (another tab may be adding it)', async () => {
+    const { lib } = await freshLibrary();
+    await saveOriginal(new Blob(['recent']), 'sweep-recent');
+    expect(await lib.sweepOrphanOriginals({ olderThanMs: 60_000 })).not.toContain('originals/sweep-recent');
+    expect(await listOriginals()).toContain('originals/sweep-recent');
+    expect(await lib.sweepOrphanOriginals()).toContain('originals/sweep-recent');
+    expect(await listOriginals()).not.toContain('originals/sweep-recent');
+  });
 });
 
 describe('originals and content identity', () => {

@@ -15,6 +15,9 @@ export interface DecodedImage {
   capturedAt?: number;
 }
 
+/** Files up to this size are read into memory once; larger ones are read in parts. */
+const wholeReadBytes = 64 * 1024 * 1024;
+
 export interface ImageOptions {
   encoderSize?: number;
   thumbSize?: number;
@@ -66,8 +69,11 @@ export function decodeImageBitmap(
   });
 }
 
-/** Decodes the image upright and makes the encoder image, the thumbnail and the capture date from it. */
-async function withUpright<E>(
+/**
+ * Decodes the image upright and makes the encoder image, the thumbnail and the capture date from it. The
+ * file is read once (up to `wholeReadBytes`): the end-marker check and the EXIF parse use those bytes.
+ */
+async function withUpright<E extends Blob | ImageBitmap>(
   file: Blob,
   format: MediaFormat,
   options: ImageOptions,
@@ -80,12 +86,17 @@ async function withUpright<E>(
   capturedAt?: number;
 }> {
   const { thumbSize = 256 } = options;
-  const missing = await missingEnd(file, format);
+  const bytes = file.size <= wholeReadBytes ? new Uint8Array(await file.arrayBuffer()) : undefined;
+  const missing = await missingEnd(file, format, bytes);
   if (missing) throw new MediaDecodeError('truncated', `The image is cut short: ${missing}`);
   let bitmap: ImageBitmap;
   try {
     // 'from-image' honours EXIF orientation; for GIF and animated WebP/AVIF this gives the first frame.
-    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    // From the bytes already read, when they were: a stored original is on disk, and reading it again
+    // costs another trip to the storage process.
+    bitmap = await createImageBitmap(bytes ? new Blob([bytes], { type: file.type }) : file, {
+      imageOrientation: 'from-image',
+    });
   } catch (error) {
     const unsupported = format === 'avif' ? ' (this browser may not decode AVIF)' : '';
     throw new MediaDecodeError(
@@ -96,11 +107,17 @@ async function withUpright<E>(
   try {
     const { width, height } = bitmap;
     if (width === 0 || height === 0) throw new MediaDecodeError('corrupt-data', 'The image has no pixels');
-    const [forEncoder, thumbnail, capturedAt] = await Promise.all([
-      encoderImage(bitmap),
-      resized(bitmap, scaleToLongest(width, height, thumbSize), 'image/jpeg'),
-      captureDate(file),
-    ]);
+    const thumbSizeFor = scaleToLongest(width, height, thumbSize);
+    const [forEncoder, capturedAt] = await Promise.all([encoderImage(bitmap), captureDate(bytes ?? file)]);
+    // Scaling the full image down to the thumbnail costs several times more than scaling the encoder's
+    // small image, which is at least as large in both directions for most photos (not for near-squares).
+    const source =
+      forEncoder instanceof ImageBitmap &&
+      forEncoder.width >= thumbSizeFor.width &&
+      forEncoder.height >= thumbSizeFor.height
+        ? forEncoder
+        : bitmap;
+    const thumbnail = await resized(source, thumbSizeFor, 'image/jpeg');
     return { width, height, forEncoder, thumbnail, capturedAt };
   } finally {
     bitmap.close();
@@ -108,7 +125,7 @@ async function withUpright<E>(
 }
 
 /** EXIF capture date, or undefined when the file has none (or no EXIF at all). */
-export async function captureDate(file: Blob): Promise<number | undefined> {
+export async function captureDate(file: Blob | Uint8Array): Promise<number | undefined> {
   try {
     const tags = (await exifr.parse(file, { pick: ['DateTimeOriginal', 'CreateDate'] })) as
       { DateTimeOriginal?: Date; CreateDate?: Date } | undefined;
@@ -152,8 +169,10 @@ async function resized(
  * Checks the end-of-image marker of formats that have one. Browsers render a cut-off PNG or JPEG partly
  * instead of failing, so this is the only way to tell.
  */
-async function missingEnd(file: Blob, format: MediaFormat): Promise<string | null> {
-  const tail = new Uint8Array(await file.slice(Math.max(0, file.size - 4096)).arrayBuffer());
+async function missingEnd(file: Blob, format: MediaFormat, bytes?: Uint8Array): Promise<string | null> {
+  const tail = bytes
+    ? bytes.subarray(Math.max(0, bytes.length - 4096))
+    : new Uint8Array(await file.slice(Math.max(0, file.size - 4096)).arrayBuffer());
   const endsWith = (bytes: number[]) => bytes.every((b, i) => tail[tail.length - bytes.length + i] === b);
   switch (format) {
     case 'png':
@@ -169,7 +188,9 @@ async function missingEnd(file: Blob, format: MediaFormat): Promise<string | nul
     case 'gif':
       return tail[tail.length - 1] === 0x3b ? null : 'the GIF has no trailer';
     case 'webp': {
-      const head = new DataView(await file.slice(0, 12).arrayBuffer());
+      const head = bytes
+        ? new DataView(bytes.buffer, bytes.byteOffset, 12)
+        : new DataView(await file.slice(0, 12).arrayBuffer());
       const riffSize = head.getUint32(4, true) + 8;
       return file.size >= riffSize ? null : `the WebP is ${file.size} bytes, its header says ${riffSize}`;
     }

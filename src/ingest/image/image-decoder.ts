@@ -1,5 +1,7 @@
-// The page's handle on the image decoding worker (workers/image.worker.ts). Failures come back as
-// MediaDecodeError with their reason code, as decodeImage throws them on the page.
+// The page's handle on the image decoding workers (workers/image.worker.ts). Failures come back as
+// MediaDecodeError with their reason code, as decodeImage throws them on the page. A batch of images is
+// spread over a few workers: a worker spends part of each image waiting (reading the file, the JPEG
+// encoder), which another worker's decoding fills.
 import * as Comlink from 'comlink';
 import type { MediaFormat } from '../detect-type.ts';
 import { MediaDecodeError, type MediaErrorCode } from '../media-error.ts';
@@ -12,27 +14,57 @@ export interface ImageWorkerApi {
   decode(file: Blob, format: MediaFormat): Promise<ImageOutcome>;
 }
 
-export class ImageDecoder {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<ImageWorkerApi> | null = null;
+interface Slot {
+  worker: Worker;
+  api: Comlink.Remote<ImageWorkerApi>;
+  busy: number;
+}
 
-  /** Decodes in the worker (started on first use); the caller closes the returned bitmap. */
+export interface ImageDecoderOptions {
+  /** Workers started at most (default 2); each starts on first need. */
+  workers?: number;
+}
+
+export class ImageDecoder {
+  private readonly slots: Slot[] = [];
+  private readonly max: number;
+
+  constructor(options: ImageDecoderOptions = {}) {
+    this.max = Math.max(1, options.workers ?? 2);
+  }
+
+  /** Decodes in the least busy worker; the caller closes the returned bitmap. */
   async decode(file: Blob, format: MediaFormat): Promise<DecodedImageBitmap> {
-    if (!this.api) {
-      this.worker = new Worker(new URL('../../../workers/image.worker.ts', import.meta.url), {
-        type: 'module',
-        name: 'image-decoder',
-      });
-      this.api = Comlink.wrap<ImageWorkerApi>(this.worker);
+    const slot = this.pick();
+    slot.busy++;
+    try {
+      const outcome = await slot.api.decode(file, format);
+      if (!outcome.ok) throw new MediaDecodeError(outcome.code, outcome.message);
+      return outcome.value;
+    } finally {
+      slot.busy--;
     }
-    const outcome = await this.api.decode(file, format);
-    if (!outcome.ok) throw new MediaDecodeError(outcome.code, outcome.message);
-    return outcome.value;
   }
 
   terminate(): void {
-    this.api?.[Comlink.releaseProxy]();
-    this.worker?.terminate();
-    this.worker = this.api = null;
+    for (const slot of this.slots.splice(0)) {
+      slot.api[Comlink.releaseProxy]();
+      slot.worker.terminate();
+    }
+  }
+
+  private pick(): Slot {
+    const idle = this.slots.find((s) => s.busy === 0);
+    if (idle) return idle;
+    if (this.slots.length < this.max) {
+      const worker = new Worker(new URL('../../../workers/image.worker.ts', import.meta.url), {
+        type: 'module',
+        name: `image-decoder-${this.slots.length + 1}`,
+      });
+      const slot = { worker, api: Comlink.wrap<ImageWorkerApi>(worker), busy: 0 };
+      this.slots.push(slot);
+      return slot;
+    }
+    return this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 }
