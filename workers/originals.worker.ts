@@ -1,11 +1,13 @@
 /// <reference lib="webworker" />
-// Copies picked and dropped files into OPFS and hashes them, off the page (see src/library/originals.ts).
+// Takes picked and dropped files in, off the page (see src/library/originals.ts): recognises each from its
+// first bytes, copies what can be ingested into OPFS, and hashes it, reading it once.
 // A worker can write through a synchronous access handle, which costs a few milliseconds a photo; the
 // page's createWritable streams cost tens, and far more when several run at once (measured by the ingest
 // benchmark).
 import * as Comlink from 'comlink';
 import { createSHA256 } from 'hash-wasm';
-import type { CopyOutcome, OriginalsWorkerApi } from '../src/library/originals-writer.ts';
+import { detectType, SNIFF_BYTES } from '../src/ingest/detect-type.ts';
+import type { CopyOutcome, OriginalsWorkerApi, TakeOutcome } from '../src/library/originals-writer.ts';
 
 /**
  * Files up to this size are read whole; larger ones stream. Both are hashed by hash-wasm on this thread:
@@ -37,13 +39,17 @@ function writeAll(access: FileSystemSyncAccessHandle, bytes: Uint8Array, at: num
   }
 }
 
-async function copyInto(file: Blob, access: FileSystemSyncAccessHandle): Promise<string> {
+/** Hashes a file's bytes, writing them to `access` when given one; a large file streams. */
+async function hashAndCopy(
+  file: Blob,
+  whole: Uint8Array | undefined,
+  access: FileSystemSyncAccessHandle | undefined,
+): Promise<string> {
   const hasher = await createSHA256();
   hasher.init();
-  if (file.size <= WHOLE_BYTES) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    writeAll(access, bytes, 0);
-    hasher.update(bytes);
+  if (whole) {
+    if (access) writeAll(access, whole, 0);
+    hasher.update(whole);
     return hasher.digest('hex');
   }
   const reader = file.stream().getReader();
@@ -52,46 +58,75 @@ async function copyInto(file: Blob, access: FileSystemSyncAccessHandle): Promise
     const { done, value } = await reader.read();
     if (done) break;
     hasher.update(value);
-    writeAll(access, value, at);
+    if (access) writeAll(access, value, at);
     at += value.length;
   }
   return hasher.digest('hex');
 }
 
-const api: OriginalsWorkerApi = {
-  async copy(file: Blob, dirName: string, key: string): Promise<CopyOutcome> {
-    let dir: FileSystemDirectoryHandle | undefined;
-    let access: FileSystemSyncAccessHandle | undefined;
-    try {
-      dir = await directory(dirName);
-      const handle = await dir.getFileHandle(key, { create: true }).catch(async (error: unknown) => {
-        // The directory was removed since it was opened: open it again.
-        if ((error as DOMException).name !== 'NotFoundError') throw error;
-        dirPromise = undefined;
-        dir = await directory(dirName);
-        return dir.getFileHandle(key, { create: true });
-      });
-      access = await handle.createSyncAccessHandle();
-      const sha256 = await copyInto(file, access);
+async function openForWriting(dirName: string, key: string): Promise<FileSystemSyncAccessHandle> {
+  const dir = await directory(dirName);
+  const handle = await dir.getFileHandle(key, { create: true }).catch(async (error: unknown) => {
+    // The directory was removed since it was opened: open it again.
+    if ((error as DOMException).name !== 'NotFoundError') throw error;
+    dirPromise = undefined;
+    return (await directory(dirName)).getFileHandle(key, { create: true });
+  });
+  return handle.createSyncAccessHandle();
+}
+
+/**
+ * Copies `file` to `<dirName>/<key>` and hashes it; with `detect`, first recognises it from its first
+ * bytes and copies only what can be ingested (a refused file is hashed, not copied). A file up to
+ * WHOLE_BYTES is read once for all three. Nothing is left under the key on failure.
+ */
+async function take(file: Blob, dirName: string, key: string, detect: boolean): Promise<TakeOutcome> {
+  let access: FileSystemSyncAccessHandle | undefined;
+  let opened = false;
+  try {
+    const whole = file.size <= WHOLE_BYTES ? new Uint8Array(await file.arrayBuffer()) : undefined;
+    const detection = detect
+      ? detectType(
+          whole?.subarray(0, SNIFF_BYTES) ?? new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()),
+          (file as File).name ?? '',
+          file.size,
+        )
+      : undefined;
+    const copy = detection?.ok ?? true;
+    if (copy) {
+      opened = true;
+      access = await openForWriting(dirName, key);
+    }
+    const sha256 = await hashAndCopy(file, whole, access);
+    if (access) {
       access.truncate(file.size);
       // close() writes everything to the file; flush() would also wait for it to reach the disk, a disk
       // sync per file, which a busy disk makes the slowest step of taking a photo in.
       access.close();
       access = undefined;
-      return { ok: true, sha256 };
-    } catch (error) {
-      // Nothing is left under the key. (A crash mid-copy leaves a file no item points at, which
-      // Library.sweepOrphanOriginals removes.)
-      try {
-        access?.close();
-      } catch {
-        // Already closed.
-      }
-      await dir?.removeEntry(key).catch(() => undefined);
-      const e = error as { name?: string; message?: string };
-      return { ok: false, name: e.name ?? 'Error', message: e.message ?? String(error) };
     }
+    return { ok: true, sha256, copied: copy, detection };
+  } catch (error) {
+    // Nothing is left under the key. (A crash mid-copy leaves a file no item points at, which
+    // Library.sweepOrphanOriginals removes.)
+    try {
+      access?.close();
+    } catch {
+      // Already closed.
+    }
+    if (opened)
+      await (await directory(dirName).catch(() => undefined))?.removeEntry(key).catch(() => undefined);
+    const e = error as { name?: string; message?: string };
+    return { ok: false, name: e.name ?? 'Error', message: e.message ?? String(error) };
+  }
+}
+
+const api: OriginalsWorkerApi = {
+  async copy(file: Blob, dirName: string, key: string): Promise<CopyOutcome> {
+    const outcome = await take(file, dirName, key, false);
+    return outcome.ok ? { ok: true, sha256: outcome.sha256 } : outcome;
   },
+  take: (file, dirName, key) => take(file, dirName, key, true),
 };
 
 Comlink.expose(api);

@@ -4,7 +4,7 @@
 import { detectFileType, type Detection } from '../ingest/detect-type.ts';
 import { sha256OfBlob } from '../ingest/content-hash.ts';
 import type { Library } from './library.ts';
-import { deleteOriginal, saveOriginal } from './originals.ts';
+import { deleteOriginal, takeOriginal } from './originals.ts';
 import type { ItemRecord, JobRecord, OriginalSource } from './records.ts';
 
 export interface AddResult {
@@ -26,18 +26,17 @@ export interface AddOptions {
 }
 
 /**
- * A picked or dropped file: streamed into OPFS while it is hashed (one read). Files that cannot be ingested
- * are recorded without a copy, so their entry can say why.
+ * A picked or dropped file: recognised, hashed and copied into OPFS in one read, off the page. Files that
+ * cannot be ingested are recorded without a copy, so their entry can say why.
  */
 export async function addPickedFile(lib: Library, file: File, options: AddOptions = {}): Promise<AddResult> {
-  const detection = await detectFileType(file);
   const id = crypto.randomUUID();
-  if (!detection.ok) {
-    return lib.addItem(
-      itemFor(id, file, detection, await sha256OfBlob(file, options.signal), undefined, options),
-    );
+  const taken = await takeOriginal(file, id, options.signal);
+  const { detection } = taken;
+  if (!detection.ok || !taken.source) {
+    return lib.addItem(itemFor(id, file, detection, taken.sha256, undefined, options));
   }
-  const saved = await saveOriginal(file, id, options.signal);
+  const saved = { sha256: taken.sha256, source: taken.source };
   // With a job, the add itself looks the content up (in its transaction), so no separate lookup is needed.
   const known = options.job ? undefined : await lib.findBySha256(saved.sha256);
   if (known) {

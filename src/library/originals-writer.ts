@@ -1,27 +1,51 @@
 // The page's handle on the originals worker (workers/originals.worker.ts), which copies a file into OPFS
-// and hashes it in one read. One worker serves the page; it starts on first use.
+// and hashes it in one read (and, when taking a file in, recognises it from the same read). One worker
+// serves the page; it starts on first use.
 import * as Comlink from 'comlink';
+import type { Detection } from '../ingest/detect-type.ts';
 
-export type CopyOutcome = { ok: true; sha256: string } | { ok: false; name: string; message: string };
+type Failure = { ok: false; name: string; message: string };
+export type CopyOutcome = { ok: true; sha256: string } | Failure;
+export type TakeOutcome =
+  { ok: true; sha256: string; copied: boolean; detection: Detection | undefined } | Failure;
 
 export interface OriginalsWorkerApi {
   copy(file: Blob, dirName: string, key: string): Promise<CopyOutcome>;
+  take(file: File, dirName: string, key: string): Promise<TakeOutcome>;
 }
 
 let remote: Comlink.Remote<OriginalsWorkerApi> | undefined;
 
-/**
- * Copies `file` to `<dirName>/<key>` in OPFS and returns its hex SHA-256. A failure is thrown as the
- * DOMException the worker met (QuotaExceededError, NotReadableError…), and nothing is left under the key.
- */
-export async function copyToOpfs(file: Blob, dirName: string, key: string): Promise<string> {
+function worker(): Comlink.Remote<OriginalsWorkerApi> {
   remote ??= Comlink.wrap<OriginalsWorkerApi>(
     new Worker(new URL('../../workers/originals.worker.ts', import.meta.url), {
       type: 'module',
       name: 'originals',
     }),
   );
-  const outcome = await remote.copy(file, dirName, key);
+  return remote;
+}
+
+/**
+ * Copies `file` to `<dirName>/<key>` in OPFS and returns its hex SHA-256. A failure is thrown as the
+ * DOMException the worker met (QuotaExceededError, NotReadableError…), and nothing is left under the key.
+ */
+export async function copyToOpfs(file: Blob, dirName: string, key: string): Promise<string> {
+  const outcome = await worker().copy(file, dirName, key);
   if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
   return outcome.sha256;
+}
+
+/**
+ * Recognises `file` (detect-type.ts) and hashes it; what detection accepts is also copied to
+ * `<dirName>/<key>` (`copied`). Failures are thrown as in copyToOpfs.
+ */
+export async function takeIntoOpfs(
+  file: File,
+  dirName: string,
+  key: string,
+): Promise<{ sha256: string; copied: boolean; detection: Detection }> {
+  const outcome = await worker().take(file, dirName, key);
+  if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
+  return { sha256: outcome.sha256, copied: outcome.copied, detection: outcome.detection! };
 }

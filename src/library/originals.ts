@@ -1,6 +1,7 @@
 // The user's original files, kept so a result can be opened later: a streamed copy in the origin private
 // file system (OPFS) for picked and dropped files, or the FileSystemFileHandle for folder imports.
-import { copyToOpfs } from './originals-writer.ts';
+import type { Detection } from '../ingest/detect-type.ts';
+import { copyToOpfs, takeIntoOpfs } from './originals-writer.ts';
 import type { OriginalSource } from './records.ts';
 
 export const ORIGINALS_DIR = 'originals';
@@ -48,6 +49,27 @@ export async function saveOriginal(
     signal.throwIfAborted();
   }
   return { source, sha256, bytes: file.size };
+}
+
+/**
+ * Takes a picked or dropped file in, reading it once in the originals worker: recognises it (detect-type.ts),
+ * hashes it, and copies it into OPFS as `originals/<key>` when detection accepted it (`source`); a refused
+ * file is hashed but not copied. Failures are as in saveOriginal.
+ */
+export async function takeOriginal(
+  file: File,
+  key: string,
+  signal?: AbortSignal,
+): Promise<{ detection: Detection; sha256: string; source?: OriginalSource & { kind: 'opfs' } }> {
+  if (!/^[\w.-]+$/.test(key)) throw new Error(`Unsafe key for a stored original: ${key}`);
+  signal?.throwIfAborted();
+  const { detection, sha256, copied } = await takeIntoOpfs(file, ORIGINALS_DIR, key);
+  const source = copied ? { kind: 'opfs' as const, path: `${ORIGINALS_DIR}/${key}` } : undefined;
+  if (signal?.aborted) {
+    if (source) await deleteOriginal(source);
+    signal.throwIfAborted();
+  }
+  return { detection, sha256, source };
 }
 
 /**

@@ -4,6 +4,7 @@ import { Library } from '../../src/library/library.ts';
 import { addFolderFile, addPickedFile } from '../../src/library/add-file.ts';
 import { listOriginals, openOriginal } from '../../src/library/originals.ts';
 import { scanFolder, walkDirectory } from '../../src/library/folders.ts';
+import { sha256OfBlob } from '../../src/ingest/content-hash.ts';
 import { entry, fixtureFile, manifest } from '../support/media-files.ts';
 
 const opened: { lib: Library; name: string }[] = [];
@@ -71,11 +72,31 @@ describe('adding files to the library', () => {
       expect(item.error, path).toMatchObject({ code: want.code, stage: 'detect' });
       expect(item.error!.message, path).toContain(path.split('/')[1]);
       expect(item.source, path).toBeUndefined();
+      expect(await listOriginals(), path).not.toContain(`originals/${item.id}`);
     }
     expect((await lib.listItems()).length).toBe(Object.keys(expected).length);
     // Bad files whose header is valid pass detection; their decoder rejects them later.
     const { item } = await addPickedFile(lib, await fixtureFile('bad/truncated.mp4'));
     expect(item).toMatchObject({ status: 'pending', kind: 'video' });
+  });
+
+  it('recognises, hashes and copies a file too large to read whole from its head and a stream', async () => {
+    const lib = await freshLibrary();
+    // 9 MB: past the size the originals worker reads in one piece.
+    const wav = await fixtureFile('audio/low-hum.wav');
+    const big = new File([wav, new Uint8Array(9 * 1024 * 1024)], 'long-hum.wav');
+    const { item } = await addPickedFile(lib, big);
+    expect(item).toMatchObject({ kind: 'audio', format: 'wav', status: 'pending', size: big.size });
+    expect(item.sha256).toBe(await sha256OfBlob(big));
+    const copy = await openOriginal(item.source!);
+    expect(copy.size).toBe(big.size);
+    expect(await sha256OfBlob(copy)).toBe(item.sha256);
+
+    const binary = new Uint8Array(9 * 1024 * 1024).map((_, i) => (i * 7) & 255);
+    const refused = (await addPickedFile(lib, new File([binary], 'notes.txt'))).item;
+    expect(refused).toMatchObject({ status: 'error', error: { code: 'binary-as-text' } });
+    expect(refused.sha256).toBe(await sha256OfBlob(new Blob([binary])));
+    expect(await listOriginals()).not.toContain(`originals/${refused.id}`);
   });
 
   it('walks an imported folder and adds its files by handle, without copying them', async () => {
