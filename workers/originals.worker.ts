@@ -17,6 +17,7 @@ import type { CopyOutcome, OriginalsWorkerApi, TakeOutcome } from '../src/librar
 const WHOLE_BYTES = 8 * 1024 * 1024;
 
 let dirPromise: Promise<FileSystemDirectoryHandle> | undefined;
+let wholeHasher: ReturnType<typeof createSHA256> | undefined;
 
 async function directory(name: string): Promise<FileSystemDirectoryHandle> {
   dirPromise ??= navigator.storage
@@ -45,13 +46,21 @@ async function hashAndCopy(
   whole: Uint8Array | undefined,
   access: FileSystemSyncAccessHandle | undefined,
 ): Promise<string> {
-  const hasher = await createSHA256();
-  hasher.init();
   if (whole) {
+    // Synchronous from init to digest, so the files taken in at once can share one hasher; a new one is a
+    // new WebAssembly instance, which costs about as much as hashing a photo.
+    wholeHasher ??= createSHA256().catch((error: unknown) => {
+      wholeHasher = undefined;
+      throw error;
+    });
+    const hasher = await wholeHasher;
     if (access) writeAll(access, whole, 0);
+    hasher.init();
     hasher.update(whole);
     return hasher.digest('hex');
   }
+  const hasher = await createSHA256();
+  hasher.init();
   const reader = file.stream().getReader();
   let at = 0;
   for (;;) {

@@ -337,9 +337,10 @@ async function replaceLibrary(
 
     data.items.forEach((item, index) => {
       const original = data.originals.get(index);
+      // neverWritten is not trusted from a file: a re-ingest of the item must look for its imported segments.
       const record: ItemRecord = original
-        ? { ...item, source: { kind: 'opfs', path: original.path } }
-        : { ...item };
+        ? { ...item, source: { kind: 'opfs', path: original.path }, neverWritten: undefined }
+        : { ...item, neverWritten: undefined };
       pending.push(tx.objectStore('items').put(record));
     });
     for (const segment of data.segments) {

@@ -167,17 +167,24 @@ export class Library {
         Promise.all([
           track(tx.objectStore('items').get(itemId)),
           results.completeJobId ? track(tx.objectStore('jobs').get(results.completeJobId)) : undefined,
-          track(derivedOf(tx, itemId)),
         ]),
+      );
+      // Earlier results are looked for only where there can be some (see ItemRecord.neverWritten): three
+      // index reads an item, which a batch of new photos would otherwise spend finding nothing.
+      const items = await Promise.all(reads.map((r) => r.then(([item]) => item)));
+      const derivedReads = entries.map(({ itemId }, i) =>
+        items[i] && !items[i].neverWritten ? track(derivedOf(tx, itemId)) : noneDerived,
       );
       // Keys come from a counter in the same transaction, so they are unique and never reused, even for a
       // rewrite of the same item (the index may still hold the old keys until they are removed).
       let nextKey = (await metaRead)?.value ?? 1;
       const found = await Promise.all(reads);
+      const derivedFound = await Promise.all(derivedReads);
       let vectorsChanged = false;
       const out: (WrittenResults | ItemGoneError)[] = [];
       for (const [i, { itemId, results }] of entries.entries()) {
-        const [current, job, derived] = found[i]!;
+        const [current, job] = found[i]!;
+        const derived = derivedFound[i]!;
         if (!current) {
           out.push(new ItemGoneError(itemId));
           continue;
@@ -191,6 +198,7 @@ export class Library {
           error: undefined,
           ...results.item,
           id: itemId,
+          neverWritten: undefined,
           updatedAt: Date.now(),
         };
         // A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
@@ -518,10 +526,11 @@ export class Library {
       const out = list.map(({ item, job }, i) => {
         const known = found[i] ?? (item.sha256 ? added.get(item.sha256) : undefined);
         if (known) return { item: known, existing: true };
-        pending.push(tx.objectStore('items').add(item));
+        const fresh: ItemRecord = { ...item, neverWritten: true };
+        pending.push(tx.objectStore('items').add(fresh));
         pending.push(tx.objectStore('jobs').put({ ...job, itemId: item.id }));
-        if (item.sha256) added.set(item.sha256, item);
-        return { item, existing: false };
+        if (item.sha256) added.set(item.sha256, fresh);
+        return { item: fresh, existing: false };
       });
       await Promise.all(pending);
       await done;
@@ -611,6 +620,8 @@ interface Derived {
   vectorKeys: IDBValidKey[];
   thumbnailKeys: IDBValidKey[];
 }
+
+const noneDerived: Derived = { segments: [], vectorKeys: [], thumbnailKeys: [] };
 
 /** What an item's earlier ingest stored (segments, vector and thumbnail keys), read in parallel. */
 async function derivedOf(tx: ItemTx, itemId: string): Promise<Derived> {

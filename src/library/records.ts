@@ -48,6 +48,12 @@ export interface ItemRecord {
   source?: OriginalSource;
   addedAt: number;
   updatedAt: number;
+  /**
+   * Set on an item added together with its job, and dropped by the first write of its results: nothing
+   * derived from it (segments, vectors, thumbnails) exists yet, so that write need not look for earlier
+   * results to replace. Records without it are looked up.
+   */
+  neverWritten?: true;
   /** Facts found while decoding. */
   media?: {
     width?: number;

@@ -202,6 +202,40 @@ describe('the library store (real IndexedDB)', () => {
     expect((await lib.segmentsOfKind('text-chunk')).length).toBe(1);
   });
 
+  it('an item added with its job is marked never written until its first results, which later ones replace', async () => {
+    const { lib } = await freshLibrary();
+    const job = {
+      id: 'job-pic',
+      itemId: 'pic',
+      state: 'queued',
+      attempts: 0,
+      createdAt: 0,
+      updatedAt: 0,
+    } as const;
+    const added = await lib.addItemWithJob(item('pic'), job);
+    expect(added.item.neverWritten).toBe(true);
+    expect((await lib.getItem('pic'))?.neverWritten).toBe(true);
+    const seg = (i: number): SegmentRecord => ({
+      id: segmentId('pic', i),
+      itemId: 'pic',
+      kind: 'image',
+      spaces: ['clip'],
+    });
+    const first = await lib.writeItemResults('pic', {
+      segments: [seg(0), seg(1)],
+      vectors: [{ segmentId: seg(0).id, space: 'clip', vector: unitVector(4, 0) }],
+      thumbnails: [{ id: 'pic-thumb', width: 1, height: 1, blob: new Blob(['t']) }],
+    });
+    expect(first.removedKeys).toEqual([]);
+    expect((await lib.getItem('pic'))?.neverWritten).toBeUndefined();
+    // The flag is gone, so a second write finds and replaces the first one's segments, vectors and thumbnail.
+    const second = await lib.writeItemResults('pic', { segments: [seg(2)] });
+    expect(second.removedKeys.sort()).toEqual(first.segments.map((s) => s.key).sort());
+    expect((await lib.getSegments('pic')).map((s) => s.id)).toEqual([seg(2).id]);
+    expect(await lib.vectorsOfItem('pic')).toEqual([]);
+    expect((await lib.counts()).thumbnails).toBe(0);
+  });
+
   it('refuses to write results for an item deleted meanwhile, and writes nothing', async () => {
     const { lib } = await freshLibrary();
     const seg: SegmentRecord = { id: 'gone:0', itemId: 'gone', kind: 'image', spaces: ['clip'] };
