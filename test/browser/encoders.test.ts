@@ -63,6 +63,18 @@ describe.each(['wasm', 'webgpu'] as const)('encoders on %s', (device) => {
     rankings.clip![device] = textVecs.map((q) => distinctRank(q, imageVecs));
   });
 
+  it('clip: bitmaps give the vectors their files give; on WASM they are moved to the worker, on WebGPU copied', async () => {
+    const blobs = await Promise.all(images.map(fetchBlob));
+    const fromFiles = await enc.clip.embedImages(blobs);
+    const bitmaps = await Promise.all(blobs.map((b) => createImageBitmap(b)));
+    const fromBitmaps = await enc.clip.embedImages(bitmaps);
+    fromBitmaps.forEach((v, i) => v.forEach((x, j) => expect(x).toBeCloseTo(fromFiles[i]![j]!, 4)));
+    // A transferred bitmap is left detached, 0 × 0; a copied one keeps its size (a WebGPU job retried on
+    // WASM sends it again).
+    expect(bitmaps.map((b) => b.width === 0)).toEqual(bitmaps.map(() => device === 'wasm'));
+    bitmaps.forEach((b) => b.close());
+  });
+
   it('clip: an image query finds the most similar image', async () => {
     const imageVecs = await enc.clip.embedImages(await Promise.all(images.map(fetchBlob)));
     // The animated GIF's first frame is red; it is not one of the candidates.
