@@ -6,7 +6,7 @@
 // benchmark).
 import * as Comlink from 'comlink';
 import { createSHA256 } from 'hash-wasm';
-import { detectType, SNIFF_BYTES } from '../src/ingest/detect-type.ts';
+import { detectFileType, detectType, SNIFF_BYTES } from '../src/ingest/detect-type.ts';
 import type { CopyOutcome, OriginalsWorkerApi, TakeOutcome } from '../src/library/originals-writer.ts';
 
 /**
@@ -94,13 +94,12 @@ async function take(file: Blob, dirName: string, key: string, detect: boolean): 
   let opened = false;
   try {
     const whole = file.size <= WHOLE_BYTES ? new Uint8Array(await file.arrayBuffer()) : undefined;
-    const detection = detect
-      ? detectType(
-          whole?.subarray(0, SNIFF_BYTES) ?? new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()),
-          (file as File).name ?? '',
-          file.size,
-        )
-      : undefined;
+    const name = (file as File).name ?? '';
+    const detection = !detect
+      ? undefined
+      : whole
+        ? detectType(whole.subarray(0, SNIFF_BYTES), name, file.size)
+        : await detectFileType(file, name);
     const copy = detection?.ok ?? true;
     if (copy) {
       opened = true;

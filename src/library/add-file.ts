@@ -31,28 +31,27 @@ export interface AddOptions {
  */
 export async function addPickedFile(lib: Library, file: File, options: AddOptions = {}): Promise<AddResult> {
   const id = crypto.randomUUID();
-  const taken = await takeOriginal(file, id, options.signal);
-  const { detection } = taken;
-  if (!detection.ok || !taken.source) {
-    return lib.addItem(itemFor(id, file, detection, taken.sha256, undefined, options));
+  const saved = await takeOriginal(file, id, options.signal);
+  const { detection, source } = saved;
+  if (!detection.ok || !source) {
+    return lib.addItem(itemFor(id, file, detection, saved.sha256, undefined, options));
   }
-  const saved = { sha256: taken.sha256, source: taken.source };
   // With a job, the add itself looks the content up (in its transaction), so no separate lookup is needed.
   const known = options.job ? undefined : await lib.findBySha256(saved.sha256);
   if (known) {
-    await deleteOriginal(saved.source);
+    await deleteOriginal(source);
     return { item: known, existing: true };
   }
   let result: AddResult;
   try {
-    result = await store(lib, itemFor(id, file, detection, saved.sha256, saved.source, options), options);
+    result = await store(lib, itemFor(id, file, detection, saved.sha256, source, options), options);
   } catch (error) {
     // Storage full (or any failure) while recording the item: the copy must not outlive it.
-    await deleteOriginal(saved.source).catch(() => undefined);
+    await deleteOriginal(source).catch(() => undefined);
     throw error;
   }
   // Another tab may have added the same content between the lookup and the add.
-  if (result.existing) await deleteOriginal(saved.source);
+  if (result.existing) await deleteOriginal(source);
   return result;
 }
 

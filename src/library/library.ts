@@ -171,15 +171,16 @@ export class Library {
       );
       // Earlier results are looked for only where there can be some (see ItemRecord.neverWritten): three
       // index reads an item, which a batch of new photos would otherwise spend finding nothing.
-      const items = await Promise.all(reads.map((r) => r.then(([item]) => item)));
-      const derivedReads = entries.map(({ itemId }, i) =>
-        items[i] && !items[i].neverWritten ? track(derivedOf(tx, itemId)) : noneDerived,
+      const found = await Promise.all(reads);
+      const derivedFound = await Promise.all(
+        entries.map(({ itemId }, i) => {
+          const current = found[i]![0];
+          return current && !current.neverWritten ? track(derivedOf(tx, itemId)) : noneDerived;
+        }),
       );
       // Keys come from a counter in the same transaction, so they are unique and never reused, even for a
       // rewrite of the same item (the index may still hold the old keys until they are removed).
       let nextKey = (await metaRead)?.value ?? 1;
-      const found = await Promise.all(reads);
-      const derivedFound = await Promise.all(derivedReads);
       let vectorsChanged = false;
       const out: (WrittenResults | ItemGoneError)[] = [];
       for (const [i, { itemId, results }] of entries.entries()) {

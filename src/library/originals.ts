@@ -30,6 +30,28 @@ function nameFromPath(path: string): string {
   return path.slice(prefix.length);
 }
 
+type StoredCopy = OriginalSource & { kind: 'opfs' };
+
+/**
+ * Runs a write of `originals/<key>` in the originals worker; `copied` says whether it left a copy. A
+ * copy made while `signal` was aborted is removed before the abort is thrown.
+ */
+async function writeUnder<T extends { copied: boolean }>(
+  key: string,
+  signal: AbortSignal | undefined,
+  write: () => Promise<T>,
+): Promise<T & { source?: StoredCopy }> {
+  if (!/^[\w.-]+$/.test(key)) throw new Error(`Unsafe key for a stored original: ${key}`);
+  signal?.throwIfAborted();
+  const written = await write();
+  const source = written.copied ? { kind: 'opfs' as const, path: `${ORIGINALS_DIR}/${key}` } : undefined;
+  if (signal?.aborted) {
+    if (source) await deleteOriginal(source);
+    signal.throwIfAborted();
+  }
+  return { ...written, source };
+}
+
 /**
  * Copies a file into OPFS as `originals/<key>` and hashes it on the way, so the content is read once (in
  * the originals worker, see originals-writer.ts). On failure (a QuotaExceededError among others) nothing
@@ -39,16 +61,12 @@ export async function saveOriginal(
   file: Blob,
   key: string,
   signal?: AbortSignal,
-): Promise<{ source: OriginalSource & { kind: 'opfs' }; sha256: string; bytes: number }> {
-  if (!/^[\w.-]+$/.test(key)) throw new Error(`Unsafe key for a stored original: ${key}`);
-  signal?.throwIfAborted();
-  const sha256 = await copyToOpfs(file, ORIGINALS_DIR, key);
-  const source = { kind: 'opfs' as const, path: `${ORIGINALS_DIR}/${key}` };
-  if (signal?.aborted) {
-    await deleteOriginal(source);
-    signal.throwIfAborted();
-  }
-  return { source, sha256, bytes: file.size };
+): Promise<{ source: StoredCopy; sha256: string; bytes: number }> {
+  const { sha256, source } = await writeUnder(key, signal, async () => ({
+    sha256: await copyToOpfs(file, ORIGINALS_DIR, key),
+    copied: true,
+  }));
+  return { source: source!, sha256, bytes: file.size };
 }
 
 /**
@@ -60,15 +78,10 @@ export async function takeOriginal(
   file: File,
   key: string,
   signal?: AbortSignal,
-): Promise<{ detection: Detection; sha256: string; source?: OriginalSource & { kind: 'opfs' } }> {
-  if (!/^[\w.-]+$/.test(key)) throw new Error(`Unsafe key for a stored original: ${key}`);
-  signal?.throwIfAborted();
-  const { detection, sha256, copied } = await takeIntoOpfs(file, ORIGINALS_DIR, key);
-  const source = copied ? { kind: 'opfs' as const, path: `${ORIGINALS_DIR}/${key}` } : undefined;
-  if (signal?.aborted) {
-    if (source) await deleteOriginal(source);
-    signal.throwIfAborted();
-  }
+): Promise<{ detection: Detection; sha256: string; source?: StoredCopy }> {
+  const { detection, sha256, source } = await writeUnder(key, signal, () =>
+    takeIntoOpfs(file, ORIGINALS_DIR, key),
+  );
   return { detection, sha256, source };
 }
 
