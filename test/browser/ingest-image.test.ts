@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '../../src/ingest/image/decode-image.ts';
+import { decodeImage, decodeImageBitmap } from '../../src/ingest/image/decode-image.ts';
 import { detectFileType } from '../../src/ingest/detect-type.ts';
 import { MediaDecodeError } from '../../src/ingest/media-error.ts';
 import { dominantColour, entry, fixtureFile, pixelsOf } from '../support/media-files.ts';
@@ -84,5 +84,96 @@ describe('image decoding', () => {
     const error = await decodeImage(new Blob([bytes]), 'png').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MediaDecodeError);
     expect((error as MediaDecodeError).code).toBe('corrupt-data');
+  });
+});
+
+describe('large JPEGs', () => {
+  /** 1600x1200, blue, with a white block near the top-left corner (x 100–500, y 100–300). */
+  async function bigJpeg(exifFrom?: Uint8Array<ArrayBuffer>): Promise<Blob> {
+    const canvas = new OffscreenCanvas(1600, 1200);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = 'rgb(30,60,220)';
+    ctx.fillRect(0, 0, 1600, 1200);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(100, 100, 400, 200);
+    const jpeg = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg' })).arrayBuffer());
+    if (!exifFrom) return new Blob([jpeg], { type: 'image/jpeg' });
+    // The APP1 (EXIF) segment of another JPEG, placed right after this one's start-of-image marker.
+    let i = 2;
+    while (exifFrom[i + 1] !== 0xe1) i += 2 + ((exifFrom[i + 2]! << 8) | exifFrom[i + 3]!);
+    const app1 = exifFrom.subarray(i, i + 2 + ((exifFrom[i + 2]! << 8) | exifFrom[i + 3]!));
+    return new Blob([jpeg.subarray(0, 2), app1, jpeg.subarray(2)], { type: 'image/jpeg' });
+  }
+
+  /** Records the size each ImageDecoder was asked to decode to; decoding itself is the browser's. */
+  function watchImageDecoder(): { asked: { width?: number; height?: number }[]; restore: () => void } {
+    const Real = globalThis.ImageDecoder;
+    const asked: { width?: number; height?: number }[] = [];
+    globalThis.ImageDecoder = class extends Real {
+      constructor(init: ImageDecoderInit) {
+        super(init);
+        asked.push({ width: init.desiredWidth, height: init.desiredHeight });
+      }
+    };
+    return { asked, restore: () => void (globalThis.ImageDecoder = Real) };
+  }
+
+  it('decodes at a DCT scale that still covers the encoder image and the thumbnail', async () => {
+    const watch = watchImageDecoder();
+    try {
+      const image = await decodeImageBitmap(await bigJpeg(), 'jpeg');
+      // 2/8 of 1600x1200 is the smallest scale with a shortest side of at least 224.
+      expect(watch.asked).toEqual([{ width: 400, height: 300 }]);
+      expect([image.width, image.height]).toEqual([1600, 1200]);
+      expect([image.forEncoder.width, image.forEncoder.height]).toEqual([299, 224]);
+      expect([image.thumbnail.width, image.thumbnail.height]).toEqual([256, 192]);
+      const pixels = await pixelsOf(image.forEncoder);
+      expect(dominantColour(pixels, { x: 25, y: 25, w: 60, h: 25 })).toBe('white');
+      expect(dominantColour(pixels, { x: 200, y: 150, w: 60, h: 50 })).toBe('blue');
+      image.forEncoder.close();
+    } finally {
+      watch.restore();
+    }
+  });
+
+  it('applies EXIF orientation to a scaled decode, with the full upright size', async () => {
+    const exif = new Uint8Array(await (await fixtureFile('image/rotated-exif.jpg')).arrayBuffer());
+    const file = await bigJpeg(exif);
+    const image = await decodeImageBitmap(file, 'jpeg');
+    expect([image.width, image.height]).toEqual([1200, 1600]);
+    expect([image.forEncoder.width, image.forEncoder.height]).toEqual([224, 299]);
+    // Turned 90° clockwise, the block lies at x 900–1100, y 100–500 of 1200x1600: near the top right.
+    // The opposite turn would put it at the bottom left.
+    const pixels = await pixelsOf(image.forEncoder);
+    expect(dominantColour(pixels, { x: 172, y: 25, w: 30, h: 60 })).toBe('white');
+    expect(dominantColour(pixels, { x: 20, y: 220, w: 30, h: 60 })).toBe('blue');
+    const thumb = await pixelsOf(image.thumbnail.blob);
+    expect([thumb.width, thumb.height]).toEqual([192, 256]);
+    expect(dominantColour(thumb, { x: 148, y: 22, w: 24, h: 50 })).toBe('white');
+    expect(image.capturedAt).toBeDefined();
+    image.forEncoder.close();
+  });
+
+  it('gives the same image where the browser has no WebCodecs ImageDecoder', async () => {
+    const file = await bigJpeg();
+    const withCodecs = await decodeImageBitmap(file, 'jpeg');
+    const Real = globalThis.ImageDecoder;
+    // @ts-expect-error removed to take createImageBitmap's way, as in a browser without WebCodecs
+    delete globalThis.ImageDecoder;
+    try {
+      const without = await decodeImageBitmap(file, 'jpeg');
+      expect([without.width, without.height]).toEqual([withCodecs.width, withCodecs.height]);
+      expect([without.forEncoder.width, without.forEncoder.height]).toEqual([299, 224]);
+      const a = await pixelsOf(withCodecs.forEncoder);
+      const b = await pixelsOf(without.forEncoder);
+      let diff = 0;
+      for (let i = 0; i < a.data.length; i++) diff += Math.abs(a.data[i]! - b.data[i]!);
+      // Two resampling paths: close, though not bit-equal (mean difference under 3 of 255 per channel).
+      expect(diff / a.data.length).toBeLessThan(3);
+      without.forEncoder.close();
+    } finally {
+      globalThis.ImageDecoder = Real;
+      withCodecs.forEncoder.close();
+    }
   });
 });

@@ -3,6 +3,7 @@
 import exifr from 'exifr';
 import { MediaDecodeError } from '../media-error.ts';
 import type { MediaFormat } from '../detect-type.ts';
+import { decodeUpright, type UprightImage } from './decode-upright.ts';
 
 export interface DecodedImage {
   /** Size as displayed, after EXIF orientation. */
@@ -32,13 +33,11 @@ export async function decodeImage(
   format: MediaFormat,
   options: ImageOptions = {},
 ): Promise<DecodedImage> {
-  const { encoderSize = 224 } = options;
   return withUpright(
     file,
     format,
     options,
-    async (bitmap) =>
-      (await resized(bitmap, scaleToShortest(bitmap.width, bitmap.height, encoderSize), 'image/png')).blob,
+    async (source, size) => (await resized(source, size, 'image/png')).blob,
   );
 }
 
@@ -57,14 +56,12 @@ export function decodeImageBitmap(
   format: MediaFormat,
   options: ImageOptions = {},
 ): Promise<DecodedImageBitmap> {
-  const { encoderSize = 224 } = options;
-  return withUpright(file, format, options, async (bitmap) => {
-    const size = scaleToShortest(bitmap.width, bitmap.height, encoderSize);
+  return withUpright(file, format, options, async (source, size) => {
     const canvas = new OffscreenCanvas(size.width, size.height);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('No 2D canvas context for image resizing');
     ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(bitmap, 0, 0, size.width, size.height);
+    ctx.drawImage(source, 0, 0, size.width, size.height);
     return canvas.transferToImageBitmap();
   });
 }
@@ -77,7 +74,7 @@ async function withUpright<E extends Blob | ImageBitmap>(
   file: Blob,
   format: MediaFormat,
   options: ImageOptions,
-  encoderImage: (bitmap: ImageBitmap) => Promise<E>,
+  encoderImage: (source: CanvasImageSource, size: { width: number; height: number }) => Promise<E>,
 ): Promise<{
   width: number;
   height: number;
@@ -85,18 +82,13 @@ async function withUpright<E extends Blob | ImageBitmap>(
   thumbnail: DecodedImage['thumbnail'];
   capturedAt?: number;
 }> {
-  const { thumbSize = 256 } = options;
+  const { encoderSize = 224, thumbSize = 256 } = options;
   const bytes = file.size <= wholeReadBytes ? new Uint8Array(await file.arrayBuffer()) : undefined;
   const missing = await missingEnd(file, format, bytes);
   if (missing) throw new MediaDecodeError('truncated', `The image is cut short: ${missing}`);
-  let bitmap: ImageBitmap;
+  let image: UprightImage;
   try {
-    // 'from-image' honours EXIF orientation; for GIF and animated WebP/AVIF this gives the first frame.
-    // From the bytes already read, when they were: a stored original is on disk, and reading it again
-    // costs another trip to the storage process.
-    bitmap = await createImageBitmap(bytes ? new Blob([bytes], { type: file.type }) : file, {
-      imageOrientation: 'from-image',
-    });
+    image = await decodeUpright(file, format, bytes, { shortest: encoderSize, longest: thumbSize });
   } catch (error) {
     const unsupported = format === 'avif' ? ' (this browser may not decode AVIF)' : '';
     throw new MediaDecodeError(
@@ -105,10 +97,13 @@ async function withUpright<E extends Blob | ImageBitmap>(
     );
   }
   try {
-    const { width, height } = bitmap;
+    const { width, height } = image;
     if (width === 0 || height === 0) throw new MediaDecodeError('corrupt-data', 'The image has no pixels');
     const thumbSizeFor = scaleToLongest(width, height, thumbSize);
-    const [forEncoder, capturedAt] = await Promise.all([encoderImage(bitmap), captureDate(bytes ?? file)]);
+    const [forEncoder, capturedAt] = await Promise.all([
+      encoderImage(image.source, scaleToShortest(width, height, encoderSize)),
+      captureDate(bytes ?? file),
+    ]);
     // Scaling the full image down to the thumbnail costs several times more than scaling the encoder's
     // small image, which is at least as large in both directions for most photos (not for near-squares).
     const source =
@@ -116,11 +111,11 @@ async function withUpright<E extends Blob | ImageBitmap>(
       forEncoder.width >= thumbSizeFor.width &&
       forEncoder.height >= thumbSizeFor.height
         ? forEncoder
-        : bitmap;
+        : image.source;
     const thumbnail = await resized(source, thumbSizeFor, 'image/jpeg');
     return { width, height, forEncoder, thumbnail, capturedAt };
   } finally {
-    bitmap.close();
+    image.close();
   }
 }
 
@@ -147,7 +142,7 @@ function scaleToLongest(w: number, h: number, side: number): { width: number; he
 }
 
 async function resized(
-  bitmap: ImageBitmap,
+  source: CanvasImageSource,
   size: { width: number; height: number },
   type: 'image/png' | 'image/jpeg',
 ): Promise<{ blob: Blob; width: number; height: number }> {
@@ -160,7 +155,7 @@ async function resized(
     ctx.fillRect(0, 0, size.width, size.height);
   }
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, size.width, size.height);
+  ctx.drawImage(source, 0, 0, size.width, size.height);
   const blob = await canvas.convertToBlob({ type, quality: 0.82 });
   return { blob, ...size };
 }
