@@ -10,7 +10,7 @@ import type { MediaFormat } from '../src/ingest/detect-type.ts';
 import type { ImageWorkerApi, ImageOutcome } from '../src/ingest/image/image-decoder.ts';
 
 const api: ImageWorkerApi = {
-  async decode(file: Blob, format: MediaFormat): Promise<ImageOutcome> {
+  async decode(file: Blob | ArrayBuffer, format: MediaFormat): Promise<ImageOutcome> {
     try {
       const decoded: DecodedImageBitmap = await decodeImageBitmap(file, format);
       return Comlink.transfer({ ok: true, value: decoded }, [decoded.forEncoder]);

@@ -113,6 +113,13 @@ async function take(file: Blob, dirName: string, key: string, detect: boolean): 
       access.close();
       access = undefined;
     }
+    // An image read whole goes back to the page too, so ingest can decode it without reading the copy
+    // back from OPFS (see fresh-originals.ts). Transferred, not copied.
+    if (whole && copy && detection?.ok && detection.type.kind === 'image') {
+      return Comlink.transfer({ ok: true, sha256, copied: copy, detection, content: whole.buffer }, [
+        whole.buffer,
+      ]);
+    }
     return { ok: true, sha256, copied: copy, detection };
   } catch (error) {
     // Nothing is left under the key. (A crash mid-copy leaves a file no item points at, which

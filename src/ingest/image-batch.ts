@@ -3,6 +3,7 @@
 // space. A file costs a share of each step instead of a full round of worker and storage hops; the ingest
 // benchmark measures the difference. Each image still succeeds or fails on its own.
 import { ItemGoneError, type ItemResults, type WrittenResults } from '../library/library.ts';
+import { freshOriginals } from '../library/fresh-originals.ts';
 import { openOriginal } from '../library/originals.ts';
 import type { ItemRecord } from '../library/records.ts';
 import type { MediaFormat } from './detect-type.ts';
@@ -38,21 +39,29 @@ export async function ingestImageBatch(
   deps: PipelineDeps & { sink: BatchSink },
 ): Promise<BatchOutcome[]> {
   const outcomes: (BatchOutcome | undefined)[] = new Array(entries.length);
-  const decoded: (Omit<DecodedImageBitmap, 'forEncoder'> & { forEncoder: Blob | ImageBitmap; file: File })[] =
-    [];
+  const decoded: (Omit<DecodedImageBitmap, 'forEncoder'> & {
+    forEncoder: Blob | ImageBitmap;
+    original: () => Promise<Blob>;
+  })[] = [];
   const alive: number[] = [];
   await Promise.all(
     entries.map(async (e, i) => {
       try {
         if (!e.item.source)
           throw new MediaDecodeError('corrupt-data', 'Trove kept no copy of this file to ingest');
+        const source = e.item.source;
         e.onProgress('reading', 0);
-        const file = await openOriginal(e.item.source);
+        // The bytes taken in moments ago when there are some (fresh-originals.ts), else the stored copy.
+        const content = freshOriginals.take(e.item.id) ?? (await openOriginal(source));
         e.signal.throwIfAborted();
         e.onProgress('decoding', 0);
         const format = e.item.format as MediaFormat;
-        const d = deps.images ? await deps.images.decode(file, format) : await decodeImage(file, format);
-        decoded[i] = { ...d, file };
+        const d = deps.images
+          ? await deps.images.decode(content, format)
+          : await decodeImage(content, format);
+        // Only captions need the original again; decoding took the bytes (they moved to the worker).
+        const original = content instanceof Blob ? async () => content : () => openOriginal(source);
+        decoded[i] = { ...d, original };
         alive.push(i);
       } catch (error) {
         outcomes[i] = { ok: false, error };
@@ -79,7 +88,7 @@ export async function ingestImageBatch(
       }
       try {
         const d = decoded[i]!;
-        const results = await imageResults(d.file, e.item.id, d, vectors[k]!, deps, e.signal);
+        const results = await imageResults(d.original, e.item.id, d, vectors[k]!, deps, e.signal);
         writes.push({ index: i, itemId: e.item.id, results: { ...results, completeJobId: e.jobId } });
         e.onProgress('writing', 0);
       } catch (error) {

@@ -122,14 +122,17 @@ export async function ingestImage(
   } finally {
     if (decoded.forEncoder instanceof ImageBitmap) decoded.forEncoder.close();
   }
-  const results = await imageResults(file, itemId, decoded, vector!, deps, signal);
+  const results = await imageResults(async () => file, itemId, decoded, vector!, deps, signal);
   onProgress?.('embedding', 1);
   return results;
 }
 
-/** An image's results from its decoded form and its vector: one segment, thumbnail, captions if on. */
+/**
+ * An image's results from its decoded form and its vector: one segment, thumbnail, captions if on (which
+ * read the `original` again).
+ */
 export async function imageResults(
-  file: File,
+  original: () => Promise<Blob>,
   itemId: string,
   decoded: Pick<DecodedImage, 'thumbnail' | 'capturedAt' | 'width' | 'height'>,
   vector: Float32Array,
@@ -140,7 +143,7 @@ export async function imageResults(
   builder.add({ kind: 'image' }, 'clip', vector, decoded.thumbnail);
   const captions = captionStep(deps.encoders, { ...deps.options?.captions, signal });
   if (captions) {
-    await captions.add([{ image: await pictureForCaption(file) }]);
+    await captions.add([{ image: await pictureForCaption(await original()) }]);
     await captions.addTo(builder);
   }
   builder.patchItem({

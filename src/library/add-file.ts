@@ -4,6 +4,7 @@
 import { detectFileType, type Detection } from '../ingest/detect-type.ts';
 import { sha256OfBlob } from '../ingest/content-hash.ts';
 import type { Library } from './library.ts';
+import { freshOriginals } from './fresh-originals.ts';
 import { deleteOriginal, takeOriginal } from './originals.ts';
 import type { ItemRecord, JobRecord, OriginalSource } from './records.ts';
 
@@ -42,16 +43,22 @@ export async function addPickedFile(lib: Library, file: File, options: AddOption
     await deleteOriginal(source);
     return { item: known, existing: true };
   }
+  // Held before the item is stored: the queue may start on it as soon as its job is written.
+  if (saved.content) freshOriginals.keep(id, saved.content);
   let result: AddResult;
   try {
     result = await store(lib, itemFor(id, file, detection, saved.sha256, source, options), options);
   } catch (error) {
     // Storage full (or any failure) while recording the item: the copy must not outlive it.
+    freshOriginals.take(id);
     await deleteOriginal(source).catch(() => undefined);
     throw error;
   }
   // Another tab may have added the same content between the lookup and the add.
-  if (result.existing) await deleteOriginal(source);
+  if (result.existing) {
+    freshOriginals.take(id);
+    await deleteOriginal(source);
+  }
   return result;
 }
 

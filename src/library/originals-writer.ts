@@ -7,7 +7,15 @@ import type { Detection } from '../ingest/detect-type.ts';
 type Failure = { ok: false; name: string; message: string };
 export type CopyOutcome = { ok: true; sha256: string } | Failure;
 export type TakeOutcome =
-  { ok: true; sha256: string; copied: boolean; detection: Detection | undefined } | Failure;
+  | {
+      ok: true;
+      sha256: string;
+      copied: boolean;
+      detection: Detection | undefined;
+      /** The whole file, for an image copied from one read. */
+      content?: ArrayBuffer;
+    }
+  | Failure;
 
 export interface OriginalsWorkerApi {
   copy(file: Blob, dirName: string, key: string): Promise<CopyOutcome>;
@@ -38,14 +46,16 @@ export async function copyToOpfs(file: Blob, dirName: string, key: string): Prom
 
 /**
  * Recognises `file` (detect-type.ts) and hashes it; what detection accepts is also copied to
- * `<dirName>/<key>` (`copied`). Failures are thrown as in copyToOpfs.
+ * `<dirName>/<key>` (`copied`); a copied image read in one piece comes back as `content`. Failures are
+ * thrown as in copyToOpfs.
  */
 export async function takeIntoOpfs(
   file: File,
   dirName: string,
   key: string,
-): Promise<{ sha256: string; copied: boolean; detection: Detection }> {
+): Promise<{ sha256: string; copied: boolean; detection: Detection; content?: ArrayBuffer }> {
   const outcome = await worker().take(file, dirName, key);
   if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
-  return { sha256: outcome.sha256, copied: outcome.copied, detection: outcome.detection! };
+  const { sha256, copied, detection, content } = outcome;
+  return { sha256, copied, detection: detection!, content };
 }

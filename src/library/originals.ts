@@ -78,11 +78,11 @@ export async function takeOriginal(
   file: File,
   key: string,
   signal?: AbortSignal,
-): Promise<{ detection: Detection; sha256: string; source?: StoredCopy }> {
-  const { detection, sha256, source } = await writeUnder(key, signal, () =>
+): Promise<{ detection: Detection; sha256: string; source?: StoredCopy; content?: ArrayBuffer }> {
+  const { detection, sha256, source, content } = await writeUnder(key, signal, () =>
     takeIntoOpfs(file, ORIGINALS_DIR, key),
   );
-  return { detection, sha256, source };
+  return { detection, sha256, source, content };
 }
 
 /**

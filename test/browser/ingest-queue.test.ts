@@ -2,7 +2,8 @@
 // (queued and running), retry, a storage quota error, and deleting an item without a trace.
 import { afterEach, describe, expect, it } from 'vitest';
 import { EncoderError } from '../../src/encoders/protocol.ts';
-import { listOriginals } from '../../src/library/originals.ts';
+import { freshOriginals } from '../../src/library/fresh-originals.ts';
+import { deleteOriginal, listOriginals } from '../../src/library/originals.ts';
 import type { PauseReason, Trove } from '../../src/trove.ts';
 import {
   destroyTrove,
@@ -105,6 +106,28 @@ describe('the ingest queue', () => {
     expect(item.status).toBe('ready');
     expect(item.error).toBeUndefined();
     expect((await trove.library.getSegments(item.id)).length).toBe(1);
+  });
+
+  it('decodes a photo just taken in from the bytes it was read with, not its stored copy', async () => {
+    const trove = await fresh('fresh-bytes');
+    trove.queue.pause(); // intake goes on; ingest waits
+    const report = await trove.addFiles([
+      await fixtureFile('image/rotated-exif.jpg'),
+      await fixtureFile('image/red-square.png'),
+    ]);
+    await trove.queue.whenIdle();
+    const [held, letGo] = await Promise.all(report.files.map((f) => trove.library.getItem(f.itemId!)));
+    // With the stored copies gone, only the bytes held since intake can give a photo.
+    for (const item of [held!, letGo!]) await deleteOriginal(item.source!);
+    expect(freshOriginals.take(letGo!.id)).toBeInstanceOf(ArrayBuffer);
+    trove.queue.resume();
+    const end = await trove.queue.whenIdle();
+    expect(end).toMatchObject({ done: 1, failed: 1 });
+    const ready = (await trove.library.getItem(held!.id))!;
+    expect(ready.status).toBe('ready');
+    expect(ready.media).toEqual({ width: 96, height: 128 }); // upright, from EXIF orientation
+    expect((await trove.library.getSegments(ready.id)).length).toBe(1);
+    expect((await trove.library.getItem(letGo!.id))!.status).toBe('error');
   });
 
   it('pauses on a quota error while writing results, loses nothing, and finishes after resume', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deleteDB } from 'idb';
 import { Library } from '../../src/library/library.ts';
 import { addFolderFile, addPickedFile } from '../../src/library/add-file.ts';
+import { freshOriginals } from '../../src/library/fresh-originals.ts';
 import { listOriginals, openOriginal } from '../../src/library/originals.ts';
 import { scanFolder, walkDirectory } from '../../src/library/folders.ts';
 import { sha256OfBlob } from '../../src/ingest/content-hash.ts';
@@ -42,6 +43,24 @@ describe('adding files to the library', () => {
     });
     const copy = await openOriginal(item.source!);
     expect(new Uint8Array(await copy.arrayBuffer())).toEqual(new Uint8Array(await file.arrayBuffer()));
+  });
+
+  it('holds the bytes of a picked image for ingest, equal to the file; none for other kinds or repeats', async () => {
+    const lib = await freshLibrary();
+    const photo = await fixtureFile('image/green-field.jpg');
+    const added = await addPickedFile(lib, photo);
+    const held = freshOriginals.take(added.item.id);
+    expect(held).toBeInstanceOf(ArrayBuffer);
+    expect(new Uint8Array(held!)).toEqual(new Uint8Array(await photo.arrayBuffer()));
+    expect(freshOriginals.take(added.item.id)).toBeUndefined();
+
+    const sound = await addPickedFile(lib, await fixtureFile('audio/low-hum.wav'));
+    expect(freshOriginals.take(sound.item.id)).toBeUndefined();
+    // The same photo again is the existing item; nothing more is held.
+    const before = freshOriginals.heldBytes;
+    const again = await addPickedFile(lib, new File([photo], 'again.jpg'));
+    expect(again.existing).toBe(true);
+    expect(freshOriginals.heldBytes).toBe(before);
   });
 
   it('makes the same content one item, whatever the name, and keeps no second copy', async () => {

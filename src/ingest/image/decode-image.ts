@@ -29,7 +29,7 @@ export interface ImageOptions {
  * where the browser would show the part it has, since a half-grey photo is worse than a clear error.
  */
 export async function decodeImage(
-  file: Blob,
+  file: Blob | ArrayBuffer,
   format: MediaFormat,
   options: ImageOptions = {},
 ): Promise<DecodedImage> {
@@ -52,7 +52,7 @@ export interface DecodedImageBitmap extends Omit<DecodedImage, 'forEncoder'> {
  * decoded again in the encoder's worker. Runs on the page or in a worker (see workers/image.worker.ts).
  */
 export function decodeImageBitmap(
-  file: Blob,
+  file: Blob | ArrayBuffer,
   format: MediaFormat,
   options: ImageOptions = {},
 ): Promise<DecodedImageBitmap> {
@@ -71,7 +71,7 @@ export function decodeImageBitmap(
  * file is read once (up to `wholeReadBytes`): the end-marker check and the EXIF parse use those bytes.
  */
 async function withUpright<E extends Blob | ImageBitmap>(
-  file: Blob,
+  file: Blob | ArrayBuffer,
   format: MediaFormat,
   options: ImageOptions,
   encoderImage: (source: CanvasImageSource, size: { width: number; height: number }) => Promise<E>,
@@ -83,12 +83,18 @@ async function withUpright<E extends Blob | ImageBitmap>(
   capturedAt?: number;
 }> {
   const { encoderSize = 224, thumbSize = 256 } = options;
-  const bytes = file.size <= wholeReadBytes ? new Uint8Array(await file.arrayBuffer()) : undefined;
-  const missing = await missingEnd(file, format, bytes);
+  // The bytes, or the file where it is too large to read whole.
+  const data =
+    file instanceof ArrayBuffer
+      ? new Uint8Array(file)
+      : file.size <= wholeReadBytes
+        ? new Uint8Array(await file.arrayBuffer())
+        : file;
+  const missing = await missingEnd(data, format);
   if (missing) throw new MediaDecodeError('truncated', `The image is cut short: ${missing}`);
   let image: UprightImage;
   try {
-    image = await decodeUpright(file, format, bytes, { shortest: encoderSize, longest: thumbSize });
+    image = await decodeUpright(data, format, { shortest: encoderSize, longest: thumbSize });
   } catch (error) {
     const unsupported = format === 'avif' ? ' (this browser may not decode AVIF)' : '';
     throw new MediaDecodeError(
@@ -102,7 +108,7 @@ async function withUpright<E extends Blob | ImageBitmap>(
     const thumbSizeFor = scaleToLongest(width, height, thumbSize);
     const [forEncoder, capturedAt] = await Promise.all([
       encoderImage(image.source, scaleToShortest(width, height, encoderSize)),
-      captureDate(bytes ?? file),
+      captureDate(data),
     ]);
     // Scaling the full image down to the thumbnail costs several times more than scaling the encoder's
     // small image, which is at least as large in both directions for most photos (not for near-squares).
@@ -164,10 +170,12 @@ async function resized(
  * Checks the end-of-image marker of formats that have one. Browsers render a cut-off PNG or JPEG partly
  * instead of failing, so this is the only way to tell.
  */
-async function missingEnd(file: Blob, format: MediaFormat, bytes?: Uint8Array): Promise<string | null> {
-  const tail = bytes
-    ? bytes.subarray(Math.max(0, bytes.length - 4096))
-    : new Uint8Array(await file.slice(Math.max(0, file.size - 4096)).arrayBuffer());
+async function missingEnd(data: Uint8Array | Blob, format: MediaFormat): Promise<string | null> {
+  const size = data instanceof Blob ? data.size : data.length;
+  const tail =
+    data instanceof Blob
+      ? new Uint8Array(await data.slice(Math.max(0, size - 4096)).arrayBuffer())
+      : data.subarray(Math.max(0, size - 4096));
   const endsWith = (bytes: number[]) => bytes.every((b, i) => tail[tail.length - bytes.length + i] === b);
   switch (format) {
     case 'png':
@@ -183,11 +191,12 @@ async function missingEnd(file: Blob, format: MediaFormat, bytes?: Uint8Array): 
     case 'gif':
       return tail[tail.length - 1] === 0x3b ? null : 'the GIF has no trailer';
     case 'webp': {
-      const head = bytes
-        ? new DataView(bytes.buffer, bytes.byteOffset, 12)
-        : new DataView(await file.slice(0, 12).arrayBuffer());
+      const head =
+        data instanceof Blob
+          ? new DataView(await data.slice(0, 12).arrayBuffer())
+          : new DataView(data.buffer, data.byteOffset, 12);
       const riffSize = head.getUint32(4, true) + 8;
-      return file.size >= riffSize ? null : `the WebP is ${file.size} bytes, its header says ${riffSize}`;
+      return size >= riffSize ? null : `the WebP is ${size} bytes, its header says ${riffSize}`;
     }
     default:
       return null;

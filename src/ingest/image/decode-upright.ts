@@ -22,15 +22,16 @@ export interface DecodeNeeds {
 }
 
 /**
- * Decodes the first frame of an image upright. `bytes` is the whole file when it was read into memory;
- * without it the file is decoded by createImageBitmap. Throws the browser's error when neither way decodes.
+ * Decodes the first frame of an image upright, from the whole file's bytes or from the file itself (one too
+ * large to read whole, which createImageBitmap decodes). Throws the browser's error when neither way
+ * decodes it.
  */
 export async function decodeUpright(
-  file: Blob,
+  data: Uint8Array<ArrayBuffer> | Blob,
   format: MediaFormat,
-  bytes: Uint8Array<ArrayBuffer> | undefined,
   needs: DecodeNeeds,
 ): Promise<UprightImage> {
+  const bytes = data instanceof Blob ? undefined : data;
   if (bytes && (await webCodecsDecodes(format))) {
     try {
       return await decodeWithWebCodecs(bytes, format, needs);
@@ -39,9 +40,8 @@ export async function decodeUpright(
     }
   }
   // 'from-image' honours EXIF orientation; for GIF and animated WebP/AVIF this gives the first frame.
-  const bitmap = await createImageBitmap(bytes ? new Blob([bytes], { type: file.type }) : file, {
-    imageOrientation: 'from-image',
-  });
+  const file = data instanceof Blob ? data : new Blob([data], { type: `image/${format}` });
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   return { source: bitmap, width: bitmap.width, height: bitmap.height, close: () => bitmap.close() };
 }
 

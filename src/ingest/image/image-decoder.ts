@@ -11,7 +11,7 @@ export type ImageOutcome =
   { ok: true; value: DecodedImageBitmap } | { ok: false; code: MediaErrorCode; message: string };
 
 export interface ImageWorkerApi {
-  decode(file: Blob, format: MediaFormat): Promise<ImageOutcome>;
+  decode(file: Blob | ArrayBuffer, format: MediaFormat): Promise<ImageOutcome>;
 }
 
 interface Slot {
@@ -33,12 +33,16 @@ export class ImageDecoder {
     this.max = Math.max(1, options.workers ?? 2);
   }
 
-  /** Decodes in the least busy worker; the caller closes the returned bitmap. */
-  async decode(file: Blob, format: MediaFormat): Promise<DecodedImageBitmap> {
+  /**
+   * Decodes in the least busy worker; the caller closes the returned bitmap. File bytes given as an
+   * ArrayBuffer move to the worker (the buffer is detached here).
+   */
+  async decode(file: Blob | ArrayBuffer, format: MediaFormat): Promise<DecodedImageBitmap> {
     const slot = this.pick();
     slot.busy++;
     try {
-      const outcome = await slot.api.decode(file, format);
+      const input = file instanceof ArrayBuffer ? Comlink.transfer(file, [file]) : file;
+      const outcome = await slot.api.decode(input, format);
       if (!outcome.ok) throw new MediaDecodeError(outcome.code, outcome.message);
       return outcome.value;
     } finally {
