@@ -194,8 +194,8 @@ const section: BenchSection = {
       `all ${cpus().length} of the machine's cores busy during the timed part (every process, the browser's and any`,
       'other), and "CPU ms per file" that busy time divided by the files: near 100 % busy, files/s is bound by',
       'CPU, and only less work per file raises it. "Speed probe" is the time of a fixed JavaScript workload',
-      'run just before the row: this machine shares its host, and the same workload took from about 300 to',
-      'about 650 ms from one minute to the next, which moves every figure here with it. The fixture models',
+      'run just before the row: this machine shares its host, and the same workload took from about 190 to',
+      'about 860 ms within one bench run, which moves every figure here with it. The fixture models',
       'cost almost nothing, so real models add their own time on top: DESIGN.md measures the real-size CLIP',
       'image encoder at 149–649 ms per image here, about 7 images/s with batching.',
     ].join('\n');
