@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import coreURL from '@ffmpeg/core?url';
 import wasmURL from '@ffmpeg/core/wasm?url';
+import { jpegStoredSize } from '../src/ingest/image/jpeg-size.ts';
 import type {
   AudioRequest,
   ExtractedAudio,
@@ -213,24 +214,6 @@ function bmpSize(bytes: Uint8Array): { width: number; height: number } {
   return { width: view.getInt32(18, true), height: Math.abs(view.getInt32(22, true)) };
 }
 
-function jpegSize(bytes: Uint8Array): { width: number; height: number } {
-  // Walk the JPEG markers to the first SOFn segment, which holds the frame size.
-  let i = 2;
-  while (i + 9 < bytes.length) {
-    if (bytes[i] !== 0xff) {
-      i++;
-      continue;
-    }
-    const marker = bytes[i + 1]!;
-    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: (bytes[i + 5]! << 8) | bytes[i + 6]!, width: (bytes[i + 7]! << 8) | bytes[i + 8]! };
-    }
-    i += 2 + length;
-  }
-  return { width: 0, height: 0 };
-}
-
 const api: FfmpegWorkerApi = {
   async load() {
     await loadCore();
@@ -308,7 +291,7 @@ const api: FfmpegWorkerApi = {
           ...bmpSize(bmp),
           image: new Blob([bmp as Uint8Array<ArrayBuffer>], { type: 'image/bmp' }),
           thumbnail: {
-            ...jpegSize(jpeg),
+            ...(jpegStoredSize(jpeg) ?? { width: 0, height: 0 }),
             blob: new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }),
           },
         });
