@@ -375,6 +375,19 @@ describe('originals and content identity', () => {
     await deleteOriginal(saved.source); // a missing copy is fine
   });
 
+  it('copies over a longer file left under the same key, keeping only the new bytes', async () => {
+    const old = new Uint8Array(50_000).fill(7);
+    await saveOriginal(new Blob([old]), 'overwrite-test');
+    const fresh = new Uint8Array(1_000);
+    crypto.getRandomValues(fresh);
+    const saved = await saveOriginal(new Blob([fresh]), 'overwrite-test');
+    const back = await openOriginal(saved.source);
+    expect(back.size).toBe(fresh.length);
+    expect(new Uint8Array(await back.arrayBuffer())).toEqual(fresh);
+    expect(saved.sha256).toBe(await webCryptoHex(back));
+    await deleteOriginal(saved.source);
+  });
+
   it('leaves nothing behind when a copy is aborted', async () => {
     const controller = new AbortController();
     const big = new Blob([new Uint8Array(8 * 1024 * 1024)]);
