@@ -101,6 +101,8 @@ interface Entry {
   stage?: string;
   error?: ItemError;
   retryable: boolean;
+  /** The item as intake stored it, until the job starts (saves reading it back). */
+  item?: ItemRecord;
 }
 
 interface Active {
@@ -378,7 +380,8 @@ export class JobQueue extends EventTarget {
       if (this.closed) return;
       result = { name: next.name, outcome: outcome.outcome, itemId: outcome.item.id, jobId: next.id };
       if (outcome.outcome !== 'duplicate') {
-        this.entries.set(outcome.job.id, entryOf(outcome.job));
+        const item = outcome.outcome === 'queued' ? outcome.item : undefined;
+        this.entries.set(outcome.job.id, { ...entryOf(outcome.job), item });
         this.emitJob(this.entries.get(outcome.job.id)!);
       }
     } catch (error) {
@@ -436,10 +439,14 @@ export class JobQueue extends EventTarget {
     const lib = this.deps.library;
     let started = new Map<string, { job: JobRecord; item: ItemRecord }>();
     try {
+      const known = new Map<string, ItemRecord>();
+      for (const e of entries) if (e.item) known.set(e.item.id, e.item);
       started = await lib.startJobs(
         entries.map((e) => e.id),
         'reading',
+        known,
       );
+      for (const e of entries) e.item = undefined;
       const runs: { entry: Entry; active: Active; job: JobRecord; item: ItemRecord }[] = [];
       entries.forEach((entry, i) => {
         const s = started.get(entry.id);

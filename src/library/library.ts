@@ -1,6 +1,7 @@
 // The library store: items, their segments, vectors and thumbnails, the persistent jobs, and imported
 // folders. Everything one item produces is written in one transaction, so a crash never leaves half an item.
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import { jobsById } from './jobs-by-id.ts';
 import { openLibraryDb, type OpenOptions } from './open-db.ts';
 import { deleteOriginal, listOriginals, openOriginal } from './originals.ts';
 import type {
@@ -163,15 +164,15 @@ export class Library {
       // not wait for each other), then the writes; a batch costs a few round trips, not a few per item.
       const track = <T>(p: Promise<T>): Promise<T> => (pending.push(p), p);
       const metaRead = track(tx.objectStore('meta').get('nextSegmentKey'));
-      const reads = entries.map(({ itemId, results }) =>
-        Promise.all([
-          track(tx.objectStore('items').get(itemId)),
-          results.completeJobId ? track(tx.objectStore('jobs').get(results.completeJobId)) : undefined,
-        ]),
-      );
+      const jobIds = entries.flatMap(({ results }) => results.completeJobId ?? []);
+      const jobsRead = track(jobsById(tx.objectStore('jobs'), jobIds));
+      const itemsRead = entries.map(({ itemId }) => track(tx.objectStore('items').get(itemId)));
+      const jobs = await jobsRead;
       // Earlier results are looked for only where there can be some (see ItemRecord.neverWritten): three
       // index reads an item, which a batch of new photos would otherwise spend finding nothing.
-      const found = await Promise.all(reads);
+      const found = (await Promise.all(itemsRead)).map(
+        (item, i) => [item, jobs.get(entries[i]!.results.completeJobId ?? '')] as const,
+      );
       const derivedFound = await Promise.all(
         entries.map(({ itemId }, i) => {
           const current = found[i]![0];
@@ -228,19 +229,28 @@ export class Library {
     }
   }
 
-  /** Marks several jobs running at once; see startJob. */
+  /**
+   * Marks several jobs running at once; see startJob. `knownItems` are item records the caller already holds
+   * (by item id), which are then not read again: a job exists only while its item does (removeItem deletes
+   * both in one transaction), so finding the job is enough to know the item is still there.
+   */
   async startJobs(
     jobIds: string[],
     stage: string,
+    knownItems: ReadonlyMap<string, ItemRecord> = new Map(),
   ): Promise<Map<string, { job: JobRecord; item: ItemRecord }>> {
     const tx = this.db.transaction(['jobs', 'items'], 'readwrite');
     const jobs = tx.objectStore('jobs');
     const out = new Map<string, { job: JobRecord; item: ItemRecord }>();
-    // Reads first, all at once, then the writes: two round trips for the batch.
+    // Reads first (the jobs in one range read, then the items not already known), then the writes.
+    const stored = await jobsById(jobs, jobIds);
     const found = await Promise.all(
       jobIds.map(async (id) => {
-        const job = await jobs.get(id);
-        const item = job?.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
+        const job = stored.get(id);
+        const itemId = job?.itemId;
+        const item = itemId
+          ? (knownItems.get(itemId) ?? (await tx.objectStore('items').get(itemId)))
+          : undefined;
         return { id, job, item };
       }),
     );

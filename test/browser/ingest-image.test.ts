@@ -3,6 +3,7 @@ import { decodeImage, decodeImageBitmap } from '../../src/ingest/image/decode-im
 import { detectFileType } from '../../src/ingest/detect-type.ts';
 import { MediaDecodeError } from '../../src/ingest/media-error.ts';
 import { dominantColour, entry, fixtureFile, pixelsOf } from '../support/media-files.ts';
+import { colours } from '../../scripts/fixtures/world.ts';
 
 async function decodeFixture(path: string) {
   const file = await fixtureFile(path);
@@ -45,6 +46,37 @@ describe('image decoding', () => {
     expect([image.thumbnail.width, image.thumbnail.height]).toEqual([256, 128]);
     const thumb = await createImageBitmap(image.thumbnail.blob);
     expect([thumb.width, thumb.height]).toEqual([256, 128]);
+  });
+
+  it('keeps each image its own pixels when many of one size are decoded at once (canvases are reused)', async () => {
+    const order = ['red', 'green', 'blue', 'yellow'] as const;
+    const canvas = new OffscreenCanvas(640, 480);
+    const ctx = canvas.getContext('2d')!;
+    const files: Blob[] = [];
+    for (let i = 0; i < 24; i++) {
+      const [r, g, b] = colours[order[i % order.length]!];
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
+      ctx.fillRect(0, 0, 640, 480);
+      files.push(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 }));
+    }
+    // Twice over, so the second round runs on canvases the first one gave back.
+    for (let round = 0; round < 2; round++) {
+      const decoded = await Promise.all(files.map((f) => decodeImageBitmap(f, 'jpeg')));
+      for (const [i, image] of decoded.entries()) {
+        expect([image.forEncoder.width, image.forEncoder.height]).toEqual([299, 224]);
+        expect(dominantColour(await pixelsOf(image.forEncoder))).toBe(order[i % order.length]);
+        expect(dominantColour(await pixelsOf(image.thumbnail.blob))).toBe(order[i % order.length]);
+        image.forEncoder.close();
+      }
+    }
+    // A transparent image after an opaque one of its size is drawn on a cleared canvas.
+    const empty = new OffscreenCanvas(640, 480);
+    empty.getContext('2d');
+    const transparent = await empty.convertToBlob({ type: 'image/png' });
+    const opaque = await canvas.convertToBlob({ type: 'image/png' });
+    await decodeImage(opaque, 'png');
+    const clear = await pixelsOf((await decodeImage(transparent, 'png')).forEncoder);
+    expect(Math.max(...clear.data.filter((_, i) => i % 4 === 3))).toBe(0);
   });
 
   it('honours EXIF orientation and reads the capture date', async () => {

@@ -236,6 +236,65 @@ describe('the library store (real IndexedDB)', () => {
     expect((await lib.counts()).thumbnails).toBe(0);
   });
 
+  it('starts and completes a batch of jobs with other jobs stored between them', async () => {
+    const { lib } = await freshLibrary();
+    // Ids sort like newJobId's; the batch's five lie among 40 others, more than one range read takes.
+    const id = (n: number) => `job-${String(n).padStart(3, '0')}`;
+    const batch = [3, 12, 20, 31, 44].map(id);
+    for (let n = 0; n < 45; n++) {
+      await lib.addItem(item(`pic-${n}`, { sha256: `sha-${n}` }));
+      await lib.putJob({
+        id: id(n),
+        itemId: `pic-${n}`,
+        state: 'queued',
+        attempts: 0,
+        createdAt: n,
+        updatedAt: n,
+      });
+    }
+    const started = await lib.startJobs([...batch, 'job-999'], 'reading');
+    expect([...started.keys()].sort()).toEqual(batch);
+    expect(started.get(id(31))?.item.id).toBe('pic-31');
+    for (let n = 0; n < 45; n++) {
+      const job = await lib.getJob(id(n));
+      expect(job?.state).toBe(batch.includes(id(n)) ? 'running' : 'queued');
+      expect(job?.attempts).toBe(batch.includes(id(n)) ? 1 : 0);
+    }
+    const written = await lib.writeManyItemResults(
+      batch.map((jobId) => {
+        const itemId = started.get(jobId)!.item.id;
+        return {
+          itemId,
+          results: {
+            segments: [{ id: segmentId(itemId, 0), itemId, kind: 'image', spaces: ['clip'] }],
+            completeJobId: jobId,
+          },
+        };
+      }),
+    );
+    expect(written.every((w) => !(w instanceof ItemGoneError))).toBe(true);
+    for (let n = 0; n < 45; n++)
+      expect((await lib.getJob(id(n)))?.state).toBe(batch.includes(id(n)) ? 'done' : 'queued');
+  });
+
+  it('starts a job from the item record it is given, and not at all once the item is deleted', async () => {
+    const { lib } = await freshLibrary();
+    const job = (n: number) =>
+      ({ id: `job-${n}`, state: 'queued', attempts: 0, createdAt: 0, updatedAt: 0 }) as const;
+    const kept = (await lib.addItemWithJob(item('kept'), job(1))).item;
+    const gone = (await lib.addItemWithJob(item('gone'), job(2))).item;
+    await lib.removeItem('gone');
+    const known = new Map([
+      [kept.id, kept],
+      [gone.id, gone],
+    ]);
+    const started = await lib.startJobs(['job-1', 'job-2'], 'reading', known);
+    expect([...started.keys()]).toEqual(['job-1']);
+    expect(started.get('job-1')?.item).toBe(kept);
+    expect(await lib.getJob('job-2')).toBeUndefined();
+    expect(await lib.getItem('gone')).toBeUndefined();
+  });
+
   it('refuses to write results for an item deleted meanwhile, and writes nothing', async () => {
     const { lib } = await freshLibrary();
     const seg: SegmentRecord = { id: 'gone:0', itemId: 'gone', kind: 'image', spaces: ['clip'] };

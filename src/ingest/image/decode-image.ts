@@ -3,6 +3,7 @@
 import exifr from 'exifr';
 import { MediaDecodeError } from '../media-error.ts';
 import type { MediaFormat } from '../detect-type.ts';
+import { canvasOfSize } from './canvas-cache.ts';
 import { decodeUpright, type UprightImage } from './decode-upright.ts';
 
 export interface DecodedImage {
@@ -57,12 +58,10 @@ export function decodeImageBitmap(
   options: ImageOptions = {},
 ): Promise<DecodedImageBitmap> {
   return withUpright(file, format, options, async (source, size) => {
-    const canvas = new OffscreenCanvas(size.width, size.height);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('No 2D canvas context for image resizing');
+    const ctx = canvasOfSize(size.width, size.height);
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(source, 0, 0, size.width, size.height);
-    return canvas.transferToImageBitmap();
+    return ctx.canvas.transferToImageBitmap();
   });
 }
 
@@ -152,9 +151,7 @@ async function resized(
   size: { width: number; height: number },
   type: 'image/png' | 'image/jpeg',
 ): Promise<{ blob: Blob; width: number; height: number }> {
-  const canvas = new OffscreenCanvas(size.width, size.height);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('No 2D canvas context for image resizing');
+  const ctx = canvasOfSize(size.width, size.height);
   if (type === 'image/jpeg') {
     // JPEG has no alpha; transparent areas become white rather than black.
     ctx.fillStyle = '#fff';
@@ -162,7 +159,7 @@ async function resized(
   }
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(source, 0, 0, size.width, size.height);
-  const blob = await canvas.convertToBlob({ type, quality: 0.82 });
+  const blob = await ctx.canvas.convertToBlob({ type, quality: 0.82 });
   return { blob, ...size };
 }
 
