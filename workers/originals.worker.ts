@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import { createSHA256 } from 'hash-wasm';
 import { detectFileType, detectType, SNIFF_BYTES } from '../src/ingest/detect-type.ts';
+import { openInTime } from '../src/library/open-in-time.ts';
 import type { CopyOutcome, OriginalsWorkerApi, TakeOutcome } from '../src/library/originals-writer.ts';
 
 /**
@@ -15,6 +16,8 @@ import type { CopyOutcome, OriginalsWorkerApi, TakeOutcome } from '../src/librar
  * onnxruntime-web's WASM can hold for tens of seconds on a 2-core machine.
  */
 const WHOLE_BYTES = 8 * 1024 * 1024;
+/** An open normally takes milliseconds; this leaves room for a machine busy with video. */
+const OPEN_TIMEOUT_MS = 10_000;
 
 let dirPromise: Promise<FileSystemDirectoryHandle> | undefined;
 let wholeHasher: ReturnType<typeof createSHA256> | undefined;
@@ -74,14 +77,20 @@ async function hashAndCopy(
 }
 
 async function openForWriting(dirName: string, key: string): Promise<FileSystemSyncAccessHandle> {
-  const dir = await directory(dirName);
-  const handle = await dir.getFileHandle(key, { create: true }).catch(async (error: unknown) => {
-    // The directory was removed since it was opened: open it again.
-    if ((error as DOMException).name !== 'NotFoundError') throw error;
-    dirPromise = undefined;
-    return (await directory(dirName)).getFileHandle(key, { create: true });
-  });
-  return handle.createSyncAccessHandle();
+  return openInTime(
+    async () => {
+      const dir = await directory(dirName);
+      const handle = await dir.getFileHandle(key, { create: true }).catch(async (error: unknown) => {
+        // The directory was removed since it was opened: open it again.
+        if ((error as DOMException).name !== 'NotFoundError') throw error;
+        dirPromise = undefined;
+        return (await directory(dirName)).getFileHandle(key, { create: true });
+      });
+      return handle.createSyncAccessHandle();
+    },
+    (late) => late.close(),
+    { ms: OPEN_TIMEOUT_MS, tries: 3, what: 'the file for its copy in the library' },
+  );
 }
 
 /**
