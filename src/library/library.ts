@@ -170,9 +170,10 @@ export class Library {
       const jobs = await jobsRead;
       // Earlier results are looked for only where there can be some (see ItemRecord.neverWritten): three
       // index reads an item, which a batch of new photos would otherwise spend finding nothing.
-      const found = (await Promise.all(itemsRead)).map(
-        (item, i) => [item, jobs.get(entries[i]!.results.completeJobId ?? '')] as const,
-      );
+      const found = (await Promise.all(itemsRead)).map((item, i) => {
+        const jobId = entries[i]!.results.completeJobId;
+        return [item, jobId ? jobs.get(jobId) : undefined] as const;
+      });
       const derivedFound = await Promise.all(
         entries.map(({ itemId }, i) => {
           const current = found[i]![0];

@@ -21,8 +21,9 @@ export function canvasOfSize(width: number, height: number): OffscreenCanvasRend
     ctx.clearRect(0, 0, width, height);
     ctx.imageSmoothingQuality = 'low';
   } else {
-    ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true }) ?? undefined;
-    if (!ctx) throw new Error('No 2D canvas context for image resizing');
+    const made = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    if (!made) throw new Error('No 2D canvas context for image resizing');
+    ctx = made;
     if (bySize.size >= maxKept) bySize.delete(bySize.keys().next().value!);
   }
   // Most recently used last, so the oldest goes first.
