@@ -5,6 +5,7 @@
 import type { Library } from '../library/library.ts';
 import { openOriginal } from '../library/originals.ts';
 import type { ItemRecord, SegmentRecord, Space, ThumbnailRecord, VectorRecord } from '../library/records.ts';
+import { thumbnailFromStore } from '../library/thumbnail-bytes.ts';
 import { BackupError } from './errors.ts';
 import { FORMAT_VERSION, FrameWriter, header } from './format.ts';
 import {
@@ -157,7 +158,7 @@ async function readSnapshot(library: Library) {
     tx.objectStore('thumbnails').getAll(),
   ]);
   await tx.done;
-  return { items, segments, vectors, thumbnails };
+  return { items, segments, vectors, thumbnails: thumbnails.map(thumbnailFromStore) };
 }
 
 async function* generate(

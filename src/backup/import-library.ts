@@ -14,7 +14,7 @@ import type {
   JobRecord,
   SegmentRecord,
   Space,
-  ThumbnailRecord,
+  StoredThumbnail,
   VectorRecord,
 } from '../library/records.ts';
 import { BackupError } from './errors.ts';
@@ -59,7 +59,7 @@ export interface CheckedExport {
   items: ExportedItem[];
   segments: ExportedSegment[];
   vectors: Map<Space, { ids: string[]; rows: Float32Array; dim: number }>;
-  thumbnails: { meta: ExportedThumbnail; blob: Blob }[];
+  thumbnails: { meta: ExportedThumbnail; bytes: ArrayBuffer }[];
   /** Staged original copies by item index. */
   originals: Map<number, { path: string; size: number }>;
 }
@@ -240,14 +240,16 @@ async function readAndCheck(
   for (const s of segments)
     if (s.thumbnailId !== undefined && !thumbIds.has(s.thumbnailId))
       throw invalid(`segment "${s.id}" shows thumbnail "${s.thumbnailId}", which the file does not have`);
-  const thumbnails: { meta: ExportedThumbnail; blob: Blob }[] = [];
+  const thumbnails: { meta: ExportedThumbnail; bytes: ArrayBuffer }[] = [];
   for (const [index, meta] of thumbMeta.entries()) {
     const parts: Uint8Array[] = [];
     await section(sections.thumbnail(index), (bytes) => void parts.push(bytes));
-    const blob = new Blob(parts as BlobPart[], { type: meta.type });
-    if (blob.size !== meta.size)
-      throw malformed(`thumbnail "${meta.id}" holds ${blob.size} bytes, its record says ${meta.size}`);
-    thumbnails.push({ meta, blob });
+    const size = parts.reduce((n, p) => n + p.length, 0);
+    if (size !== meta.size)
+      throw malformed(`thumbnail "${meta.id}" holds ${size} bytes, its record says ${meta.size}`);
+    const bytes = new Uint8Array(size);
+    parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+    thumbnails.push({ meta, bytes: bytes.buffer });
   }
 
   const dir = manifest.counts.originals ? await originalsDir() : undefined;
@@ -361,13 +363,14 @@ async function replaceLibrary(
         pending.push(tx.objectStore('vectors').put(record));
       });
     }
-    for (const { meta, blob } of data.thumbnails) {
-      const record: ThumbnailRecord = {
+    for (const { meta, bytes } of data.thumbnails) {
+      const record: StoredThumbnail = {
         id: meta.id,
         itemId: meta.itemId,
         width: meta.width,
         height: meta.height,
-        blob,
+        bytes,
+        type: meta.type,
       };
       pending.push(tx.objectStore('thumbnails').put(record));
     }

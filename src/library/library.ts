@@ -2,6 +2,7 @@
 // folders. Everything one item produces is written in one transaction, so a crash never leaves half an item.
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import { jobsById } from './jobs-by-id.ts';
+import { storedThumbnail, thumbnailFromStore } from './thumbnail-bytes.ts';
 import { openLibraryDb, type OpenOptions } from './open-db.ts';
 import { deleteOriginal, listOriginals, openOriginal } from './originals.ts';
 import type {
@@ -156,6 +157,12 @@ export class Library {
         if (!segmentIds.has(v.segmentId)) throw new Error(`Vector for unknown segment ${v.segmentId}`);
       }
     }
+    // Read before the transaction opens: an await on anything else would let it commit early.
+    const thumbnails = await Promise.all(
+      entries.map(({ itemId, results }) =>
+        Promise.all((results.thumbnails ?? []).map((t) => storedThumbnail({ ...t, itemId }))),
+      ),
+    );
     const tx: ItemTx = this.db.transaction(itemStores, 'readwrite');
     const done = tx.done;
     const pending: Promise<unknown>[] = [];
@@ -207,8 +214,7 @@ export class Library {
         // A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
         for (const seg of segments) pending.push(tx.objectStore('segments').put(seg));
         for (const v of results.vectors ?? []) pending.push(tx.objectStore('vectors').put({ ...v, itemId }));
-        for (const t of results.thumbnails ?? [])
-          pending.push(tx.objectStore('thumbnails').put({ ...t, itemId }));
+        for (const t of thumbnails[i]!) pending.push(tx.objectStore('thumbnails').put(t));
         if (job) pending.push(tx.objectStore('jobs').put({ ...job, state: 'done', updatedAt: Date.now() }));
         pending.push(tx.objectStore('items').put(next));
         out.push({ item: next, segments, removedKeys: removed.keys });
@@ -420,12 +426,13 @@ export class Library {
     return this.db.getAllFromIndex('vectors', 'itemId', itemId);
   }
 
-  getThumbnail(id: string): Promise<ThumbnailRecord | undefined> {
-    return this.db.get('thumbnails', id);
+  async getThumbnail(id: string): Promise<ThumbnailRecord | undefined> {
+    const stored = await this.db.get('thumbnails', id);
+    return stored && thumbnailFromStore(stored);
   }
 
-  thumbnailsOfItem(itemId: string): Promise<ThumbnailRecord[]> {
-    return this.db.getAllFromIndex('thumbnails', 'itemId', itemId);
+  async thumbnailsOfItem(itemId: string): Promise<ThumbnailRecord[]> {
+    return (await this.db.getAllFromIndex('thumbnails', 'itemId', itemId)).map(thumbnailFromStore);
   }
 
   // ---- jobs ----

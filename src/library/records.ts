@@ -108,6 +108,7 @@ export interface VectorRecord {
   vector: Float32Array;
 }
 
+/** A thumbnail as the library hands it out. */
 export interface ThumbnailRecord {
   id: string;
   itemId: string;
@@ -115,6 +116,16 @@ export interface ThumbnailRecord {
   width: number;
   height: number;
 }
+
+/**
+ * A thumbnail as it is stored: its encoded bytes inline in the record (see thumbnail-bytes.ts). Records
+ * written before that hold a Blob, and are read the same way, so no migration rewrites them.
+ */
+export type StoredThumbnail = Omit<ThumbnailRecord, 'blob'> &
+  (
+    | { bytes: ArrayBuffer; type: string; blob?: undefined }
+    | { blob: Blob; bytes?: undefined; type?: undefined }
+  );
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -171,7 +182,7 @@ export interface LibrarySchema extends DBSchema {
   };
   thumbnails: {
     key: string;
-    value: ThumbnailRecord;
+    value: StoredThumbnail;
     indexes: { itemId: string };
   };
   jobs: {

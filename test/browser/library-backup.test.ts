@@ -11,6 +11,7 @@ import {
   rebuildVectorIndexes,
 } from '../../src/backup/index.ts';
 import { Library } from '../../src/library/library.ts';
+import { thumbnailFromStore } from '../../src/library/thumbnail-bytes.ts';
 import { listOriginals, openOriginal, saveOriginal } from '../../src/library/originals.ts';
 import type {
   ItemRecord,
@@ -36,7 +37,7 @@ import { fixtureFile } from '../support/media-files.ts';
 
 const dims: Record<Space, number> = { clip: 32, clap: 24, text: 16 };
 const run = Date.now();
-const names = { source: `backup-src-${run}`, target: `backup-dst-${run}` };
+const names = { source: `backup-src-${run}`, target: `backup-dst-${run}`, extra: [] as string[] };
 const libraries: Library[] = [];
 const vectorDbs: string[] = [];
 const workers: VectorIndexWorker[] = [];
@@ -190,6 +191,7 @@ async function contents(lib: Library) {
     thumbnails: await Promise.all(
       thumbnails
         .sort(byId)
+        .map(thumbnailFromStore)
         .map(async ({ blob, ...rest }) => ({ ...rest, type: blob.type, bytes: await digest(blob) })),
     ),
     originals,
@@ -246,7 +248,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const w of workers) w.terminate();
   for (const lib of libraries) lib.close();
-  for (const name of [names.source, names.target, ...vectorDbs]) await deleteDB(name);
+  for (const name of [names.source, names.target, ...names.extra, ...vectorDbs]) await deleteDB(name);
 });
 
 describe('library export', () => {
@@ -281,6 +283,39 @@ describe('library export', () => {
   });
 });
 
+describe('library export of an older library', () => {
+  it('exports a thumbnail an earlier Trove stored as a Blob, bytes and type unchanged', async () => {
+    const name = `backup-old-${run}`;
+    const lib = await Library.open({ name });
+    libraries.push(lib);
+    names.extra.push(name);
+    await lib.addItem(item('old-photo', { status: 'ready' }));
+    const png = await (await fixtureFile('image/red-square.png')).arrayBuffer();
+    await lib.db.put('thumbnails', {
+      id: 'old-photo:t0',
+      itemId: 'old-photo',
+      blob: new Blob([png], { type: 'image/png' }),
+      width: 8,
+      height: 8,
+    });
+    const found = await decodeSections((await exportLibraryBlob(lib)).blob);
+    const meta = jsonLines(found.find((s) => s.name === 'thumbnails')!);
+    expect(meta).toEqual([
+      {
+        id: 'old-photo:t0',
+        itemId: 'old-photo',
+        width: 8,
+        height: 8,
+        type: 'image/png',
+        size: png.byteLength,
+      },
+    ]);
+    expect(Array.from(found.find((s) => s.name === 'thumbnail/0')!.bytes)).toEqual(
+      Array.from(new Uint8Array(png)),
+    );
+  });
+});
+
 describe('library import', () => {
   it('round-trips records, originals and search results through a file into another library', async () => {
     const before = await contents(source);
@@ -299,6 +334,11 @@ describe('library import', () => {
     expect(after.segments).toEqual(before.segments);
     expect(after.vectors).toEqual(before.vectors);
     expect(after.thumbnails).toEqual(before.thumbnails);
+    // Imported thumbnails are stored as bytes, as ingest stores them.
+    for (const t of await target.db.getAll('thumbnails')) {
+      expect(t.blob).toBeUndefined();
+      expect(t.bytes).toBeInstanceOf(ArrayBuffer);
+    }
     expect(after.originals).toEqual(before.originals);
 
     // Fresh, unique index keys, and the counter moved past them.

@@ -117,6 +117,47 @@ describe('the library store (real IndexedDB)', () => {
     expect(await lib.vectorsOfSpace('clap')).toEqual([]);
   });
 
+  it('stores a thumbnail as its bytes in the record and hands it back as a Blob; an older Blob record reads the same', async () => {
+    const { lib } = await freshLibrary();
+    await lib.addItem(item('img'));
+    const seg: SegmentRecord = {
+      id: segmentId('img', 0),
+      itemId: 'img',
+      kind: 'image',
+      spaces: ['clip'],
+      thumbnailId: 'img:t0',
+    };
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 250, 0xff, 0xd9]);
+    await lib.writeItemResults('img', {
+      segments: [seg],
+      vectors: [{ segmentId: seg.id, space: 'clip', vector: unitVector(8, 1) }],
+      thumbnails: [{ id: 'img:t0', blob: new Blob([jpeg], { type: 'image/jpeg' }), width: 4, height: 3 }],
+    });
+    // As stored: bytes in the record, no Blob (which Chromium would keep as a file of its own).
+    const raw = await lib.db.get('thumbnails', 'img:t0');
+    expect(raw?.blob).toBeUndefined();
+    expect(raw?.bytes).toBeInstanceOf(ArrayBuffer);
+    expect(Array.from(new Uint8Array(raw!.bytes!))).toEqual(Array.from(jpeg));
+    expect(raw?.type).toBe('image/jpeg');
+    // As handed out: a Blob with the same bytes and type.
+    const back = await lib.getThumbnail('img:t0');
+    expect(back).toMatchObject({ id: 'img:t0', itemId: 'img', width: 4, height: 3 });
+    expect(back!.blob.type).toBe('image/jpeg');
+    expect(Array.from(new Uint8Array(await back!.blob.arrayBuffer()))).toEqual(Array.from(jpeg));
+
+    // A record written by an earlier version of Trove holds a Blob; it reads the same way.
+    const svg = new Blob(['<svg xmlns="http://www.w3.org/2000/svg"/>'], { type: 'image/svg+xml' });
+    await lib.db.put('thumbnails', { id: 'img:t1', itemId: 'img', blob: svg, width: 16, height: 12 });
+    const old = await lib.getThumbnail('img:t1');
+    expect(old!.blob.type).toBe('image/svg+xml');
+    expect(await old!.blob.text()).toBe('<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const all = await lib.thumbnailsOfItem('img');
+    expect(all.map((t) => [t.id, t.blob.type, t.blob.size])).toEqual([
+      ['img:t0', 'image/jpeg', jpeg.length],
+      ['img:t1', 'image/svg+xml', svg.size],
+    ]);
+  });
+
   it('makes the same content one item', async () => {
     const { lib } = await freshLibrary();
     const first = await lib.addItem(item('one', { sha256: 'same' }));
