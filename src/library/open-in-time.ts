@@ -1,39 +1,62 @@
 // Opening a file for a copy has been seen to stay pending for good here: Chromium's createSyncAccessHandle,
 // about once in 5,000 photos taken in under sustained ingest, which held that file's intake, and so the
-// end of its batch, forever. An open that has not settled in time is given up and made again; one that
-// settles after all is closed at once, so it holds no lock on the file.
-
-const late = Symbol('late');
+// end of its batch, forever. An open that has not settled in time gets another open beside it, and the
+// first of them to open is used; any that open after that are closed at once, so they hold no lock on the
+// file. An open that is only slow (a busy machine) still wins when it settles, so the wait can be short.
 
 /**
- * Runs `open` until one attempt settles within `ms` (at most `tries` attempts). An attempt that opens after
- * its time is passed to `close`. Throws the attempt's own error, or a TimeoutError when none settled.
+ * Runs `open`, and again each time `ms` pass without any attempt having opened (at most `tries` attempts),
+ * resolving with the first attempt to open; every other attempt that opens is passed to `close`. An
+ * attempt's error is thrown when no earlier attempt is still pending (one that is may hold the lock the
+ * error is about); when none has opened `ms` after the last attempt, a TimeoutError is thrown.
  */
-export async function openInTime<T>(
+export function openInTime<T>(
   open: () => Promise<T>,
   close: (opened: T) => void,
   { ms, tries, what }: { ms: number; tries: number; what: string },
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const opening = open();
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    let started = 0;
+    let pending = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeUp = new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), ms)));
-    const result = await Promise.race([opening, timeUp]).finally(() => clearTimeout(timer));
-    if (result !== late) return result;
-    void opening.then(
-      (opened) => {
-        try {
-          close(opened);
-        } catch {
-          // Closed already, or never really open.
-        }
-      },
-      () => undefined,
-    );
-    if (attempt >= tries)
-      throw new DOMException(
-        `The browser did not open ${what} (${tries} tries of ${ms / 1000} s each)`,
-        'TimeoutError',
+    const settle = (finish: () => void) => {
+      settled = true;
+      clearTimeout(timer);
+      finish();
+    };
+    const attempt = () => {
+      started++;
+      pending++;
+      open().then(
+        (opened) => {
+          pending--;
+          if (!settled) return settle(() => resolve(opened));
+          try {
+            close(opened);
+          } catch {
+            // Closed already, or never really open.
+          }
+        },
+        (error: unknown) => {
+          pending--;
+          if (!settled && pending === 0) settle(() => reject(error));
+        },
       );
-  }
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (settled) return;
+        if (started < tries) return attempt();
+        settle(() =>
+          reject(
+            new DOMException(
+              `The browser did not open ${what} (${tries} tries, ${(tries * ms) / 1000} s)`,
+              'TimeoutError',
+            ),
+          ),
+        );
+      }, ms);
+    };
+    attempt();
+  });
 }

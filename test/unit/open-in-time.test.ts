@@ -46,6 +46,32 @@ describe('openInTime', () => {
     expect(h.closed).toBe(false);
   });
 
+  it('uses an attempt that opens late if it opens before the next one, and closes the next if that opens too', async () => {
+    const o = opener(['late', 'late']);
+    const opening = openInTime(o.open, close, { ms: 20, tries: 3, what: 'the file' });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(o.calls()).toBe(2);
+    o.settleLate[0]!();
+    const h = await opening;
+    expect(h.id).toBe(0);
+    o.settleLate[1]!();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(o.handles[1]!.closed).toBe(true);
+    expect(h.closed).toBe(false);
+    // No further attempt after the open.
+    await new Promise((r) => setTimeout(r, 40));
+    expect(o.calls()).toBe(2);
+  });
+
+  it('waits for an earlier attempt still pending when a later one fails (the earlier may hold the lock)', async () => {
+    const o = opener(['late', 'fail']);
+    const opening = openInTime(o.open, close, { ms: 20, tries: 3, what: 'the file' });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(o.calls()).toBe(2);
+    o.settleLate[0]!();
+    expect((await opening).id).toBe(0);
+  });
+
   it('gives up with a TimeoutError naming what it opened when every attempt hangs', async () => {
     const o = opener(['hang', 'hang', 'hang', 'open']);
     const error = await openInTime(o.open, close, { ms: 10, tries: 3, what: 'the copy' }).catch(
