@@ -244,12 +244,10 @@ async function readAndCheck(
   for (const [index, meta] of thumbMeta.entries()) {
     const parts: Uint8Array[] = [];
     await section(sections.thumbnail(index), (bytes) => void parts.push(bytes));
-    const size = parts.reduce((n, p) => n + p.length, 0);
-    if (size !== meta.size)
-      throw malformed(`thumbnail "${meta.id}" holds ${size} bytes, its record says ${meta.size}`);
-    const bytes = new Uint8Array(size);
-    parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
-    thumbnails.push({ meta, bytes: bytes.buffer });
+    const bytes = await new Blob(parts as BlobPart[]).arrayBuffer();
+    if (bytes.byteLength !== meta.size)
+      throw malformed(`thumbnail "${meta.id}" holds ${bytes.byteLength} bytes, its record says ${meta.size}`);
+    thumbnails.push({ meta, bytes });
   }
 
   const dir = manifest.counts.originals ? await originalsDir() : undefined;

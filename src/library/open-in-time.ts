@@ -43,7 +43,6 @@ export function openInTime<T>(
           if (!settled && pending === 0) settle(() => reject(error));
         },
       );
-      clearTimeout(timer);
       timer = setTimeout(() => {
         if (settled) return;
         if (started < tries) return attempt();

@@ -22,6 +22,8 @@ function opener(plan: ('hang' | 'late' | 'open' | 'fail')[]) {
   return { open, handles, settleLate, calls: () => calls };
 }
 
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 const close = (h: Handle) => {
   h.closed = true;
 };
@@ -41,7 +43,7 @@ describe('openInTime', () => {
     expect(h.id).toBe(1);
     expect(o.handles[0]!.closed).toBe(false);
     o.settleLate[0]!();
-    await new Promise((r) => setTimeout(r, 0));
+    await wait(0);
     expect(o.handles[0]!.closed).toBe(true);
     expect(h.closed).toBe(false);
   });
@@ -49,24 +51,24 @@ describe('openInTime', () => {
   it('uses an attempt that opens late if it opens before the next one, and closes the next if that opens too', async () => {
     const o = opener(['late', 'late']);
     const opening = openInTime(o.open, close, { ms: 20, tries: 3, what: 'the file' });
-    await new Promise((r) => setTimeout(r, 30));
+    await wait(30);
     expect(o.calls()).toBe(2);
     o.settleLate[0]!();
     const h = await opening;
     expect(h.id).toBe(0);
     o.settleLate[1]!();
-    await new Promise((r) => setTimeout(r, 0));
+    await wait(0);
     expect(o.handles[1]!.closed).toBe(true);
     expect(h.closed).toBe(false);
     // No further attempt after the open.
-    await new Promise((r) => setTimeout(r, 40));
+    await wait(40);
     expect(o.calls()).toBe(2);
   });
 
   it('waits for an earlier attempt still pending when a later one fails (the earlier may hold the lock)', async () => {
     const o = opener(['late', 'fail']);
     const opening = openInTime(o.open, close, { ms: 20, tries: 3, what: 'the file' });
-    await new Promise((r) => setTimeout(r, 30));
+    await wait(30);
     expect(o.calls()).toBe(2);
     o.settleLate[0]!();
     expect((await opening).id).toBe(0);
