@@ -46,8 +46,12 @@ export default defineConfig({
           // One file at a time: files share the origin's Cache Storage, IndexedDB and OPFS, and 2 cores
           // gain nothing from running model-heavy files side by side.
           fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          // Room for a stall that is the browser's, not Trove's: V8 compiles onnxruntime's WASM in its top
+          // tier on all of the renderer's pool threads, for up to ~100 s on these 2 cores under load, and
+          // OPFS writes wait for those threads (traced: wasm.TopTierCompilation for 98 s beside a 98 s
+          // stalled write; 96-123 s stalls under load, none with --js-flags=--liftoff-only).
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           browser: {
             enabled: true,
             headless: true,

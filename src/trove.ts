@@ -307,8 +307,7 @@ class TroveApp extends EventTarget implements Trove {
 
   /** Takes over the library's work after the leader tab closed: persisted indexes, then the stored jobs. */
   async promote(reopen: () => Promise<Partial<Record<Space, RestoreReport>>>): Promise<void> {
-    const reports = await reopen();
-    this.sync.startPersisting();
+    const reports = await this.sync.takeOverPersisted(reopen);
     const rebuilt = await this.sync.verify(reports);
     for (const r of rebuilt) this.emit('index-rebuilt', r);
     await this.jobQueue.takeOver();

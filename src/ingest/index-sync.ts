@@ -20,7 +20,7 @@ export interface IndexSyncOptions {
   onError?: (error: unknown) => void;
   /**
    * false in a tab that does not own the persisted indexes (see src/library/tab-sync.ts): its indexes live
-   * in memory and are never saved, until startPersisting(). Default true.
+   * in memory and are never saved, until takeOverPersisted(). Default true.
    */
   persist?: boolean;
   /** An item's results were stored and indexed here (for telling other tabs). */
@@ -50,9 +50,15 @@ export class IndexSync implements ResultsSink {
     this.persisting = options.persist ?? true;
   }
 
-  /** This tab now owns the persisted indexes (they were reopened with storage). */
-  startPersisting(): void {
+  /**
+   * Takes over the persisted indexes: `reopen` replaces each index's in-memory copy with the saved one, in
+   * turn with other index work, so a change another tab sent just before is never applied to an index
+   * that is being replaced. From then on this tab saves the indexes.
+   */
+  async takeOverPersisted<T>(reopen: () => Promise<T>): Promise<T> {
+    const reports = await this.serial(reopen);
     this.persisting = true;
+    return reports;
   }
 
   /** Applies what another tab stored, removed or replaced, in turn with this tab's own changes. */

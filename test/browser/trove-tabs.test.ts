@@ -2,9 +2,10 @@
 // two clients (the lock is held per request, and a channel object never hears its own messages). The
 // second Trove follows the first: its files are ingested by the leader, it sees the leader's results, and
 // it takes over when the leader closes. The real two-tab run is the e2e tier's.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exportLibraryBlob } from '../../src/backup/export-library.ts';
 import type { Space } from '../../src/library/records.ts';
+import type { LibraryMessage } from '../../src/library/tab-sync.ts';
 import type { Trove } from '../../src/trove.ts';
 import { fixtureFile } from '../support/media-files.ts';
 import {
@@ -92,13 +93,30 @@ describe('two tabs on one library', () => {
 
   it('takes over when the leader tab closes: it saves the indexes and runs the queue', async () => {
     const { names, leader, follower } = await openPair('tabs-takeover');
-    await leader.addFiles([await fixtureFile('image/red-square.png')]);
+    const report = await leader.addFiles([await fixtureFile('image/red-square.png')]);
     await leader.queue.whenIdle();
+    const warn = vi.spyOn(console, 'warn');
     await leader.close();
     open.shift();
+    // The closed leader's last messages can still be arriving while the follower reopens the saved indexes:
+    // each must be applied before or after the reopen, never to an index that is being replaced.
+    const late = new BroadcastChannel(`trove:${names.libraryDbName}`);
+    const itemReady: LibraryMessage = {
+      type: 'item-ready',
+      itemId: report.files[0]!.itemId!,
+      removedKeys: [],
+    };
+    const posting = setInterval(() => late.postMessage({ message: itemReady, from: 'closed-leader' }), 5);
     const role = await nextEvent<{ role: string }>(follower, 'tab-role');
+    clearInterval(posting);
+    late.close();
     expect(role.role).toBe('leader');
     expect(follower.tabRole).toBe('leader');
+    await follower.flush();
+    const warnings = warn.mock.calls.map((args) => String(args[0]));
+    warn.mockRestore();
+    expect(warnings).toEqual([]);
+    await indexMatchesStore(follower, 'clip');
 
     await follower.addFiles([await fixtureFile('image/yellow-sun.png')]);
     await follower.queue.whenIdle();
