@@ -47,9 +47,9 @@ export default defineConfig({
           // gain nothing from running model-heavy files side by side.
           fileParallelism: false,
           // Room for a stall that is the browser's, not Trove's: V8 compiles onnxruntime's WASM in its top
-          // tier on all of the renderer's pool threads, for up to ~100 s on these 2 cores under load, and
+          // tier on all of the renderer's pool threads, for up to ~160 s on these 2 cores under load, and
           // OPFS writes wait for those threads (traced: wasm.TopTierCompilation for 98 s beside a 98 s
-          // stalled write; 96-123 s stalls under load, none with --js-flags=--liftoff-only).
+          // stalled write; 96-162 s stalls under load, none with --js-flags=--liftoff-only).
           testTimeout: 300_000,
           hookTimeout: 300_000,
           browser: {
