@@ -8,7 +8,13 @@ import * as Comlink from 'comlink';
 import { createSHA256 } from 'hash-wasm';
 import { detectFileType, detectType, SNIFF_BYTES } from '../src/ingest/detect-type.ts';
 import { openInTime } from '../src/library/open-in-time.ts';
-import type { CopyOutcome, OriginalsWorkerApi, TakeOutcome } from '../src/library/originals-writer.ts';
+import { PACK_ENTRY_BYTES, PackWriter, writeAll } from '../src/library/pack-writer.ts';
+import type {
+  CopyOutcome,
+  OriginalsWorkerApi,
+  RemoveOutcome,
+  TakeOutcome,
+} from '../src/library/originals-writer.ts';
 
 /**
  * Files up to this size are read whole; larger ones stream. Both are hashed by hash-wasm on this thread:
@@ -34,15 +40,6 @@ async function directory(name: string): Promise<FileSystemDirectoryHandle> {
   } catch (error) {
     dirPromise = undefined;
     throw error;
-  }
-}
-
-function writeAll(access: FileSystemSyncAccessHandle, bytes: Uint8Array, at: number): void {
-  let done = 0;
-  while (done < bytes.length) {
-    const n = access.write(bytes.subarray(done), { at: at + done });
-    if (n <= 0) throw new DOMException('The copy could not be written', 'UnknownError');
-    done += n;
   }
 }
 
@@ -96,10 +93,46 @@ async function openForWriting(dirName: string, key: string): Promise<FileSystemS
   );
 }
 
+/** An existing file opened for writing, or undefined when it is gone. */
+async function openExisting(dirName: string, key: string): Promise<FileSystemSyncAccessHandle | undefined> {
+  const handle = await (await directory(dirName)).getFileHandle(key).catch((error: unknown) => {
+    if ((error as DOMException).name === 'NotFoundError') return undefined;
+    throw error;
+  });
+  if (!handle) return undefined;
+  return openInTime(
+    () => handle.createSyncAccessHandle(),
+    (late) => late.close(),
+    { ms: OPEN_RETRY_MS, tries: 5, what: 'a stored copy to remove it' },
+  );
+}
+
+let packs: { dirName: string; writer: PackWriter } | undefined;
+
+function packWriter(dirName: string): PackWriter {
+  if (packs?.dirName !== dirName) {
+    packs = {
+      dirName,
+      writer: new PackWriter(
+        (name) => openForWriting(dirName, name),
+        (name) => openExisting(dirName, name),
+        async (name) => (await directory(dirName)).removeEntry(name),
+      ),
+    };
+  }
+  return packs.writer;
+}
+
+function failure(error: unknown): { ok: false; name: string; message: string } {
+  const e = error as { name?: string; message?: string };
+  return { ok: false, name: e.name ?? 'Error', message: e.message ?? String(error) };
+}
+
 /**
  * Copies `file` to `<dirName>/<key>` and hashes it; with `detect`, first recognises it from its first
  * bytes and copies only what can be ingested (a refused file is hashed, not copied). A file up to
- * WHOLE_BYTES is read once for all three. Nothing is left under the key on failure.
+ * WHOLE_BYTES is read once for all three. A small file taken in (`detect`) is appended to a pack file
+ * instead (pack-writer.ts; `pack` says where). Nothing is left under the key on failure.
  */
 async function take(file: Blob, dirName: string, key: string, detect: boolean): Promise<TakeOutcome> {
   let access: FileSystemSyncAccessHandle | undefined;
@@ -113,11 +146,18 @@ async function take(file: Blob, dirName: string, key: string, detect: boolean): 
         ? detectType(whole.subarray(0, SNIFF_BYTES), name, file.size)
         : await detectFileType(file, name);
     const copy = detection?.ok ?? true;
-    if (copy) {
-      opened = true;
-      access = await openForWriting(dirName, key);
+    let pack: { name: string; at: number } | undefined;
+    let sha256: string;
+    if (copy && detect && whole && whole.length > 0 && whole.length <= PACK_ENTRY_BYTES) {
+      sha256 = await hashAndCopy(file, whole, undefined);
+      pack = await packWriter(dirName).append(whole);
+    } else {
+      if (copy) {
+        opened = true;
+        access = await openForWriting(dirName, key);
+      }
+      sha256 = await hashAndCopy(file, whole, access);
     }
-    const sha256 = await hashAndCopy(file, whole, access);
     if (access) {
       // Only a longer file left under the key needs cutting; a new one is exactly what was written.
       // Truncating every copy anyway cost about 4 % of photo ingest throughput in paired runs here.
@@ -130,11 +170,11 @@ async function take(file: Blob, dirName: string, key: string, detect: boolean): 
     // An image read whole goes back to the page too, so ingest can decode it without reading the copy
     // back from OPFS (see fresh-originals.ts). Transferred, not copied.
     if (whole && copy && detection?.ok && detection.type.kind === 'image') {
-      return Comlink.transfer({ ok: true, sha256, copied: copy, detection, content: whole.buffer }, [
+      return Comlink.transfer({ ok: true, sha256, copied: copy, detection, pack, content: whole.buffer }, [
         whole.buffer,
       ]);
     }
-    return { ok: true, sha256, copied: copy, detection };
+    return { ok: true, sha256, copied: copy, detection, pack };
   } catch (error) {
     // Nothing is left under the key. (A crash mid-copy leaves a file no item points at, which
     // Library.sweepOrphanOriginals removes.)
@@ -145,8 +185,7 @@ async function take(file: Blob, dirName: string, key: string, detect: boolean): 
     }
     if (opened)
       await (await directory(dirName).catch(() => undefined))?.removeEntry(key).catch(() => undefined);
-    const e = error as { name?: string; message?: string };
-    return { ok: false, name: e.name ?? 'Error', message: e.message ?? String(error) };
+    return failure(error);
   }
 }
 
@@ -156,6 +195,25 @@ const api: OriginalsWorkerApi = {
     return outcome.ok ? { ok: true, sha256: outcome.sha256 } : outcome;
   },
   take: (file, dirName, key) => take(file, dirName, key, true),
+  async erase(dirName, name, at, length) {
+    try {
+      await packWriter(dirName).erase(name, at, length);
+      return { ok: true };
+    } catch (error) {
+      return failure(error);
+    }
+  },
+  async remove(dirName, name, force): Promise<RemoveOutcome> {
+    try {
+      if (!packWriter(dirName).release(name, force)) return { ok: true, removed: false };
+      await (await directory(dirName)).removeEntry(name).catch((error: unknown) => {
+        if ((error as DOMException).name !== 'NotFoundError') throw error;
+      });
+      return { ok: true, removed: true };
+    } catch (error) {
+      return failure(error);
+    }
+  },
 };
 
 Comlink.expose(api);

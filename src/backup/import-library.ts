@@ -8,7 +8,7 @@
 // replaced library's copies are deleted once the new records are committed.
 import { createSHA256 } from 'hash-wasm';
 import type { Library } from '../library/library.ts';
-import { deleteOriginal, ORIGINALS_DIR } from '../library/originals.ts';
+import { ORIGINALS_DIR, removeStoredFile } from '../library/originals.ts';
 import type {
   ItemRecord,
   JobRecord,
@@ -75,7 +75,7 @@ export async function importLibrary(
     const { replacedItems, oldCopies } = await replaceLibrary(library, checked);
     // The replaced library's stored copies, now referenced by nothing. Only those: a general sweep could
     // take a copy another tab has just saved and not yet recorded.
-    for (const path of oldCopies) await deleteOriginal({ kind: 'opfs', path }).catch(() => undefined);
+    for (const path of oldCopies) await removeStoredFile(path, { force: true }).catch(() => undefined);
     return {
       items: checked.items.length,
       segments: checked.segments.length,

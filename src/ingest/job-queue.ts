@@ -346,10 +346,8 @@ export class JobQueue extends EventTarget {
     const finished = [...this.entries.values()].filter(
       (e) => e.state !== 'queued' && e.state !== 'running' && e.id !== keep,
     );
-    for (const e of finished) {
-      this.entries.delete(e.id);
-      void this.deps.library.deleteJob(e.id).catch(() => undefined);
-    }
+    for (const e of finished) this.entries.delete(e.id);
+    void this.deps.library.deleteJobs(finished.map((e) => e.id)).catch(() => undefined);
     this.eta.reset();
     this.busyMs = 0;
     this.wallMs = 0;

@@ -5,7 +5,7 @@ import { detectFileType, type Detection } from '../ingest/detect-type.ts';
 import { sha256OfBlob } from '../ingest/content-hash.ts';
 import type { Library } from './library.ts';
 import { freshOriginals } from './fresh-originals.ts';
-import { deleteOriginal, takeOriginal } from './originals.ts';
+import { deleteOriginal, settleTaken, takeOriginal } from './originals.ts';
 import type { ItemRecord, JobRecord, OriginalSource } from './records.ts';
 
 export interface AddResult {
@@ -33,6 +33,20 @@ export interface AddOptions {
 export async function addPickedFile(lib: Library, file: File, options: AddOptions = {}): Promise<AddResult> {
   const id = crypto.randomUUID();
   const saved = await takeOriginal(file, id, options.signal);
+  try {
+    return await recordTaken(lib, id, file, saved, options);
+  } finally {
+    settleTaken(saved.source);
+  }
+}
+
+async function recordTaken(
+  lib: Library,
+  id: string,
+  file: File,
+  saved: Awaited<ReturnType<typeof takeOriginal>>,
+  options: AddOptions,
+): Promise<AddResult> {
   const { detection, source } = saved;
   if (!detection.ok || !source) {
     return lib.addItem(itemFor(id, file, detection, saved.sha256, undefined, options));

@@ -4,7 +4,7 @@ import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import { jobsById } from './jobs-by-id.ts';
 import { storedThumbnail, thumbnailFromStore } from './thumbnail-bytes.ts';
 import { openLibraryDb, type OpenOptions } from './open-db.ts';
-import { deleteOriginal, listOriginals, openOriginal } from './originals.ts';
+import { deleteOriginal, listOriginals, openOriginal, removeStoredFile } from './originals.ts';
 import type {
   FolderRecord,
   ItemError,
@@ -317,10 +317,17 @@ export class Library {
     for (const key of await tx.objectStore('jobs').index('itemId').getAllKeys(id))
       await tx.objectStore('jobs').delete(key);
     await tx.objectStore('items').delete(id);
+    const source = item.source;
+    // A pack file goes with the last item in it; while others use it, only this file's bytes are erased.
+    const lastInPack =
+      source?.kind === 'opfs' &&
+      !!source.range &&
+      (await tx.objectStore('items').index('sourcePath').count(source.path)) === 0;
     await tx.done;
     // After the records are gone, so a crash in between leaves an orphan copy (see sweepOrphanOriginals)
     // rather than an item whose original is missing.
-    await deleteOriginal(item.source);
+    if (!lastInPack || !(await removeStoredFile((source as { path: string }).path)))
+      await deleteOriginal(source);
     return { item, keys: removed.keys };
   }
 
@@ -334,7 +341,7 @@ export class Library {
     for (const store of stores) if (store !== 'meta') await tx.objectStore(store).clear();
     await bumpVectorsVersion(tx);
     await tx.done;
-    for (const path of await listOriginals()) await deleteOriginal({ kind: 'opfs', path });
+    for (const path of await listOriginals()) await removeStoredFile(path, { force: true });
   }
 
   /**
@@ -355,8 +362,12 @@ export class Library {
         const file = await openOriginal({ kind: 'opfs', path }).catch(() => undefined);
         if (!file || Date.now() - file.lastModified < olderThanMs) continue;
       }
-      await deleteOriginal({ kind: 'opfs', path });
-      orphans.push(path);
+      // A pack file still being written, here or in another tab, is left for a later sweep.
+      const removed = await removeStoredFile(path).catch((error: unknown) => {
+        if (error instanceof DOMException && error.name === 'NoModificationAllowedError') return false;
+        throw error;
+      });
+      if (removed) orphans.push(path);
     }
     return orphans;
   }
@@ -568,6 +579,13 @@ export class Library {
 
   async deleteJob(id: string): Promise<void> {
     await this.db.delete('jobs', id);
+  }
+
+  /** Deletes many job records in one transaction (a finished batch's, when the next one starts). */
+  async deleteJobs(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const tx = this.db.transaction('jobs', 'readwrite');
+    await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
   }
 
   // ---- folders ----

@@ -62,6 +62,15 @@ export const migrations: Migration[] = [
       await tx.objectStore('meta').put({ name: 'vectorsVersion', value: 1 });
     },
   },
+  {
+    version: 3,
+    name: 'items indexed by the path of their stored copy, which small files share in pack files',
+    up(_db, tx) {
+      // So deleting an item can tell whether others still use its pack file without reading every item.
+      // Items kept as folder handles have no path and are left out.
+      tx.objectStore('items').createIndex('sourcePath', 'source.path');
+    },
+  },
 ];
 
 /** Checks that versions run 1, 2, 3, … with no gap or repeat, so every database can reach the latest. */

@@ -12,14 +12,19 @@ export type TakeOutcome =
       sha256: string;
       copied: boolean;
       detection: Detection | undefined;
+      /** Where the copy went when it was appended to a pack file, not written under its key. */
+      pack?: { name: string; at: number };
       /** The whole file, for an image copied from one read. */
       content?: ArrayBuffer;
     }
   | Failure;
+export type RemoveOutcome = { ok: true; removed: boolean } | Failure;
 
 export interface OriginalsWorkerApi {
   copy(file: Blob, dirName: string, key: string): Promise<CopyOutcome>;
   take(file: File, dirName: string, key: string): Promise<TakeOutcome>;
+  erase(dirName: string, name: string, at: number, length: number): Promise<{ ok: true } | Failure>;
+  remove(dirName: string, name: string, force: boolean): Promise<RemoveOutcome>;
 }
 
 let remote: Comlink.Remote<OriginalsWorkerApi> | undefined;
@@ -53,9 +58,31 @@ export async function takeIntoOpfs(
   file: File,
   dirName: string,
   key: string,
-): Promise<{ sha256: string; copied: boolean; detection: Detection; content?: ArrayBuffer }> {
+): Promise<{
+  sha256: string;
+  copied: boolean;
+  detection: Detection;
+  pack?: { name: string; at: number };
+  content?: ArrayBuffer;
+}> {
   const outcome = await worker().take(file, dirName, key);
   if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
-  const { sha256, copied, detection, content } = outcome;
-  return { sha256, copied, detection: detection!, content };
+  const { sha256, copied, detection, pack, content } = outcome;
+  return { sha256, copied, detection: detection!, pack, content };
+}
+
+/** Overwrites bytes of a pack file with zeros, through the worker that may hold it open. */
+export async function eraseInOpfs(dirName: string, name: string, at: number, length: number): Promise<void> {
+  const outcome = await worker().erase(dirName, name, at, length);
+  if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
+}
+
+/**
+ * Removes a pack file, through the worker that may hold it open; false when it is open or only just
+ * closed (files taken into it may be on their way to being recorded), unless `force`.
+ */
+export async function removePackFromOpfs(dirName: string, name: string, force: boolean): Promise<boolean> {
+  const outcome = await worker().remove(dirName, name, force);
+  if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
+  return outcome.removed;
 }

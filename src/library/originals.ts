@@ -1,10 +1,14 @@
 // The user's original files, kept so a result can be opened later: a streamed copy in the origin private
-// file system (OPFS) for picked and dropped files, or the FileSystemFileHandle for folder imports.
+// file system (OPFS) for picked and dropped files (small ones share pack files, see pack-writer.ts), or the
+// FileSystemFileHandle for folder imports.
 import type { Detection } from '../ingest/detect-type.ts';
-import { copyToOpfs, takeIntoOpfs } from './originals-writer.ts';
+import { copyToOpfs, eraseInOpfs, removePackFromOpfs, takeIntoOpfs } from './originals-writer.ts';
+import { isPackName } from './pack-writer.ts';
 import type { OriginalSource } from './records.ts';
 
 export const ORIGINALS_DIR = 'originals';
+/** 20 tries, 20 ms more apart each time: about 4 s, longer than a pack stays open for appends. */
+const PACKED_READ_TRIES = 20;
 
 let dirHandle: Promise<FileSystemDirectoryHandle> | undefined;
 
@@ -36,7 +40,7 @@ type StoredCopy = OriginalSource & { kind: 'opfs' };
  * Runs a write of `originals/<key>` in the originals worker; `copied` says whether it left a copy. A
  * copy made while `signal` was aborted is removed before the abort is thrown.
  */
-async function writeUnder<T extends { copied: boolean }>(
+async function writeUnder<T extends { copied: boolean; pack?: { name: string; at: number }; bytes: number }>(
   key: string,
   signal: AbortSignal | undefined,
   write: () => Promise<T>,
@@ -44,7 +48,12 @@ async function writeUnder<T extends { copied: boolean }>(
   if (!/^[\w.-]+$/.test(key)) throw new Error(`Unsafe key for a stored original: ${key}`);
   signal?.throwIfAborted();
   const written = await write();
-  const source = written.copied ? { kind: 'opfs' as const, path: `${ORIGINALS_DIR}/${key}` } : undefined;
+  const { pack } = written;
+  const source: StoredCopy | undefined = !written.copied
+    ? undefined
+    : pack
+      ? { kind: 'opfs', path: `${ORIGINALS_DIR}/${pack.name}`, range: { at: pack.at, length: written.bytes } }
+      : { kind: 'opfs', path: `${ORIGINALS_DIR}/${key}` };
   if (signal?.aborted) {
     if (source) await deleteOriginal(source);
     signal.throwIfAborted();
@@ -65,6 +74,7 @@ export async function saveOriginal(
   const { sha256, source } = await writeUnder(key, signal, async () => ({
     sha256: await copyToOpfs(file, ORIGINALS_DIR, key),
     copied: true,
+    bytes: file.size,
   }));
   return { source: source!, sha256, bytes: file.size };
 }
@@ -79,10 +89,52 @@ export async function takeOriginal(
   key: string,
   signal?: AbortSignal,
 ): Promise<{ detection: Detection; sha256: string; source?: StoredCopy; content?: ArrayBuffer }> {
-  const { detection, sha256, source, content } = await writeUnder(key, signal, () =>
-    takeIntoOpfs(file, ORIGINALS_DIR, key),
-  );
+  const { detection, sha256, source, content } = await writeUnder(key, signal, async () => ({
+    ...(await takeIntoOpfs(file, ORIGINALS_DIR, key)),
+    bytes: file.size,
+  }));
+  if (source?.range) unrecorded.set(source.path, (unrecorded.get(source.path) ?? 0) + 1);
   return { detection, sha256, source, content };
+}
+
+/**
+ * Packed copies taken in by this page whose items are not yet recorded (or given up), by pack path: a
+ * pack with any is not removed, even when no item in the store points at it yet.
+ */
+const unrecorded = new Map<string, number>();
+
+/** Says that a copy from takeOriginal is now recorded in an item, or will not be. */
+export function settleTaken(source: OriginalSource | undefined): void {
+  if (source?.kind !== 'opfs' || !source.range) return;
+  const left = (unrecorded.get(source.path) ?? 0) - 1;
+  if (left > 0) unrecorded.set(source.path, left);
+  else unrecorded.delete(source.path);
+}
+
+/**
+ * A packed copy's bytes, read out at once. The File that getFile() gives is a snapshot: an append to the
+ * same pack (its files are still being taken in) makes reading it fail with NotReadableError, so the read
+ * is tried again; a pack takes appends for PACK_OPEN_MS at most.
+ */
+async function readPacked(
+  handle: FileSystemFileHandle,
+  { at, length }: { at: number; length: number },
+): Promise<File> {
+  for (let attempt = 1; ; attempt++) {
+    const file = await handle.getFile();
+    if (file.size < at + length) throw new DOMException('The stored copy is cut short', 'NotReadableError');
+    try {
+      const bytes = await file.slice(at, at + length).arrayBuffer();
+      return new File([bytes], handle.name, { lastModified: file.lastModified });
+    } catch (error) {
+      if (
+        !(error instanceof DOMException && error.name === 'NotReadableError') ||
+        attempt >= PACKED_READ_TRIES
+      )
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
 }
 
 /**
@@ -100,7 +152,7 @@ export async function openOriginal(
       if ((error as DOMException).name !== 'NotFoundError') throw error;
       return (await originalsDir(true)).getFileHandle(name);
     });
-    return handle.getFile();
+    return source.range ? readPacked(handle, source.range) : handle.getFile();
   }
   const handle = source.handle as FileSystemFileHandle & {
     queryPermission?(d: { mode: 'read' }): Promise<PermissionState>;
@@ -118,15 +170,36 @@ export async function openOriginal(
   return handle.getFile();
 }
 
-/** Removes a stored copy; the user's own files (handles) are never touched. Missing copies are fine. */
+/**
+ * Removes a stored copy; the user's own files (handles) are never touched. Missing copies are fine. A copy
+ * in a pack file is overwritten with zeros; the pack itself goes with removeStoredFile.
+ */
 export async function deleteOriginal(source: OriginalSource | undefined): Promise<void> {
   if (source?.kind !== 'opfs') return;
+  if (source.range) {
+    await eraseInOpfs(ORIGINALS_DIR, nameFromPath(source.path), source.range.at, source.range.length);
+    return;
+  }
+  await removeStoredFile(source.path);
+}
+
+/**
+ * Removes a whole file of stored copies: a copy of its own, or a pack file with every copy in it. A pack
+ * that is being written (or was a moment ago) is kept unless `force`; the answer says whether it went.
+ */
+export async function removeStoredFile(path: string, { force = false } = {}): Promise<boolean> {
+  const name = nameFromPath(path);
+  if (isPackName(name)) {
+    if (!force && unrecorded.has(path)) return false;
+    return removePackFromOpfs(ORIGINALS_DIR, name, force);
+  }
   const dir = await originalsDir();
   try {
-    await dir.removeEntry(nameFromPath(source.path));
+    await dir.removeEntry(name);
   } catch (error) {
     if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
   }
+  return true;
 }
 
 /** Paths of every stored copy, to find copies no item points at (after a crash between two steps). */

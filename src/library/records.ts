@@ -10,8 +10,11 @@ export type ItemStatus = 'pending' | 'processing' | 'ready' | 'error' | 'unsuppo
 
 /** Where the original file lives, so a result can be opened later. */
 export type OriginalSource =
-  /** A copy in the origin private file system, for picked or dropped files. */
-  | { kind: 'opfs'; path: string }
+  /**
+   * A copy in the origin private file system, for picked or dropped files: the whole file at `path`, or,
+   * for a small file, the bytes `range` of a pack file shared with others taken in at the same time.
+   */
+  | { kind: 'opfs'; path: string; range?: { at: number; length: number } }
   /** The user's own file, for folder imports; reading it after a reload needs permission again. */
   | { kind: 'handle'; handle: FileSystemFileHandle };
 
@@ -168,7 +171,7 @@ export interface LibrarySchema extends DBSchema {
   items: {
     key: string;
     value: ItemRecord;
-    indexes: { sha256: string; status: ItemStatus; folderId: string };
+    indexes: { sha256: string; status: ItemStatus; folderId: string; sourcePath: string };
   };
   segments: {
     key: string;

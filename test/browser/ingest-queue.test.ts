@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EncoderError } from '../../src/encoders/protocol.ts';
 import { freshOriginals } from '../../src/library/fresh-originals.ts';
-import { deleteOriginal, listOriginals } from '../../src/library/originals.ts';
+import { deleteOriginal } from '../../src/library/originals.ts';
 import type { PauseReason, Trove } from '../../src/trove.ts';
 import {
   destroyTrove,
@@ -13,6 +13,7 @@ import {
   type TroveNames,
 } from '../support/trove-harness.ts';
 import { fixtureFile } from '../support/media-files.ts';
+import { storedCopiesOf } from '../support/stored-copies.ts';
 
 let open: { trove: Trove; names: TroveNames }[] = [];
 afterEach(async () => {
@@ -40,10 +41,13 @@ describe('the ingest queue', () => {
     const report = await trove.addFiles(files);
     expect(report.files.map((f) => f.outcome)).toEqual(['queued', 'queued', 'queued']);
     const victim = report.files[1]!;
-    const copy = (await trove.library.getItem(victim.itemId!))!.source;
+    expect(await storedCopiesOf(files[1]!)).toBe(1);
     await trove.queue.cancel(victim.jobId!);
     expect(await trove.library.getItem(victim.itemId!)).toBeUndefined();
-    expect(await listOriginals()).not.toContain(copy?.kind === 'opfs' ? copy.path : '?');
+    // Its bytes are gone from OPFS; the files taken in with it (in the same pack) are still there.
+    expect(await storedCopiesOf(files[1]!)).toBe(0);
+    expect(await storedCopiesOf(files[0]!)).toBe(1);
+    expect(await storedCopiesOf(files[2]!)).toBe(1);
     trove.queue.resume();
     const end = await trove.queue.whenIdle();
     expect(end).toMatchObject({ total: 3, done: 2, cancelled: 1, failed: 0, remaining: 0 });
@@ -174,11 +178,11 @@ describe('the ingest queue', () => {
     const add = lib.addItemWithJob.bind(lib);
     let full = true;
     lib.addItemWithJob = (item, job) => (full ? Promise.reject(quota()) : add(item, job));
-    const before = await listOriginals();
+    const file = await fixtureFile('image/green-field.jpg');
     const paused = nextEvent<PauseReason>(trove.queue, 'paused');
-    const adding = trove.addFiles([await fixtureFile('image/green-field.jpg')]);
+    const adding = trove.addFiles([file]);
     expect((await paused).code).toBe('quota');
-    expect(await listOriginals()).toEqual(before);
+    expect(await storedCopiesOf(file)).toBe(0);
     expect(trove.queue.snapshot()).toMatchObject({ state: 'paused', total: 1, remaining: 1 });
     full = false;
     trove.queue.resume();
@@ -190,7 +194,6 @@ describe('the ingest queue', () => {
   it('takes the same content offered twice in one add (taken in together) as one item, keeping one copy', async () => {
     const trove = await fresh('same-twice');
     trove.queue.pause();
-    const before = await listOriginals();
     const blob = await fixtureFile('image/green-field.jpg');
     const files = [
       new File([blob], 'first.jpg'),
@@ -205,22 +208,36 @@ describe('the ingest queue', () => {
       'red-square.png',
     ]);
     expect((await trove.library.listJobs()).length).toBe(2);
-    const copies = (await listOriginals()).filter((p) => !before.includes(p));
-    expect(copies.length).toBe(2);
+    expect(await storedCopiesOf(blob)).toBe(1);
+    expect(await storedCopiesOf(files[1]!)).toBe(1);
     trove.queue.resume();
     expect(await trove.queue.whenIdle()).toMatchObject({ done: 2, failed: 0 });
+  });
+
+  it("forgets a finished batch's job records when the next batch starts, keeping its items", async () => {
+    const trove = await fresh('next-batch');
+    const first = await trove.addFiles(
+      await Promise.all(['image/red-square.png', 'image/green-field.jpg'].map((p) => fixtureFile(p))),
+    );
+    expect(await trove.queue.whenIdle()).toMatchObject({ done: 2, failed: 0 });
+    expect((await trove.library.listJobs()).map((j) => j.state)).toEqual(['done', 'done']);
+    const second = await trove.addFiles([await fixtureFile('image/blue-sky.webp')]);
+    expect(await trove.queue.whenIdle()).toMatchObject({ total: 1, done: 1 });
+    expect((await trove.library.listJobs()).map((j) => j.id)).toEqual([second.files[0]!.jobId]);
+    for (const f of first.files) expect((await trove.library.getItem(f.itemId!))!.status).toBe('ready');
   });
 
   it('deletes an item without a trace: store, vector indexes, thumbnails, jobs and stored copy', async () => {
     const names = freshNames('delete');
     let trove = await openTestTrove(names, { pipeline: { transcribe: false } });
     open.push({ trove, names });
-    const report = await trove.addFiles(
-      await Promise.all(['video/timeline.mp4', 'image/red-square.png'].map((p) => fixtureFile(p))),
+    const [videoFile, imageFile] = await Promise.all(
+      ['video/timeline.mp4', 'image/red-square.png'].map((p) => fixtureFile(p)),
     );
+    const report = await trove.addFiles([videoFile!, imageFile!]);
     await trove.queue.whenIdle();
     const [videoId, imageId] = report.files.map((f) => f.itemId!) as [string, string];
-    const video = (await trove.library.getItem(videoId))!;
+    expect(await storedCopiesOf(videoFile!)).toBe(1);
     const segments = await trove.library.getSegments(videoId);
     const keys = segments.map((s) => s.key!);
     const vectors = await trove.library.vectorsOfItem(videoId);
@@ -245,7 +262,8 @@ describe('the ingest queue', () => {
       expect(await t.library.thumbnailsOfItem(videoId)).toEqual([]);
       expect((await t.library.listJobs()).filter((j) => j.itemId === videoId)).toEqual([]);
       for (const k of keys) expect(await t.library.segmentByKey(k)).toBeUndefined();
-      expect(await listOriginals()).not.toContain(video.source?.kind === 'opfs' ? video.source.path : '?');
+      expect(await storedCopiesOf(videoFile!)).toBe(0);
+      expect(await storedCopiesOf(imageFile!)).toBe(1);
       expect(await t.indexes.clip.size()).toBe(before.clip - 3);
       expect(await t.indexes.clap.size()).toBe(before.clap - 1);
       for (const v of vectors) {

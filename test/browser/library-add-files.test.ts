@@ -7,6 +7,7 @@ import { listOriginals, openOriginal } from '../../src/library/originals.ts';
 import { scanFolder, walkDirectory } from '../../src/library/folders.ts';
 import { sha256OfBlob } from '../../src/ingest/content-hash.ts';
 import { entry, fixtureFile, manifest } from '../support/media-files.ts';
+import { storedCopiesOf } from '../support/stored-copies.ts';
 
 const opened: { lib: Library; name: string }[] = [];
 async function freshLibrary() {
@@ -39,10 +40,59 @@ describe('adding files to the library', () => {
       size: file.size,
       mtime: 1_650_000_000_000,
       sha256: (await entry('image/green-field.jpg')).sha256,
-      source: { kind: 'opfs', path: `originals/${item.id}` },
+      // A small file is packed (pack-writer.ts).
+      source: {
+        kind: 'opfs',
+        path: expect.stringMatching(/^originals\/pack-/),
+        range: { length: file.size },
+      },
     });
     const copy = await openOriginal(item.source!);
     expect(new Uint8Array(await copy.arrayBuffer())).toEqual(new Uint8Array(await file.arrayBuffer()));
+  });
+
+  it('packs small files taken in together into one file, erases one on delete, and drops the pack with the last', async () => {
+    const lib = await freshLibrary();
+    const files = await Promise.all(
+      ['image/red-square.png', 'audio/low-hum.wav', 'text/kite-diary.txt'].map((p) => fixtureFile(p)),
+    );
+    const items = (await Promise.all(files.map((f) => addPickedFile(lib, f)))).map((r) => r.item);
+    const sources = items.map((i) => i.source as { kind: 'opfs'; path: string; range: { at: number } });
+    expect(new Set(sources.map((s) => s.path)).size).toBe(1);
+    expect(new Set(sources.map((s) => s.range.at)).size).toBe(3);
+    for (const [i, item] of items.entries()) {
+      const copy = await openOriginal(item.source!);
+      expect(new Uint8Array(await copy.arrayBuffer())).toEqual(new Uint8Array(await files[i]!.arrayBuffer()));
+    }
+
+    await lib.deleteItem(items[1]!.id);
+    expect(await storedCopiesOf(files[1]!)).toBe(0);
+    for (const i of [0, 2]) {
+      const copy = await openOriginal(items[i]!.source!);
+      expect(new Uint8Array(await copy.arrayBuffer())).toEqual(new Uint8Array(await files[i]!.arrayBuffer()));
+    }
+    expect(await listOriginals()).toContain(sources[0]!.path);
+
+    // Once the pack is closed, deleting the last items in it removes the pack file itself.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await lib.deleteItem(items[0]!.id);
+    expect(await listOriginals()).toContain(sources[0]!.path);
+    await lib.deleteItem(items[2]!.id);
+    expect(await listOriginals()).not.toContain(sources[0]!.path);
+  });
+
+  it('keeps a pack still taking files in when its only item is deleted, erased, until the sweep', async () => {
+    const lib = await freshLibrary();
+    const file = await fixtureFile('image/blue-sky.webp');
+    const { item } = await addPickedFile(lib, file);
+    const path = (item.source as { path: string }).path;
+    await lib.deleteItem(item.id);
+    // The pack may be taking another file in at this moment, so only this file's bytes went.
+    expect(await storedCopiesOf(file)).toBe(0);
+    expect(await listOriginals()).toContain(path);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await lib.sweepOrphanOriginals()).toContain(path);
+    expect(await listOriginals()).not.toContain(path);
   });
 
   it('holds the bytes of a picked image for ingest, equal to the file; none for other kinds or repeats', async () => {
@@ -65,17 +115,15 @@ describe('adding files to the library', () => {
 
   it('makes the same content one item, whatever the name, and keeps no second copy', async () => {
     const lib = await freshLibrary();
-    // Other test files may have left copies of their own.
-    const before = await listOriginals();
-    const first = await addPickedFile(lib, await fixtureFile('audio/low-hum.wav'));
     const blob = await fixtureFile('audio/low-hum.wav');
+    // Other test files may have left copies of their own.
+    const before = await storedCopiesOf(blob);
+    const first = await addPickedFile(lib, await fixtureFile('audio/low-hum.wav'));
     const second = await addPickedFile(lib, new File([blob], 'renamed-hum.wav'));
     expect(second.existing).toBe(true);
     expect(second.item.id).toBe(first.item.id);
     expect((await lib.listItems()).length).toBe(1);
-    const copies = (await listOriginals()).filter((p) => p.startsWith('originals/') && !before.includes(p));
-    expect(copies).toContain(first.item.source!.kind === 'opfs' ? first.item.source!.path : '');
-    expect(copies.length).toBe(1);
+    expect(await storedCopiesOf(blob)).toBe(before + 1);
   });
 
   it('gives each bad file its own entry with its reason, and copies none of them', async () => {
@@ -88,12 +136,13 @@ describe('adding files to the library', () => {
       'bad/not-a-video.webm': { status: 'error', code: 'corrupt-data' },
     };
     for (const [path, want] of Object.entries(expected)) {
-      const { item } = await addPickedFile(lib, await fixtureFile(path));
+      const file = await fixtureFile(path);
+      const { item } = await addPickedFile(lib, file);
       expect(item.status, path).toBe(want.status);
       expect(item.error, path).toMatchObject({ code: want.code, stage: 'detect' });
       expect(item.error!.message, path).toContain(path.split('/')[1]);
       expect(item.source, path).toBeUndefined();
-      expect(await listOriginals(), path).not.toContain(`originals/${item.id}`);
+      if (file.size > 0) expect(await storedCopiesOf(file), path).toBe(0);
     }
     expect((await lib.listItems()).length).toBe(Object.keys(expected).length);
     // Bad files whose header is valid pass detection; their decoder rejects them later.

@@ -122,4 +122,18 @@ describe('segment keys', () => {
     const written = await lib.writeItemResults('new', { segments: [chunk('new', 0)] });
     expect(written.segments[0]!.key).toBe(4);
   });
+
+  it('index the items an earlier library stored by their stored copy, in the v3 migration', async () => {
+    const name = fresh();
+    (await open(name, migrations.slice(0, 2))).close();
+    const raw = await openDB(name, 2);
+    await raw.put('items', { ...item('copied'), source: { kind: 'opfs', path: 'originals/copied' } });
+    await raw.put('items', item('uncopied'));
+    raw.close();
+
+    const lib = await open(name);
+    expect(lib.db.version).toBeGreaterThanOrEqual(3);
+    expect(await lib.db.getAllKeysFromIndex('items', 'sourcePath', 'originals/copied')).toEqual(['copied']);
+    expect(await lib.db.countFromIndex('items', 'sourcePath')).toBe(1);
+  });
 });
