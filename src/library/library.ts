@@ -317,17 +317,14 @@ export class Library {
     for (const key of await tx.objectStore('jobs').index('itemId').getAllKeys(id))
       await tx.objectStore('jobs').delete(key);
     await tx.objectStore('items').delete(id);
-    const source = item.source;
     // A pack file goes with the last item in it; while others use it, only this file's bytes are erased.
-    const lastInPack =
-      source?.kind === 'opfs' &&
-      !!source.range &&
-      (await tx.objectStore('items').index('sourcePath').count(source.path)) === 0;
+    const pack = item.source?.kind === 'opfs' && item.source.range ? item.source.path : undefined;
+    const lastInPack = !!pack && (await tx.objectStore('items').index('sourcePath').count(pack)) === 0;
     await tx.done;
     // After the records are gone, so a crash in between leaves an orphan copy (see sweepOrphanOriginals)
     // rather than an item whose original is missing.
-    if (!lastInPack || !(await removeStoredFile((source as { path: string }).path)))
-      await deleteOriginal(source);
+    const packRemoved = lastInPack && (await removeStoredFile(pack!));
+    if (!packRemoved) await deleteOriginal(item.source);
     return { item, keys: removed.keys };
   }
 

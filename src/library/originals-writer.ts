@@ -39,14 +39,18 @@ function worker(): Comlink.Remote<OriginalsWorkerApi> {
   return remote;
 }
 
+/** The worker's answer, or the DOMException it met, thrown here. */
+function unwrap<T extends { ok: true }>(outcome: T | Failure): T {
+  if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
+  return outcome;
+}
+
 /**
  * Copies `file` to `<dirName>/<key>` in OPFS and returns its hex SHA-256. A failure is thrown as the
  * DOMException the worker met (QuotaExceededError, NotReadableError…), and nothing is left under the key.
  */
 export async function copyToOpfs(file: Blob, dirName: string, key: string): Promise<string> {
-  const outcome = await worker().copy(file, dirName, key);
-  if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
-  return outcome.sha256;
+  return unwrap(await worker().copy(file, dirName, key)).sha256;
 }
 
 /**
@@ -65,16 +69,13 @@ export async function takeIntoOpfs(
   pack?: { name: string; at: number };
   content?: ArrayBuffer;
 }> {
-  const outcome = await worker().take(file, dirName, key);
-  if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
-  const { sha256, copied, detection, pack, content } = outcome;
+  const { sha256, copied, detection, pack, content } = unwrap(await worker().take(file, dirName, key));
   return { sha256, copied, detection: detection!, pack, content };
 }
 
 /** Overwrites bytes of a pack file with zeros, through the worker that may hold it open. */
 export async function eraseInOpfs(dirName: string, name: string, at: number, length: number): Promise<void> {
-  const outcome = await worker().erase(dirName, name, at, length);
-  if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
+  unwrap(await worker().erase(dirName, name, at, length));
 }
 
 /**
@@ -82,7 +83,5 @@ export async function eraseInOpfs(dirName: string, name: string, at: number, len
  * closed (files taken into it may be on their way to being recorded), unless `force`.
  */
 export async function removePackFromOpfs(dirName: string, name: string, force: boolean): Promise<boolean> {
-  const outcome = await worker().remove(dirName, name, force);
-  if (!outcome.ok) throw new DOMException(outcome.message, outcome.name);
-  return outcome.removed;
+  return unwrap(await worker().remove(dirName, name, force)).removed;
 }

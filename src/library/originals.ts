@@ -40,8 +40,9 @@ type StoredCopy = OriginalSource & { kind: 'opfs' };
  * Runs a write of `originals/<key>` in the originals worker; `copied` says whether it left a copy. A
  * copy made while `signal` was aborted is removed before the abort is thrown.
  */
-async function writeUnder<T extends { copied: boolean; pack?: { name: string; at: number }; bytes: number }>(
+async function writeUnder<T extends { copied: boolean; pack?: { name: string; at: number } }>(
   key: string,
+  bytes: number,
   signal: AbortSignal | undefined,
   write: () => Promise<T>,
 ): Promise<T & { source?: StoredCopy }> {
@@ -52,7 +53,7 @@ async function writeUnder<T extends { copied: boolean; pack?: { name: string; at
   const source: StoredCopy | undefined = !written.copied
     ? undefined
     : pack
-      ? { kind: 'opfs', path: `${ORIGINALS_DIR}/${pack.name}`, range: { at: pack.at, length: written.bytes } }
+      ? { kind: 'opfs', path: `${ORIGINALS_DIR}/${pack.name}`, range: { at: pack.at, length: bytes } }
       : { kind: 'opfs', path: `${ORIGINALS_DIR}/${key}` };
   if (signal?.aborted) {
     if (source) await deleteOriginal(source);
@@ -71,10 +72,9 @@ export async function saveOriginal(
   key: string,
   signal?: AbortSignal,
 ): Promise<{ source: StoredCopy; sha256: string; bytes: number }> {
-  const { sha256, source } = await writeUnder(key, signal, async () => ({
+  const { sha256, source } = await writeUnder(key, file.size, signal, async () => ({
     sha256: await copyToOpfs(file, ORIGINALS_DIR, key),
     copied: true,
-    bytes: file.size,
   }));
   return { source: source!, sha256, bytes: file.size };
 }
@@ -89,10 +89,9 @@ export async function takeOriginal(
   key: string,
   signal?: AbortSignal,
 ): Promise<{ detection: Detection; sha256: string; source?: StoredCopy; content?: ArrayBuffer }> {
-  const { detection, sha256, source, content } = await writeUnder(key, signal, async () => ({
-    ...(await takeIntoOpfs(file, ORIGINALS_DIR, key)),
-    bytes: file.size,
-  }));
+  const { detection, sha256, source, content } = await writeUnder(key, file.size, signal, () =>
+    takeIntoOpfs(file, ORIGINALS_DIR, key),
+  );
   if (source?.range) unrecorded.set(source.path, (unrecorded.get(source.path) ?? 0) + 1);
   return { detection, sha256, source, content };
 }
