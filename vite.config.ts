@@ -3,17 +3,11 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import wasm from 'vite-plugin-wasm';
 import { playwright } from '@vitest/browser-playwright';
-import { chromiumArgs, chromiumPath } from './scripts/chromium-path.js';
+import { correctnessTierArgs, chromiumPath } from './scripts/chromium-path.js';
 import { cspPlugin } from './scripts/vite/csp.ts';
 import { pwaPlugin } from './scripts/vite/pwa.ts';
-
-// COOP + COEP make the page crossOriginIsolated, which lets onnxruntime-web and ffmpeg.wasm use WASM
-// threads (measured 3x faster on a 2-core machine). Every server that hosts Trove must send them.
-export const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+import { isolationHeaders } from './scripts/vite/isolation-headers.ts';
+import { MAX_HOOK_TIME, MAX_TEST_EXECUTION_TIME } from './test/support/time-budgets.ts';
 
 export default defineConfig({
   plugins: [svelte(), wasm(), pwaPlugin(), cspPlugin()],
@@ -46,18 +40,18 @@ export default defineConfig({
           // One file at a time: files share the origin's Cache Storage, IndexedDB and OPFS, and 2 cores
           // gain nothing from running model-heavy files side by side.
           fileParallelism: false,
-          // Room for a stall that is the browser's, not Trove's: V8 compiles onnxruntime's WASM in its top
-          // tier on all of the renderer's pool threads, for up to ~160 s on these 2 cores under load, and
-          // OPFS writes wait for those threads (traced: wasm.TopTierCompilation for 98 s beside a 98 s
-          // stalled write; 96-162 s stalls under load, none with --js-flags=--liftoff-only).
-          testTimeout: 300_000,
-          hookTimeout: 300_000,
+          // Named budgets (test/support/time-budgets.ts). V8's top-tier WASM compile once stalled this tier for
+          // minutes on 2 cores; the correctness tiers now run with Liftoff only (correctnessTierArgs), and a
+          // test that outgrows its budget is a bug to find, not a timeout to raise.
+          testTimeout: MAX_TEST_EXECUTION_TIME,
+          hookTimeout: MAX_HOOK_TIME,
+          retry: 0,
           browser: {
             enabled: true,
             headless: true,
             screenshotFailures: false,
             provider: playwright({
-              launchOptions: { executablePath: chromiumPath() ?? undefined, args: chromiumArgs },
+              launchOptions: { executablePath: chromiumPath() ?? undefined, args: correctnessTierArgs },
             }),
             instances: [{ browser: 'chromium' }],
           },

@@ -22,3 +22,10 @@ export const chromiumArgs = [
   '--use-webgpu-adapter=swiftshader',
   '--enable-features=Vulkan',
 ];
+
+// For the correctness tiers only. V8's top-tier (TurboFan) compile of onnxruntime-web's WASM runs on all of
+// the renderer's pool threads for up to ~160 s on these 2 cores under load, and stalls OPFS writes behind it
+// (traced: wasm.TopTierCompilation beside a stalled write). Liftoff alone compiles at once and runs the
+// fixture models fast enough. The stall is real for users, so the benchmarks and one e2e smoke spec keep
+// V8's default compilers (see playwright.config.ts) and the realsize bench measures the cold start.
+export const correctnessTierArgs = [...chromiumArgs, '--js-flags=--liftoff-only'];

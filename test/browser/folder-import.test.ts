@@ -49,75 +49,70 @@ async function fresh(label: string): Promise<Trove> {
 }
 
 describe('folder import', () => {
-  // 16 s alone; 53-111 s late in the browser tier on a 2-core machine (see ingest-reload.test.ts).
-  it(
-    'imports a folder by handle, and a rescan ingests only what is new or changed and drops what is gone',
-    { timeout: 300_000 },
-    async () => {
-      const trove = await fresh('folder');
-      const dir = await userFolder(`trove-test-folder-${Date.now()}`);
-      await put(dir, 'a.png', 'image/red-square.png');
-      await put(dir, 'notes/b.txt', 'text/kite-diary.txt');
-      await put(dir, 'c.wav', 'audio/low-hum.wav');
-      await put(dir, 'e.md', 'text/plumbing-notes.md');
-      await put(dir, '.hidden.png', 'image/blue-sky.webp');
+  it('imports a folder by handle, and a rescan ingests only what is new or changed and drops what is gone', async () => {
+    const trove = await fresh('folder');
+    const dir = await userFolder(`trove-test-folder-${Date.now()}`);
+    await put(dir, 'a.png', 'image/red-square.png');
+    await put(dir, 'notes/b.txt', 'text/kite-diary.txt');
+    await put(dir, 'c.wav', 'audio/low-hum.wav');
+    await put(dir, 'e.md', 'text/plumbing-notes.md');
+    await put(dir, '.hidden.png', 'image/blue-sky.webp');
 
-      const { folder, report } = await trove.addFolder(dir);
-      expect(report.files.map((f) => f.outcome)).toEqual(['queued', 'queued', 'queued', 'queued']);
-      await trove.queue.whenIdle();
-      const before = await folderItems(trove, folder.id);
-      expect(Object.keys(before).sort()).toEqual(['a.png', 'c.wav', 'e.md', 'notes/b.txt']);
-      for (const item of Object.values(before)) {
-        expect(item.status).toBe('ready');
-        // Folder files are kept by handle, not copied.
-        expect(item.source?.kind).toBe('handle');
-      }
-      expect((await trove.library.getFolder(folder.id))?.name).toBe(dir.name);
+    const { folder, report } = await trove.addFolder(dir);
+    expect(report.files.map((f) => f.outcome)).toEqual(['queued', 'queued', 'queued', 'queued']);
+    await trove.queue.whenIdle();
+    const before = await folderItems(trove, folder.id);
+    expect(Object.keys(before).sort()).toEqual(['a.png', 'c.wav', 'e.md', 'notes/b.txt']);
+    for (const item of Object.values(before)) {
+      expect(item.status).toBe('ready');
+      // Folder files are kept by handle, not copied.
+      expect(item.source?.kind).toBe('handle');
+    }
+    expect((await trove.library.getFolder(folder.id))?.name).toBe(dir.name);
 
-      // The user changes the folder: one file deleted, one added, one replaced with new content, one moved,
-      // and one written again with the same content (a newer mtime, the same hash).
-      await new Promise((r) => setTimeout(r, 20));
-      await remove(dir, 'c.wav');
-      await put(dir, 'd.jpg', 'image/green-field.jpg');
-      await put(dir, 'a.png', 'image/yellow-sun.png');
-      await put(dir, 'notes/moved.txt', 'text/kite-diary.txt');
-      await remove(dir, 'notes/b.txt');
-      await put(dir, 'e.md', 'text/plumbing-notes.md');
-      const vectorsBefore = await trove.library.counts();
+    // The user changes the folder: one file deleted, one added, one replaced with new content, one moved,
+    // and one written again with the same content (a newer mtime, the same hash).
+    await new Promise((r) => setTimeout(r, 20));
+    await remove(dir, 'c.wav');
+    await put(dir, 'd.jpg', 'image/green-field.jpg');
+    await put(dir, 'a.png', 'image/yellow-sun.png');
+    await put(dir, 'notes/moved.txt', 'text/kite-diary.txt');
+    await remove(dir, 'notes/b.txt');
+    await put(dir, 'e.md', 'text/plumbing-notes.md');
+    const vectorsBefore = await trove.library.counts();
 
-      const rescan = await trove.rescan(folder.id);
-      expect(rescan.removed).toEqual([before['c.wav']!.id]);
-      expect(rescan.replaced).toEqual([before['a.png']!.id]);
-      expect(rescan.touched).toEqual([before['e.md']!.id]);
-      expect(rescan.unchanged).toBe(0);
-      const outcomes = Object.fromEntries(rescan.files.map((f) => [f.name, f.outcome]));
-      expect(outcomes).toEqual({ 'd.jpg': 'queued', 'moved.txt': 'duplicate', 'a.png': 'queued' });
-      await trove.queue.whenIdle();
+    const rescan = await trove.rescan(folder.id);
+    expect(rescan.removed).toEqual([before['c.wav']!.id]);
+    expect(rescan.replaced).toEqual([before['a.png']!.id]);
+    expect(rescan.touched).toEqual([before['e.md']!.id]);
+    expect(rescan.unchanged).toBe(0);
+    const outcomes = Object.fromEntries(rescan.files.map((f) => [f.name, f.outcome]));
+    expect(outcomes).toEqual({ 'd.jpg': 'queued', 'moved.txt': 'duplicate', 'a.png': 'queued' });
+    await trove.queue.whenIdle();
 
-      const after = await folderItems(trove, folder.id);
-      expect(Object.keys(after).sort()).toEqual(['a.png', 'd.jpg', 'e.md', 'notes/moved.txt']);
-      for (const item of Object.values(after)) expect(item.status).toBe('ready');
-      // The moved file is the same item under its new path; the unchanged content kept its item.
-      expect(after['notes/moved.txt']!.id).toBe(before['notes/b.txt']!.id);
-      expect(after['e.md']!.id).toBe(before['e.md']!.id);
-      // New content under an old name is a new item; the old one is gone with everything it had.
-      expect(after['a.png']!.id).not.toBe(before['a.png']!.id);
-      for (const gone of [before['a.png']!, before['c.wav']!]) {
-        expect(await trove.library.getItem(gone.id)).toBeUndefined();
-        expect(await trove.library.vectorsOfItem(gone.id)).toEqual([]);
-      }
-      expect((await trove.library.counts()).items).toBe(vectorsBefore.items);
-      for (const space of ['clip', 'clap', 'text'] as const) {
-        expect(await trove.indexes[space].size()).toBe(await trove.library.countVectors(space));
-      }
+    const after = await folderItems(trove, folder.id);
+    expect(Object.keys(after).sort()).toEqual(['a.png', 'd.jpg', 'e.md', 'notes/moved.txt']);
+    for (const item of Object.values(after)) expect(item.status).toBe('ready');
+    // The moved file is the same item under its new path; the unchanged content kept its item.
+    expect(after['notes/moved.txt']!.id).toBe(before['notes/b.txt']!.id);
+    expect(after['e.md']!.id).toBe(before['e.md']!.id);
+    // New content under an old name is a new item; the old one is gone with everything it had.
+    expect(after['a.png']!.id).not.toBe(before['a.png']!.id);
+    for (const gone of [before['a.png']!, before['c.wav']!]) {
+      expect(await trove.library.getItem(gone.id)).toBeUndefined();
+      expect(await trove.library.vectorsOfItem(gone.id)).toEqual([]);
+    }
+    expect((await trove.library.counts()).items).toBe(vectorsBefore.items);
+    for (const space of ['clip', 'clap', 'text'] as const) {
+      expect(await trove.indexes[space].size()).toBe(await trove.library.countVectors(space));
+    }
 
-      // Importing the same folder again is a rescan, with nothing to do.
-      const again = await trove.addFolder(dir);
-      expect(again.folder.id).toBe(folder.id);
-      expect(again.report.files).toEqual([]);
-      expect((await trove.library.listFolders()).length).toBe(1);
-    },
-  );
+    // Importing the same folder again is a rescan, with nothing to do.
+    const again = await trove.addFolder(dir);
+    expect(again.folder.id).toBe(folder.id);
+    expect(again.report.files).toEqual([]);
+    expect((await trove.library.listFolders()).length).toBe(1);
+  });
 
   it('reads a drop of files and of a folder (as a handle where the browser gives one)', async () => {
     const dt = new DataTransfer();

@@ -9,6 +9,7 @@ import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { installScriptedChatEngine, scriptedCalls } from '../support/scripted-chat-engine';
 import { recordAnswerGrowth } from '../support/answer-growth';
+import { MAX_ANSWER_TIME, MAX_INGEST_TIME } from '../support/time-budgets.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -28,7 +29,6 @@ test('the answer streams into "Answer", and citation [1] opens the cited moment 
   page,
   baseURL,
 }, info) => {
-  test.setTimeout(360_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
   await installScriptedChatEngine(page);
   await serveFixtureModelsConfig(page);
@@ -42,16 +42,22 @@ test('the answer streams into "Answer", and citation [1] opens the cited moment 
     'image/red-square.png',
   ];
   await page.getByLabel('Add files').setInputFiles(files.map(media));
-  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 240_000 });
-  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 240_000 });
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_INGEST_TIME,
+  });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
 
   const growth = await recordAnswerGrowth(page);
   await page.getByRole('searchbox', { name: 'Search' }).fill('what was the kite flying over');
   await page.getByRole('button', { name: 'Ask' }).click();
   const answer = page.getByRole('region', { name: 'Answer' });
   const sources = answer.getByRole('list', { name: 'Sources' });
-  await expect(sources.getByRole('listitem').first()).toContainText('podcast-kite.wav', { timeout: 120_000 });
-  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({ timeout: 120_000 });
+  await expect(sources.getByRole('listitem').first()).toContainText('podcast-kite.wav', {
+    timeout: MAX_INGEST_TIME,
+  });
+  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({
+    timeout: MAX_ANSWER_TIME,
+  });
 
   // A written answer: no notice, no "extractive" label; it quotes the cited sentence and cites [1].
   await expect(answer.getByRole('status')).toHaveCount(0);

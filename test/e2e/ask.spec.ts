@@ -4,6 +4,7 @@
 import { expect, test } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
+import { MAX_ANSWER_TIME, MAX_INGEST_TIME } from '../support/time-budgets.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -11,7 +12,6 @@ test('Ask answers from the library with citations that open the cited passage', 
   page,
   baseURL,
 }, info) => {
-  test.setTimeout(300_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
   await serveFixtureModelsConfig(page);
   await page.goto('/');
@@ -19,16 +19,18 @@ test('Ask answers from the library with citations that open the cited passage', 
   await page
     .getByLabel('Add files')
     .setInputFiles(['text/plumbing-notes.md', 'text/kite-diary.txt'].map(media));
-  await expect(page.getByText('2 items', { exact: true })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText('2 items', { exact: true })).toBeVisible({ timeout: MAX_INGEST_TIME });
 
   await page.getByRole('searchbox', { name: 'Search' }).fill('what did the plumber say about the valve');
   await page.getByRole('button', { name: 'Ask' }).click();
   const answer = page.getByRole('region', { name: 'Answer' });
   const sources = answer.getByRole('list', { name: 'Sources' });
   await expect(sources.getByRole('listitem').first()).toContainText('plumbing-notes.md', {
-    timeout: 120_000,
+    timeout: MAX_INGEST_TIME,
   });
-  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({ timeout: 120_000 });
+  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({
+    timeout: MAX_ANSWER_TIME,
+  });
   // Why there is no written answer is said plainly, and the answer quotes the note.
   await expect(answer.getByRole('status').first()).toBeVisible();
   await expect(answer.locator('.answer-text')).toContainText('valve');

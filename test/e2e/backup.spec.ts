@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { watchPage } from './network-guard';
+import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -16,7 +17,7 @@ async function search(page: Page, text: string) {
   await box.fill(text);
   await box.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: /results? for “/ })).toContainText(text, {
-    timeout: 180_000,
+    timeout: MAX_QUERY_TIME,
   });
   return page
     .getByRole('list', { name: 'Results' })
@@ -33,14 +34,15 @@ test('export with originals, refused imports change nothing, import after a clea
   page,
   baseURL,
 }, info) => {
-  test.setTimeout(480_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
   await serveFixtureModelsConfig(page);
   await page.goto('/');
-  await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: MAX_PAGE_LOAD_TIME });
   await page.getByLabel('Add files').setInputFiles(files.map(media));
-  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 300_000 });
-  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 300_000 });
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_INGEST_TIME,
+  });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
   const before = await search(page, 'red');
   expect(before[0]).toMatch(/^red-square\.png/);
 
@@ -50,7 +52,7 @@ test('export with originals, refused imports change nothing, import after a clea
   await page.getByRole('button', { name: 'Export library' }).click();
   await expect(page.getByRole('status').filter({ hasText: /^Ready:/ })).toContainText(
     `${files.length} items, ${files.length} original files`,
-    { timeout: 60_000 },
+    { timeout: MAX_INGEST_TIME },
   );
   const downloading = page.waitForEvent('download');
   await page.getByRole('link', { name: /^Save trove-library-\d{4}-\d\d-\d\d\.trove$/ }).click();
@@ -82,7 +84,7 @@ test('export with originals, refused imports change nothing, import after a clea
   await importFile(page, exported);
   await expect(page.getByRole('status').filter({ hasText: /^Imported/ })).toContainText(
     `Imported ${files.length} items with ${files.length} original files.`,
-    { timeout: 60_000 },
+    { timeout: MAX_INGEST_TIME },
   );
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Library' }).click();
   await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible();
@@ -108,7 +110,9 @@ test('export with originals, refused imports change nothing, import after a clea
 
   // After a reload the imported library is still there, indexes and all.
   await page.reload();
-  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_PAGE_LOAD_TIME,
+  });
   expect(await search(page, 'red')).toEqual(before);
   expect(seen.consoleErrors).toEqual([]);
   expect(seen.foreignRequests).toEqual([]);

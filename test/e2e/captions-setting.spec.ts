@@ -5,6 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
+import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -16,20 +17,19 @@ async function search(page: Page, text: string) {
   await box.fill(text);
   await box.press('Enter');
   const done = new RegExp(`(results? for|Nothing in your library matches) “${text}”`);
-  await expect(page.getByRole('status').filter({ hasText: done })).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByRole('status').filter({ hasText: done })).toBeVisible({ timeout: MAX_QUERY_TIME });
 }
 
 async function addFiles(page: Page, files: string[], total: number) {
   await page.getByLabel('Add files').setInputFiles(files.map(media));
-  await expect(page.getByText(`${total} items`, { exact: true })).toBeVisible({ timeout: 240_000 });
-  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 240_000 });
+  await expect(page.getByText(`${total} items`, { exact: true })).toBeVisible({ timeout: MAX_INGEST_TIME });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
 }
 
 test('turning captions on in Settings makes a newly added picture searchable by its caption words', async ({
   page,
   baseURL,
 }) => {
-  test.setTimeout(720_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
   await serveFixtureModelsConfig(page);
   await page.goto('/');
@@ -50,10 +50,10 @@ test('turning captions on in Settings makes a newly added picture searchable by 
   // Kept across the restart.
   await expect(
     page.getByRole('switch', { name: 'Describe pictures in words when they are added' }),
-  ).toBeChecked({ timeout: 60_000 });
+  ).toBeChecked({ timeout: MAX_PAGE_LOAD_TIME });
   await expect(page.getByRole('button', { name: 'Restart now' })).toBeHidden();
   await views(page).getByRole('button', { name: 'Library' }).click();
-  await expect(page.getByText('2 items', { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('2 items', { exact: true })).toBeVisible({ timeout: MAX_PAGE_LOAD_TIME });
 
   await addFiles(page, ['image/red-square.png'], 3);
   // "mostly" is said only by the new picture's caption; the pictures added before have none.

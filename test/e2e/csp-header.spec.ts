@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { media, serveFixtureModelsConfig } from './fixture-world';
+import { MAX_ANSWER_TIME, MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -36,7 +37,7 @@ test.beforeAll(async () => {
           () => null,
         ),
       {
-        timeout: 60_000,
+        timeout: MAX_PAGE_LOAD_TIME,
       },
     )
     .toContain("frame-ancestors 'none'");
@@ -49,12 +50,10 @@ test.afterAll(() => {
 test('with the CSP as a header, every kind of file is ingested on the workers, and search and Ask work', async ({
   page,
 }) => {
-  test.skip(test.info().project.name !== 'desktop', 'the policy does not depend on the screen');
-  test.setTimeout(480_000);
   await serveFixtureModelsConfig(page);
   await page.goto(`http://localhost:${port}/`);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: MAX_PAGE_LOAD_TIME });
   const files = [
     'image/red-square.png',
     'image/green-field.jpg',
@@ -64,8 +63,10 @@ test('with the CSP as a header, every kind of file is ingested on the workers, a
     'text/plumbing-notes.md',
   ];
   await page.getByLabel('Add files').setInputFiles(files.map(media));
-  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 300_000 });
-  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 300_000 });
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_INGEST_TIME,
+  });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
   const cards = page.getByRole('list', { name: 'Items' }).getByRole('listitem');
   await expect(cards.filter({ hasText: 'Ready' })).toHaveCount(files.length);
 
@@ -74,7 +75,7 @@ test('with the CSP as a header, every kind of file is ingested on the workers, a
   await box.press('Enter');
   const results = page.getByRole('list', { name: 'Results' }).getByRole('listitem');
   await expect(page.getByRole('status').filter({ hasText: /results? for “green”/ })).toBeVisible({
-    timeout: 180_000,
+    timeout: MAX_INGEST_TIME,
   });
   await expect(results.filter({ hasText: /image/i }).first()).toHaveAccessibleName(/^green-field\.jpg/);
 
@@ -82,7 +83,9 @@ test('with the CSP as a header, every kind of file is ingested on the workers, a
   await box.fill('what did the plumber say about the valve');
   await page.getByRole('button', { name: 'Ask' }).click();
   const answer = page.getByRole('region', { name: 'Answer' });
-  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({ timeout: 180_000 });
+  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({
+    timeout: MAX_ANSWER_TIME,
+  });
   await expect(answer).toContainText('404');
 
   // A worker under this policy that tries another origin is stopped by the policy (a violation), not merely

@@ -4,6 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
+import { MAX_INGEST_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -15,14 +16,13 @@ async function search(page: Page, text: string) {
   await box.fill(text);
   await box.press('Enter');
   const done = new RegExp(`(results? for|Nothing in your library matches) “${text}”`);
-  await expect(page.getByRole('status').filter({ hasText: done })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('status').filter({ hasText: done })).toBeVisible({ timeout: MAX_QUERY_TIME });
 }
 
 test('documents open at the passage; delete; settings show models, cache and storage; clear the library', async ({
   page,
   baseURL,
 }) => {
-  test.setTimeout(300_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
   await serveFixtureModelsConfig(page);
   await page.goto('/');
@@ -34,7 +34,7 @@ test('documents open at the passage; delete; settings show models, cache and sto
         media,
       ),
     );
-  await expect(page.getByText('3 items', { exact: true })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText('3 items', { exact: true })).toBeVisible({ timeout: MAX_INGEST_TIME });
 
   // A file that cannot be added says why, and can be removed.
   const notAdded = page.getByRole('list', { name: 'Files not added' }).getByRole('listitem');

@@ -3,9 +3,10 @@
 // it), so the recorded query must find the same sound in the library.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { chromiumArgs, chromiumPath } from '../../scripts/chromium-path.js';
+import { correctnessTierArgs, chromiumPath } from '../../scripts/chromium-path.js';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
+import { MAX_INGEST_TIME } from '../support/time-budgets.ts';
 
 test.use({
   serviceWorkers: 'block',
@@ -13,7 +14,7 @@ test.use({
   launchOptions: {
     executablePath: chromiumPath() ?? undefined,
     args: [
-      ...chromiumArgs,
+      ...correctnessTierArgs,
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       `--use-file-for-fake-audio-capture=${media('audio/low-hum.wav')}`,
@@ -47,14 +48,13 @@ test('dropped files are added, and a query recorded from the microphone finds th
   page,
   baseURL,
 }) => {
-  test.setTimeout(300_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
   await serveFixtureModelsConfig(page);
   await page.goto('/');
   await expect(page.getByText('0 items', { exact: true })).toBeVisible();
 
   await dropFiles(page, ['image/red-square.png', 'audio/low-hum.wav', 'audio/high-beep.wav']);
-  await expect(page.getByText('3 items', { exact: true })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText('3 items', { exact: true })).toBeVisible({ timeout: MAX_INGEST_TIME });
 
   const record = page.getByRole('button', { name: 'Record from the microphone' });
   await record.click();
@@ -66,7 +66,7 @@ test('dropped files are added, and a query recorded from the microphone finds th
   await expect(chip).toContainText(/recording\.(webm|ogg|m4a)/);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: /results? for recording/ })).toBeVisible({
-    timeout: 120_000,
+    timeout: MAX_INGEST_TIME,
   });
   const results = page.getByRole('list', { name: 'Results' }).getByRole('listitem');
   await expect(results.first()).toHaveAccessibleName(/^low-hum\.wav, audio at 0:0/);

@@ -6,6 +6,12 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { watchPage } from './network-guard';
+import {
+  MAX_ANSWER_TIME,
+  MAX_INGEST_TIME,
+  MAX_PAGE_LOAD_TIME,
+  MAX_QUERY_TIME,
+} from '../support/time-budgets.ts';
 
 // page.route does not see requests a service worker answers; the worker has its own test (offline.spec.ts).
 test.use({ serviceWorkers: 'block' });
@@ -32,7 +38,9 @@ async function search(page: Page, text: string, found = true) {
   await box.fill(text);
   await box.press('Enter');
   const done = found ? /results? for “/ : /(results? for|Nothing in your library matches) “/;
-  await expect(page.getByRole('status').filter({ hasText: done })).toContainText(text, { timeout: 180_000 });
+  await expect(page.getByRole('status').filter({ hasText: done })).toContainText(text, {
+    timeout: MAX_QUERY_TIME,
+  });
 }
 
 const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
@@ -72,7 +80,6 @@ async function damage(page: Page, dialogs: string[]) {
 const clean = { dialogs: [], pwned: null, cspViolations: [], payloadElements: 0, scripts: 0 };
 
 test('hostile names and documents are shown as text and nothing in them runs', async ({ page, baseURL }) => {
-  test.setTimeout(480_000);
   await page.addInitScript(() => {
     const w = window as unknown as { __csp: Violation[] };
     w.__csp = [];
@@ -95,7 +102,7 @@ test('hostile names and documents are shown as text and nothing in them runs', a
   await serveFixtureModelsConfig(page);
   await page.goto('/');
   // The library is open (the input ignores files until it is).
-  await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: MAX_PAGE_LOAD_TIME });
   await expect(page.getByRole('button', { name: 'Add files' })).toBeEnabled();
 
   // Playwright takes paths or buffers, not both: every file as a buffer, with its name.
@@ -110,8 +117,10 @@ test('hostile names and documents are shown as text and nothing in them runs', a
     ...background.map(asPayload),
   ];
   await page.getByLabel('Add files').setInputFiles(files);
-  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 300_000 });
-  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 300_000 });
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_INGEST_TIME,
+  });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
   // Every file became an item, and the hostile name reads as its own characters.
   const items = page.getByRole('list', { name: 'Items' }).getByRole('listitem');
   await expect(items).toHaveCount(files.length);
@@ -151,8 +160,10 @@ test('hostile names and documents are shown as text and nothing in them runs', a
   await page.getByRole('searchbox', { name: 'Search' }).fill('what is on the zanzibar packing list');
   await page.getByRole('button', { name: 'Ask' }).click();
   const answer = page.getByRole('region', { name: 'Answer' });
-  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({ timeout: 180_000 });
-  await expect(answer.locator('.answer-text')).toContainText('<script>', { timeout: 30_000 });
+  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({
+    timeout: MAX_ANSWER_TIME,
+  });
+  await expect(answer.locator('.answer-text')).toContainText('<script>', { timeout: MAX_ANSWER_TIME });
   expect(await damage(page, dialogs)).toEqual(clean);
 
   // A payload as the query: echoed back as text, and harmless.

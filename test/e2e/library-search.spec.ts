@@ -4,6 +4,7 @@
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
+import { MAX_INGEST_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
 
 // page.route does not see requests a service worker answers, so the worker stays off here (offline.spec.ts
 // covers it); the app is otherwise the production build.
@@ -33,7 +34,7 @@ async function search(page: Page, text: string) {
   // The first search of a session loads the text encoders, which takes a while on a busy 2-core machine.
   const done = new RegExp(`(results? for|Nothing in your library matches) “${text}”`);
   await expect(page.getByRole('status').filter({ hasText: done })).toBeVisible({
-    timeout: 120_000,
+    timeout: MAX_QUERY_TIME,
   });
 }
 
@@ -49,7 +50,6 @@ test('add files, search by words and by sound, open the video at its moment, rel
   page,
   baseURL,
 }, info) => {
-  test.setTimeout(600_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
   await serveFixtureModelsConfig(page);
   await page.goto('/');
@@ -59,7 +59,9 @@ test('add files, search by words and by sound, open the video at its moment, rel
   // 1. Add a mixed set and wait until every file is searchable.
   await page.getByLabel('Add files').setInputFiles(files.map(media));
   await expect(page.getByRole('heading', { name: 'Adding files' })).toBeVisible();
-  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 300_000 });
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_INGEST_TIME,
+  });
   await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden();
   const cards = page.getByRole('list', { name: 'Items' }).getByRole('listitem');
   await expect(cards).toHaveCount(files.length);
@@ -120,7 +122,7 @@ test('add files, search by words and by sound, open the video at its moment, rel
   await expect(page.getByRole('list', { name: 'Attachments' }).getByText('low-hum.flac')).toBeVisible();
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: /results? for low-hum\.flac/ })).toBeVisible({
-    timeout: 120_000,
+    timeout: MAX_QUERY_TIME,
   });
   await expect(results(page).first()).toHaveAccessibleName(/^low-hum\.wav/);
   // The audio result shows the item's waveform, with the matched window marked on it.

@@ -4,6 +4,12 @@ import { fixtureModelsConfig } from '../support/fixture-models.ts';
 import { media, MODEL_HOST } from './fixture-world';
 import { recordAnswerGrowth } from '../support/answer-growth';
 import { installScriptedChatEngine, scriptedCalls } from '../support/scripted-chat-engine';
+import {
+  MAX_ANSWER_TIME,
+  MAX_INGEST_TIME,
+  MAX_PAGE_LOAD_TIME,
+  MAX_QUERY_TIME,
+} from '../support/time-budgets.ts';
 
 /** The build being served: dist/, or TROVE_E2E_DIST when a run serves another folder (see playwright.config.ts). */
 function distDir(): string {
@@ -90,7 +96,7 @@ async function search(page: Page, text: string) {
   await expect(
     page.getByRole('status').filter({ hasText: new RegExp(`results? for “${text}”`) }),
   ).toBeVisible({
-    timeout: 180_000,
+    timeout: MAX_QUERY_TIME,
   });
 }
 
@@ -99,12 +105,7 @@ const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getB
 test('after a first run with the models, adding a file and searching work offline', async ({
   page,
   context,
-}, info) => {
-  test.skip(
-    info.project.name !== 'desktop',
-    'one run is enough: offline behaviour does not depend on the screen',
-  );
-  test.setTimeout(420_000);
+}) => {
   const unroute = await routeModelsJson(context);
 
   // First run, online: the worker precaches the app; ingest and search download and cache the models.
@@ -118,8 +119,10 @@ test('after a first run with the models, adding a file and searching work offlin
     'text/kite-diary.txt',
   ];
   await page.getByLabel('Add files').setInputFiles(first.map(media));
-  await expect(page.getByText(`${first.length} items`, { exact: true })).toBeVisible({ timeout: 240_000 });
-  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 240_000 });
+  await expect(page.getByText(`${first.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_INGEST_TIME,
+  });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
   await search(page, 'red');
   await expect(results(page).first()).toHaveAccessibleName(/^red-square\.png/);
 
@@ -131,11 +134,13 @@ test('after a first run with the models, adding a file and searching work offlin
   const response = await page.reload();
   expect(response?.fromServiceWorker()).toBe(true);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  await expect(page.getByText(`${first.length} items`, { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(`${first.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_PAGE_LOAD_TIME,
+  });
 
   await page.getByLabel('Add files').setInputFiles(media('image/green-field.jpg'));
   await expect(page.getByText(`${first.length + 1} items`, { exact: true })).toBeVisible({
-    timeout: 240_000,
+    timeout: MAX_INGEST_TIME,
   });
   await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden();
   await search(page, 'green');
@@ -148,12 +153,7 @@ test('after a first run with the models, adding a file and searching work offlin
 test('after a first run, Ask streams a cited answer offline (a scripted engine stands in for a cached answer model)', async ({
   page,
   context,
-}, info) => {
-  test.skip(
-    info.project.name !== 'desktop',
-    'one run is enough: offline behaviour does not depend on the screen',
-  );
-  test.setTimeout(420_000);
+}) => {
   // TEST DOUBLE, not a language model: real WebLLM weights cannot be downloaded, so cannot be cached, here.
   // The scripted chat engine (test/support/scripted-chat-engine.ts) stands in for an answer model already
   // in the browser's cache; everything else (app, search models, library) must come from this device.
@@ -164,8 +164,10 @@ test('after a first run, Ask streams a cited answer offline (a scripted engine s
   await waitForServiceWorker(page);
   const files = ['text/kite-diary.txt', 'text/plumbing-notes.md', 'image/red-square.png'];
   await page.getByLabel('Add files').setInputFiles(files.map(media));
-  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 240_000 });
-  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 240_000 });
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_INGEST_TIME,
+  });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
   // One search online, so the query-side models are downloaded and cached as a first visit would.
   await search(page, 'kite');
 
@@ -175,7 +177,9 @@ test('after a first run, Ask streams a cited answer offline (a scripted engine s
   page.on('requestfailed', (r) => failed.push(r.url()));
   const response = await page.reload();
   expect(response?.fromServiceWorker()).toBe(true);
-  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_PAGE_LOAD_TIME,
+  });
 
   // Ask is the first query after the reload: the answer arrives while the encoder workers are still starting
   // (see the font warm-up in AnswerPanel.svelte, which keeps the page responsive then).
@@ -183,7 +187,9 @@ test('after a first run, Ask streams a cited answer offline (a scripted engine s
   const growth = await recordAnswerGrowth(page);
   await page.getByRole('button', { name: 'Ask' }).click();
   const answer = page.getByRole('region', { name: 'Answer' });
-  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({ timeout: 180_000 });
+  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({
+    timeout: MAX_ANSWER_TIME,
+  });
   await expect(answer.getByRole('status')).toHaveCount(0);
   const text = answer.locator('.answer-text');
   await expect(text).toContainText('Saw a red kite flying low over the field');

@@ -6,6 +6,12 @@ import { expect, test, type Page, type Request } from '@playwright/test';
 import { cspString } from '../../scripts/vite/csp.ts';
 import { validateModelsConfig } from '../../src/models/config.ts';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
+import {
+  MAX_ANSWER_TIME,
+  MAX_INGEST_TIME,
+  MAX_PAGE_LOAD_TIME,
+  MAX_QUERY_TIME,
+} from '../support/time-budgets.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -42,7 +48,7 @@ async function search(page: Page, text: string) {
   await box.press('Enter');
   await expect(
     page.getByRole('status').filter({ hasText: /(results? for|Nothing in your library matches) “/ }),
-  ).toContainText(text, { timeout: 180_000 });
+  ).toContainText(text, { timeout: MAX_QUERY_TIME });
 }
 
 test('every request stays on the app or the model host, and none carries a user file', async ({
@@ -50,7 +56,6 @@ test('every request stays on the app or the model host, and none carries a user 
   context,
   baseURL,
 }) => {
-  test.setTimeout(600_000);
   const appOrigin = new URL(baseURL!).origin;
   const requests: Seen[] = [];
   const record = (r: Request) =>
@@ -65,10 +70,12 @@ test('every request stays on the app or the model host, and none carries a user 
 
   await serveFixtureModelsConfig(page);
   await page.goto('/');
-  await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: MAX_PAGE_LOAD_TIME });
   await page.getByLabel('Add files').setInputFiles(files.map(media));
-  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({ timeout: 420_000 });
-  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 420_000 });
+  await expect(page.getByText(`${files.length} items`, { exact: true })).toBeVisible({
+    timeout: MAX_INGEST_TIME,
+  });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
 
   await search(page, 'red');
   await page.getByRole('searchbox', { name: 'Search' }).fill('');
@@ -76,12 +83,14 @@ test('every request stays on the app or the model host, and none carries a user 
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(
     page.getByRole('status').filter({ hasText: /results? for|Nothing in your library matches/ }),
-  ).toContainText('yellow-sun.png', { timeout: 180_000 });
+  ).toContainText('yellow-sun.png', { timeout: MAX_QUERY_TIME });
 
   await page.getByRole('searchbox', { name: 'Search' }).fill('what did the plumber say about the valve');
   await page.getByRole('button', { name: 'Ask' }).click();
   const answer = page.getByRole('region', { name: 'Answer' });
-  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({ timeout: 180_000 });
+  await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({
+    timeout: MAX_ANSWER_TIME,
+  });
 
   // The run did reach both origins (so the recording works), and nothing else.
   const origins = new Set(requests.map((r) => new URL(r.url).origin).filter((o) => o !== 'null'));

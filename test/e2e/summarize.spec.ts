@@ -7,6 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { installScriptedChatEngine, scriptedCalls } from '../support/scripted-chat-engine';
+import { MAX_ANSWER_TIME, MAX_INGEST_TIME } from '../support/time-budgets.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -14,8 +15,8 @@ async function openPodcast(page: Page) {
   await page.goto('/');
   await expect(page.getByText('0 items', { exact: true })).toBeVisible();
   await page.getByLabel('Add files').setInputFiles(media('audio/podcast-kite.wav'));
-  await expect(page.getByText('1 item', { exact: true })).toBeVisible({ timeout: 240_000 });
-  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 240_000 });
+  await expect(page.getByText('1 item', { exact: true })).toBeVisible({ timeout: MAX_INGEST_TIME });
+  await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
   await page.getByRole('button', { name: 'Open podcast-kite.wav' }).click();
   const viewer = page.getByRole('dialog', { name: 'podcast-kite.wav' });
   await expect(viewer).toBeVisible();
@@ -26,7 +27,6 @@ test('Summarize a recording: its transcript, summarized by the answer engine, wi
   page,
   baseURL,
 }) => {
-  test.setTimeout(300_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
   await installScriptedChatEngine(page);
   await serveFixtureModelsConfig(page);
@@ -34,7 +34,9 @@ test('Summarize a recording: its transcript, summarized by the answer engine, wi
 
   const summary = viewer.getByRole('region', { name: 'Summary' });
   await summary.getByRole('button', { name: 'Summarize' }).click();
-  await expect(summary.getByRole('button', { name: 'Summarize again' })).toBeVisible({ timeout: 60_000 });
+  await expect(summary.getByRole('button', { name: 'Summarize again' })).toBeVisible({
+    timeout: MAX_ANSWER_TIME,
+  });
 
   // The engine was asked to summarize the item's two spoken sentences, numbered in time order.
   const calls = await scriptedCalls(page);
@@ -66,7 +68,6 @@ test('Summarize with the real engine and no reachable model host: says why, and 
   page,
   baseURL,
 }) => {
-  test.setTimeout(300_000);
   const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
   // No double: the answer model's host is the fixture host, which has no weights (fixture-world.ts).
   await serveFixtureModelsConfig(page);
@@ -74,7 +75,9 @@ test('Summarize with the real engine and no reachable model host: says why, and 
 
   const summary = viewer.getByRole('region', { name: 'Summary' });
   await summary.getByRole('button', { name: 'Summarize' }).click();
-  await expect(summary.getByRole('button', { name: 'Summarize again' })).toBeVisible({ timeout: 120_000 });
+  await expect(summary.getByRole('button', { name: 'Summarize again' })).toBeVisible({
+    timeout: MAX_ANSWER_TIME,
+  });
   await expect(summary.getByRole('status').first()).toContainText(
     /Could not load the answer model|no WebGPU/,
   );

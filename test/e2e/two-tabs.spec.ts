@@ -3,6 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { watchPage } from './network-guard';
+import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -13,21 +14,21 @@ async function openTab(page: Page, appOrigin: string) {
   await expect(page.getByRole('region', { name: 'Library' }).getByRole('status').first()).toHaveText(
     /^\d+ items?$/,
     {
-      timeout: 60_000,
+      timeout: MAX_PAGE_LOAD_TIME,
     },
   );
   return seen;
 }
 
 const count = (page: Page, n: number) =>
-  expect(page.getByText(`${n} items`, { exact: true })).toBeVisible({ timeout: 300_000 });
+  expect(page.getByText(`${n} items`, { exact: true })).toBeVisible({ timeout: MAX_INGEST_TIME });
 
 async function topResult(page: Page, text: string): Promise<string> {
   const box = page.getByRole('searchbox', { name: 'Search' });
   await box.fill(text);
   await box.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: /results? for “/ })).toContainText(text, {
-    timeout: 180_000,
+    timeout: MAX_QUERY_TIME,
   });
   return (
     (await page
@@ -43,7 +44,6 @@ test('two tabs add files at once, both see everything once, and the second carri
   context,
   baseURL,
 }) => {
-  test.setTimeout(600_000);
   const origin = new URL(baseURL!).origin;
   const first = page;
   const seenFirst = await openTab(first, origin);
@@ -60,7 +60,7 @@ test('two tabs add files at once, both see everything once, and the second carri
   await count(first, 4);
   await count(second, 4);
   for (const tab of [first, second]) {
-    await expect(tab.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 300_000 });
+    await expect(tab.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
     const cards = tab.getByRole('list', { name: 'Items' }).getByRole('listitem');
     await expect(cards).toHaveCount(4);
     await expect(cards.filter({ hasText: 'red-square.png' })).toHaveCount(1);
@@ -72,7 +72,9 @@ test('two tabs add files at once, both see everything once, and the second carri
   await first.close();
   await second.getByLabel('Add files').setInputFiles(media('image/yellow-sun.png'));
   await count(second, 5);
-  await expect(second.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: 300_000 });
+  await expect(second.getByRole('heading', { name: 'Adding files' })).toBeHidden({
+    timeout: MAX_INGEST_TIME,
+  });
   expect(await topResult(second, 'yellow')).toMatch(/^yellow-sun\.png/);
 
   // A tab opened now finds everything, from the indexes the second tab saved.
