@@ -1,6 +1,7 @@
 // Acceptance for the app (issue 7): add a mixed set of fixture media through "Add files", search by words
-// and by an attached sound, open results in the viewer, and reload without re-ingesting. Runs in both
-// Playwright projects (desktop and phone sizes) and keeps screenshots of the library, results and viewer.
+// and by an attached sound, open results in the viewer, and reload without re-ingesting. This is the spec
+// that also runs at a phone's size with touch (playwright.config.ts), and keeps screenshots of the library,
+// results and viewer.
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
@@ -106,7 +107,9 @@ test('add files, search by words and by sound, open the video at its moment, rel
   await expect(results(page).filter({ hasText: /image/i }).first()).toHaveAccessibleName(/^green-field\.jpg/);
   const greenMoment = results(page).filter({ has: page.getByText('timeline.mp4') });
   await expect(greenMoment).toHaveAccessibleName(/timeline\.mp4, video at 0:0[23]/);
-  await greenMoment.getByRole('button').click();
+  // On the phone, by touch.
+  if (info.project.use.hasTouch) await greenMoment.getByRole('button').tap();
+  else await greenMoment.getByRole('button').click();
   await expect(viewer).toBeVisible();
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
   const greenAt = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
