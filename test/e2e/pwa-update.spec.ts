@@ -39,7 +39,9 @@ test.beforeAll(async () => {
       res.end(nextWorker);
       return;
     }
-    files(req, res, () => res.writeHead(404).end());
+    files(req, res, () => {
+      res.writeHead(404).end();
+    });
   });
   await new Promise<void>((resolve) => server!.listen(port, resolve));
 });
