@@ -244,7 +244,7 @@ export async function ingestText(
   { onProgress, signal }: RunOptions = {},
 ): Promise<ItemResults> {
   onProgress?.('decoding', 0);
-  const { pages } = await extractText(file, format);
+  const { pages, notice } = await extractText(file, format, deps.options?.documents);
   signal?.throwIfAborted();
   const chunks = chunkText(pages, deps.options?.chunks);
   if (chunks.length === 0) {
@@ -273,7 +273,7 @@ export async function ingestText(
     );
     signal?.throwIfAborted();
   }
-  builder.patchItem({ media: { pageCount: pages.length } });
+  builder.patchItem({ media: { pageCount: pages.length }, notice });
   onProgress?.('embedding', 1);
   return builder.build();
 }
