@@ -6,14 +6,8 @@ import { MediaDecodeError } from '../../src/ingest/media-error.ts';
 import { FfmpegClient } from '../../src/ingest/video/ffmpeg-client.ts';
 import type { Trove } from '../../src/trove.ts';
 import { fixtureFile } from '../support/media-files.ts';
-import { spawnStallingFfmpeg, stallingFixture } from '../support/stalling-ffmpeg.ts';
-import {
-  destroyTrove,
-  freshNames,
-  nextEvent,
-  openTestTrove,
-  type TroveNames,
-} from '../support/trove-harness.ts';
+import { nextStall, spawnStallingFfmpeg, stallingFixture } from '../support/stalling-ffmpeg.ts';
+import { destroyTrove, freshNames, openTestTrove, type TroveNames } from '../support/trove-harness.ts';
 
 let clients: FfmpegClient[] = [];
 let troves: { trove: Trove; names: TroveNames }[] = [];
@@ -68,10 +62,11 @@ describe('the ffmpeg watchdog', () => {
     const client = stallingClient(60_000);
     await client.load();
     const controller = new AbortController();
+    const stalled = nextStall();
     const job = settle(
       client.probe(await stallingFixture('video/timeline.mp4', 'hangs.mp4'), { signal: controller.signal }),
     );
-    await new Promise((r) => setTimeout(r, 300)); // well inside the job: the worker is spinning
+    expect(await stalled).toBe('hangs.mp4'); // the worker is spinning now
     const t0 = performance.now();
     controller.abort(new DOMException('Cancelled', 'AbortError'));
     const { error } = await job;
@@ -116,12 +111,9 @@ describe('the ingest queue with a hung ffmpeg', () => {
 
   it('Cancel returns at once while ffmpeg hangs, and the next file is ingested', async () => {
     const trove = await troveWithStallingFfmpeg('watchdog-cancel', 60_000);
-    const decoding = nextEvent(trove.queue, 'change', (s: { active: { stage: string }[] }) =>
-      s.active.some((a) => a.stage === 'decoding'),
-    );
+    const stalled = nextStall();
     const report = await trove.addFiles([await stallingFixture('video/timeline.mov', 'hangs.mov')]);
-    await decoding;
-    await new Promise((r) => setTimeout(r, 300));
+    await stalled; // ffmpeg hangs on it now
     const t0 = performance.now();
     await trove.queue.cancel(report.files[0]!.jobId!);
     expect(performance.now() - t0).toBeLessThan(1000);

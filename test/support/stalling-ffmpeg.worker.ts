@@ -4,10 +4,11 @@
 import * as Comlink from 'comlink';
 import type { FfmpegWorkerApi } from '../../src/ingest/video/ffmpeg-protocol.ts';
 import { ffmpegWorkerApi as real } from '../../workers/ffmpeg-api.ts';
-import { STALL_MARKER } from './stall-marker.ts';
+import { STALL_CHANNEL, STALL_MARKER } from './stall-marker.ts';
 
 async function stallIfMarked(file: File): Promise<void> {
   if ((await file.slice(-STALL_MARKER.length).text()) !== STALL_MARKER) return;
+  new BroadcastChannel(STALL_CHANNEL).postMessage(file.name);
   const spinning = () => true;
   while (spinning()) {
     // Never returns: a hung decoder.
