@@ -55,6 +55,12 @@ describe('media that states no length', () => {
     expect(colours).toEqual(['red', 'red', 'green', 'green', 'blue', 'blue']);
   });
 
+  it('one request never returns more frames than asked, whatever the file holds', async () => {
+    const file = await fixtureFile('hostile/no-duration.webm');
+    const frames = await client.frames(file, { intervalS: 0.5, maxFrames: 3 });
+    expect(frames.map((f) => f.t)).toEqual([0, 0.5, 1]);
+  });
+
   it('a video longer than the limit is refused before any frame is decoded', async () => {
     const error = await failure(
       probeVideo(client, await fixtureFile('hostile/no-duration.webm'), { maxDurationS: 4 }),
