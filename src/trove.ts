@@ -13,7 +13,7 @@ import { openVectorIndex, spawnVectorIndexWorker } from './vector-index/client.t
 import type { RestoreReport, VectorIndex } from './vector-index/types.ts';
 import type { JobView, QueueSnapshot, QueueEventMap } from './ingest/queue-events.ts';
 import type { PipelineOptions } from './ingest/pipeline-options.ts';
-import { FfmpegClient } from './ingest/video/ffmpeg-client.ts';
+import { FfmpegClient, type FfmpegClientOptions } from './ingest/video/ffmpeg-client.ts';
 import { ImageDecoder } from './ingest/image/image-decoder.ts';
 import { IndexSync, spaces, type VerifyResult } from './ingest/index-sync.ts';
 import { JobQueue, type IntakeEntry, type IntakeResult } from './ingest/job-queue.ts';
@@ -59,6 +59,8 @@ export interface TroveOptions {
   pipeline?: PipelineOptions;
   /** Start working on queued files at once (default true). Tests pass false to inspect a resumed queue. */
   autoStart?: boolean;
+  /** The ffmpeg worker's watchdog budgets (and, in tests, the worker itself). */
+  ffmpeg?: FfmpegClientOptions;
 }
 
 /** Whether this tab runs the library's work or another tab of the same library does (src/library/tab-sync.ts). */
@@ -447,7 +449,7 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
   const { isLeader } = await tabs.ready;
   const library = await Library.open({ name: options.libraryDbName });
   const encoders = createEncoders(config, { prefer: options.prefer ?? 'auto' });
-  const ffmpeg = new FfmpegClient();
+  const ffmpeg = new FfmpegClient(options.ffmpeg);
   const images = new ImageDecoder();
   const worker = spawnVectorIndexWorker();
   const stopAll = () => {

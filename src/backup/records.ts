@@ -181,6 +181,7 @@ export function checkItem(value: unknown, index: number): ExportedItem {
           stage: error.string('stage', { optional: true, max: 200 }),
         })
       : undefined,
+    notice: at.string('notice', { optional: true, max: 10_000 }),
     addedAt: at.number('addedAt'),
     updatedAt: at.number('updatedAt'),
     media: media

@@ -8,7 +8,9 @@ export type MediaErrorCode =
   | 'decode-failed'
   | 'too-long'
   | 'too-large'
-  | 'encrypted';
+  | 'encrypted'
+  /** ffmpeg ran past the watchdog's budget for the file, and was stopped. */
+  | 'timed-out';
 
 export class MediaDecodeError extends Error {
   override name = 'MediaDecodeError';

@@ -1,5 +1,6 @@
 // Settings of the ingest pipeline, with the defaults issue 4 asks for.
 import type { ChunkOptions } from './chunk-text.ts';
+import type { TextOptions } from './text/extract-text.ts';
 import type { WindowOptions } from './audio/windows.ts';
 import type { VideoOptions } from './video/extract-video.ts';
 
@@ -10,6 +11,8 @@ export interface PipelineOptions {
   audioWindows?: WindowOptions;
   /** Text chunks: about 220 words, at most 300, 50 words of overlap. */
   chunks?: ChunkOptions;
+  /** Caps on documents: maxBytes (64 MB), and for PDFs maxPages (2,000) and maxChars (5,000,000). */
+  documents?: TextOptions;
   /** Transcribe speech in audio and video with the speech role (default true). */
   transcribe?: boolean;
   /** Longest audio accepted, in seconds (default 4 h). */

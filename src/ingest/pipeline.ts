@@ -9,7 +9,7 @@ import type { WrittenResults, ItemResults } from '../library/library.ts';
 import { openOriginal } from '../library/originals.ts';
 import type { ItemRecord } from '../library/records.ts';
 import { addAudioSegments } from './audio/audio-segments.ts';
-import { decodeAudioFile, formatDuration, WHISPER_RATE } from './audio/decode-audio.ts';
+import { decodeAudioFile, WHISPER_RATE } from './audio/decode-audio.ts';
 import { ffmpegPcm, wholePcm, type PcmSource } from './audio/pcm-chunks.ts';
 import { PeakMeter, meterPeaks } from './audio/waveform.ts';
 import { waveformThumbnail } from './audio/waveform-image.ts';
@@ -21,6 +21,7 @@ import { ResultsBuilder } from './item-results.ts';
 import { captionStep } from './caption-segments.ts';
 import { pictureForCaption } from './caption-image.ts';
 import { MediaDecodeError } from './media-error.ts';
+import { mediaLength } from './media-length.ts';
 import type { PipelineOptions } from './pipeline-options.ts';
 import type { IngestStage } from './queue-events.ts';
 import { extractText } from './text/extract-text.ts';
@@ -162,13 +163,17 @@ export async function ingestAudio(
 ): Promise<ItemResults> {
   const o = { ...defaults, ...deps.options };
   run.onProgress?.('decoding', 0);
-  let source: PcmSource;
+  let source: PcmSource | null = null;
   if (file.size <= o.maxWholeAudioBytes) {
-    const decoded = await decodeAudioFile(file, { ffmpeg: deps.ffmpeg, maxDurationS: o.maxAudioDurationS });
-    source = wholePcm(decoded.pcm48k, decoded.pcm16k);
-  } else {
-    source = await chunkedTrack(file, deps, null);
+    // The browser's decoder first; what it cannot read goes to ffmpeg chunk by chunk, like a large file.
+    try {
+      const decoded = await decodeAudioFile(file, { maxDurationS: o.maxAudioDurationS });
+      source = wholePcm(decoded.pcm48k, decoded.pcm16k);
+    } catch (error) {
+      if (error instanceof MediaDecodeError && error.code === 'too-long') throw error;
+    }
   }
+  source ??= await chunkedTrack(file, deps, null, run.signal);
   return soundOnlyResults(source, itemId, deps, run);
 }
 
@@ -188,10 +193,11 @@ export async function ingestVideo(
   onProgress?.('decoding', 0);
   let probe;
   try {
-    probe = await probeVideo(deps.ffmpeg, file, videoOptions);
+    probe = await probeVideo(deps.ffmpeg, file, videoOptions, { signal });
   } catch (error) {
     if (error instanceof MediaDecodeError && error.code === 'no-video-stream') {
-      const results = await soundOnlyResults(await chunkedTrack(file, deps, null), itemId, deps, run);
+      const source = await chunkedTrack(file, deps, null, signal);
+      const results = await soundOnlyResults(source, itemId, deps, run);
       return { ...results, item: { ...results.item, kind: 'audio' } };
     }
     throw error;
@@ -199,18 +205,18 @@ export async function ingestVideo(
   const builder = new ResultsBuilder(itemId);
   builder.patchItem({
     media: {
-      durationS: probe.durationS ?? undefined,
+      durationS: probe.durationS,
       width: probe.video?.width,
       height: probe.video?.height,
       hasVideo: true,
       hasAudio: probe.audio !== null,
     },
   });
-  const planned = probe.durationS !== null ? planFrames(probe.durationS, videoOptions).count : null;
+  const planned = planFrames(probe.durationS, videoOptions).count;
   let frames = 0;
   const captions = captionStep(deps.encoders, { ...deps.options?.captions, signal });
   onProgress?.('frames', 0);
-  for await (const batch of videoFrames(deps.ffmpeg, file, probe, videoOptions)) {
+  for await (const batch of videoFrames(deps.ffmpeg, file, probe, videoOptions, { signal })) {
     signal?.throwIfAborted();
     const vectors = await deps.encoders.clip.embedImages(batch.map((f) => f.image));
     batch.forEach((frame, i) =>
@@ -218,14 +224,13 @@ export async function ingestVideo(
     );
     await captions?.add(batch.map((f) => ({ image: f.image, t: f.t })));
     frames += batch.length;
-    onProgress?.('frames', planned ? Math.min(1, frames / planned) : 0.5);
+    onProgress?.('frames', Math.min(1, frames / planned));
   }
   if (frames === 0) throw new MediaDecodeError('corrupt-data', 'No frame of the video could be decoded');
   await captions?.addTo(builder);
   if (probe.audio) {
-    const source = await chunkedTrack(file, deps, probe.durationS);
-    const durationS = await soundSegments(source, deps, builder, run);
-    if (probe.durationS === null) builder.patchItem({ media: { durationS } });
+    const source = await chunkedTrack(file, deps, probe.durationS, signal);
+    await soundSegments(source, deps, builder, run);
   }
   return builder.build();
 }
@@ -239,7 +244,7 @@ export async function ingestText(
   { onProgress, signal }: RunOptions = {},
 ): Promise<ItemResults> {
   onProgress?.('decoding', 0);
-  const { pages } = await extractText(file, format);
+  const { pages, notice } = await extractText(file, format, deps.options?.documents);
   signal?.throwIfAborted();
   const chunks = chunkText(pages, deps.options?.chunks);
   if (chunks.length === 0) {
@@ -268,7 +273,7 @@ export async function ingestText(
     );
     signal?.throwIfAborted();
   }
-  builder.patchItem({ media: { pageCount: pages.length } });
+  builder.patchItem({ media: { pageCount: pages.length }, notice });
   onProgress?.('embedding', 1);
   return builder.build();
 }
@@ -304,25 +309,24 @@ async function soundSegments(
 
 /**
  * The file's sound decoded by ffmpeg a chunk at a time. `durationS` is the video probe's; null probes the
- * file as audio (refusing a file with no audio stream or one over the length limit).
+ * file as audio (refusing a file with no audio stream, or one over the length limit, stated or measured).
  */
-async function chunkedTrack(file: File, deps: PipelineDeps, durationS: number | null): Promise<PcmSource> {
+async function chunkedTrack(
+  file: File,
+  deps: PipelineDeps,
+  durationS: number | null,
+  signal?: AbortSignal,
+): Promise<PcmSource> {
   const o = { ...defaults, ...deps.options };
   const windowS = o.audioWindows?.windowS ?? 10;
   const hopS = o.audioWindows?.hopS ?? 5;
   let length = durationS;
   if (length === null) {
-    const probe = await deps.ffmpeg.probe(file);
+    const probe = await deps.ffmpeg.probe(file, { signal });
     if (!probe.audio) throw new MediaDecodeError('corrupt-data', 'The file holds no audio stream');
-    if (probe.durationS !== null && probe.durationS > o.maxAudioDurationS) {
-      throw new MediaDecodeError(
-        'too-long',
-        `The audio is ${formatDuration(probe.durationS)} long; the limit is ${formatDuration(o.maxAudioDurationS)}`,
-      );
-    }
-    length = probe.durationS;
+    length = await mediaLength(deps.ffmpeg, file, probe, o.maxAudioDurationS, 'audio', { signal });
   }
   // Chunks a whole number of hops long keep every window where planning the whole recording would put it.
   const chunkS = Math.max(hopS, Math.round(o.audioChunkS / hopS) * hopS);
-  return ffmpegPcm(deps.ffmpeg, file, length, { chunkS, leadS: windowS });
+  return ffmpegPcm(deps.ffmpeg, file, length, { chunkS, leadS: windowS, signal });
 }

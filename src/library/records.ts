@@ -48,6 +48,8 @@ export interface ItemRecord {
   capturedAt?: number;
   status: ItemStatus;
   error?: ItemError;
+  /** Why a ready item was indexed only in part (a cap was reached), for its card. */
+  notice?: string;
   source?: OriginalSource;
   addedAt: number;
   updatedAt: number;

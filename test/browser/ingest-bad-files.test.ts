@@ -25,8 +25,13 @@ async function decode(file: File, type: FileType): Promise<void> {
       await extractText(file, type.format);
       return;
     case 'video': {
-      const probe = await probeVideo(ffmpeg, file);
-      for await (const batch of videoFrames(ffmpeg, file, probe)) void batch;
+      // As the pipeline does, a "video" container holding sound only is taken as audio.
+      const probe = await probeVideo(ffmpeg, file).catch(async (error: unknown) => {
+        if (!(error instanceof MediaDecodeError && error.code === 'no-video-stream')) throw error;
+        await decodeAudioFile(file, { ffmpeg, maxWebAudioBytes: 0 });
+        return null;
+      });
+      if (probe) for await (const batch of videoFrames(ffmpeg, file, probe)) void batch;
     }
   }
 }

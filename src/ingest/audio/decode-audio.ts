@@ -4,6 +4,10 @@
 // gets its own decode rather than a cheaper linear resampling of the other.
 import { MediaDecodeError } from '../media-error.ts';
 import type { FfmpegClient } from '../video/ffmpeg-client.ts';
+import { MAX_AUDIO_REQUEST_S } from '../video/ffmpeg-protocol.ts';
+import { formatDuration, mediaLength } from '../media-length.ts';
+
+export { formatDuration };
 
 export const CLAP_RATE = 48_000;
 export const WHISPER_RATE = 16_000;
@@ -23,12 +27,17 @@ export interface AudioDecodeOptions {
    * and go to ffmpeg. 0 sends everything to ffmpeg.
    */
   maxWebAudioBytes?: number;
-  /** Longest audio accepted, in seconds. */
+  /**
+   * Longest audio accepted, in seconds (default 4 h). ffmpeg decodes in one piece at most
+   * MAX_AUDIO_REQUEST_S (30 min); longer audio goes through pcm-chunks.ts instead.
+   */
   maxDurationS?: number;
+  /** Stops an ffmpeg decode at once. */
+  signal?: AbortSignal;
 }
 
 export async function decodeAudioFile(file: File, options: AudioDecodeOptions = {}): Promise<DecodedAudio> {
-  const { ffmpeg, maxWebAudioBytes = 256 * 1024 * 1024, maxDurationS = 4 * 3600 } = options;
+  const { ffmpeg, maxWebAudioBytes = 256 * 1024 * 1024, maxDurationS = 4 * 3600, signal } = options;
   let webAudioError: unknown = null;
   if (typeof OfflineAudioContext !== 'undefined' && file.size <= maxWebAudioBytes) {
     try {
@@ -46,10 +55,16 @@ export async function decodeAudioFile(file: File, options: AudioDecodeOptions = 
       `The browser could not decode the audio: ${describe(webAudioError)}`,
     );
   }
-  const probe = await ffmpeg.probe(file);
+  const probe = await ffmpeg.probe(file, { signal });
   if (!probe.audio) throw new MediaDecodeError('corrupt-data', 'The file holds no audio stream');
-  if (probe.durationS !== null) checkDuration(probe.durationS, maxDurationS);
-  const { tracks } = await ffmpeg.audio(file, { rates: [CLAP_RATE, WHISPER_RATE] });
+  // The length as stated, or measured when the file states none: never more is decoded than that.
+  const limitS = Math.min(maxDurationS, MAX_AUDIO_REQUEST_S);
+  const lengthS = await mediaLength(ffmpeg, file, probe, limitS, 'audio', { signal });
+  const { tracks } = await ffmpeg.audio(
+    file,
+    { rates: [CLAP_RATE, WHISPER_RATE], durationS: lengthS },
+    { signal },
+  );
   const [pcm48k, pcm16k] = tracks.map((t) => t.samples);
   if (!pcm48k || !pcm16k || pcm48k.length === 0)
     throw new MediaDecodeError('corrupt-data', 'The audio stream decoded to nothing');
@@ -92,14 +107,6 @@ function checkDuration(durationS: number, maxDurationS: number): void {
       `The audio is ${formatDuration(durationS)} long; the limit is ${formatDuration(maxDurationS)}`,
     );
   }
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
 function describe(error: unknown): string {

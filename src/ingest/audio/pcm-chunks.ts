@@ -35,33 +35,27 @@ export function wholePcm(pcm48k: Float32Array, pcm16k: Float32Array): PcmSource 
 }
 
 /**
- * A file's audio track decoded by ffmpeg `chunkS` seconds at a time. Each chunk's 48 kHz part runs `leadS`
- * further (a CLAP window starting near the chunk's end needs samples past it). Without a known duration
- * the track is read in one pass.
+ * A file's audio track decoded by ffmpeg `chunkS` seconds at a time, up to `durationS` (stated by the
+ * container or measured by a scan, and already checked against the length limit): no request decodes more
+ * than a chunk, whatever the file holds past that. Each chunk's 48 kHz part runs `leadS` further (a CLAP
+ * window starting near the chunk's end needs samples past it).
  */
 export function ffmpegPcm(
   ffmpeg: FfmpegClient,
   file: File,
-  durationS: number | null,
-  options: { chunkS: number; leadS: number },
+  durationS: number,
+  options: { chunkS: number; leadS: number; signal?: AbortSignal },
 ): PcmSource {
-  const { chunkS, leadS } = options;
+  const { chunkS, leadS, signal } = options;
   return {
     durationS,
     async *chunks() {
-      if (durationS === null) {
-        const { tracks } = await ffmpeg.audio(file, { rates: [CLAP_RATE, WHISPER_RATE] });
-        const [pcm48k, pcm16k] = tracks.map((t) => t.samples);
-        if (pcm48k?.length && pcm16k)
-          yield { startS: 0, pcm48k, pcm16k, spanS: pcm48k.length / CLAP_RATE, last: true };
-        return;
-      }
       for (let startS = 0; startS < durationS; startS += chunkS) {
-        const { tracks } = await ffmpeg.audio(file, {
-          rates: [CLAP_RATE, WHISPER_RATE],
-          startS,
-          durationS: chunkS + leadS,
-        });
+        const { tracks } = await ffmpeg.audio(
+          file,
+          { rates: [CLAP_RATE, WHISPER_RATE], startS, durationS: chunkS + leadS },
+          { signal },
+        );
         const [pcm48k, pcm16k] = tracks.map((t) => t.samples);
         if (!pcm48k?.length || !pcm16k) return;
         const gotS = pcm48k.length / CLAP_RATE;

@@ -38,7 +38,25 @@ function loadPdfJs(): Promise<{ pdfjs: PdfJs; worker: PDFWorker }> {
   return pdfjsPromise;
 }
 
-export async function extractPdfText(file: Blob): Promise<{ pages: TextPage[]; title?: string }> {
+/**
+ * How much of a PDF is read. Past either cap the rest is not indexed, and the result's `notice` says so:
+ * pdf.js would otherwise read any number of pages, and keep any amount of text, on the user's behalf.
+ */
+export interface PdfLimits {
+  /** Pages read at most (default 2,000). */
+  maxPages?: number;
+  /** Characters of text kept at most (default 5,000,000: about 2,000 dense pages, 3,500 chunks to embed). */
+  maxChars?: number;
+}
+
+export const PDF_MAX_PAGES = 2_000;
+export const PDF_MAX_CHARS = 5_000_000;
+
+export async function extractPdfText(
+  file: Blob,
+  limits: PdfLimits = {},
+): Promise<{ pages: TextPage[]; title?: string; notice?: string }> {
+  const { maxPages = PDF_MAX_PAGES, maxChars = PDF_MAX_CHARS } = limits;
   const { pdfjs, worker } = await loadPdfJs();
   const task = pdfjs.getDocument({
     data: new Uint8Array(await file.arrayBuffer()),
@@ -64,15 +82,29 @@ export async function extractPdfText(file: Blob): Promise<{ pages: TextPage[]; t
   }
   try {
     const pages: TextPage[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
+    let charsLeft = maxChars;
+    let notice: string | undefined;
+    const count = (n: number) => n.toLocaleString('en-US');
+    for (let n = 1; n <= Math.min(doc.numPages, maxPages); n++) {
       const page = await doc.getPage(n);
       const content = await page.getTextContent();
-      pages.push({ page: n, text: pageText(content.items.filter((i): i is TextItem => 'str' in i)) });
+      const text = pageText(content.items.filter((i): i is TextItem => 'str' in i));
       page.cleanup();
+      if (text.length > charsLeft) {
+        pages.push({ page: n, text: text.slice(0, charsLeft) });
+        notice =
+          `Only the first ${count(maxChars)} characters of text (to page ${n} of ${count(doc.numPages)}) ` +
+          'were indexed: the limit for one PDF';
+        break;
+      }
+      charsLeft -= text.length;
+      pages.push({ page: n, text });
     }
+    if (!notice && doc.numPages > maxPages)
+      notice = `Only the first ${count(maxPages)} of ${count(doc.numPages)} pages were indexed: the limit for one PDF`;
     const info = (await doc.getMetadata().catch(() => null))?.info as { Title?: unknown } | undefined;
     const title = typeof info?.Title === 'string' && info.Title.trim() ? info.Title.trim() : undefined;
-    return { pages, title };
+    return { pages, title, notice };
   } catch (error) {
     throw new MediaDecodeError(
       'corrupt-data',

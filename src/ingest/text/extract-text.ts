@@ -6,15 +6,17 @@
 import type { TextPage } from '../chunk-text.ts';
 import { MediaDecodeError } from '../media-error.ts';
 import type { MediaFormat } from '../detect-type.ts';
-import { extractPdfText } from './extract-pdf.ts';
+import { extractPdfText, type PdfLimits } from './extract-pdf.ts';
 
 export interface ExtractedText {
   pages: TextPage[];
   /** The document title, where the format has one (HTML <title>, PDF metadata). */
   title?: string;
+  /** Why only part of the document was read (a PDF over its page or text cap). */
+  notice?: string;
 }
 
-export interface TextOptions {
+export interface TextOptions extends PdfLimits {
   /** Larger text files are refused ('too-large'): they are read whole. */
   maxBytes?: number;
 }
@@ -38,7 +40,7 @@ export async function extractText(
     case 'html':
       return htmlText(decodeText(await file.arrayBuffer()));
     case 'pdf':
-      return extractPdfText(file);
+      return extractPdfText(file, options);
     default:
       throw new Error(`Not a text format: ${format}`);
   }

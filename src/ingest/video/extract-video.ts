@@ -1,8 +1,8 @@
 // Video ingestion through the ffmpeg worker: frames every N seconds, in windows so memory stays bounded
 // however long the video is, and the audio track as mono PCM for CLAP and Whisper.
 import { MediaDecodeError } from '../media-error.ts';
-import { formatDuration } from '../audio/decode-audio.ts';
-import type { FfmpegClient } from './ffmpeg-client.ts';
+import { mediaLength } from '../media-length.ts';
+import type { FfmpegClient, JobControl } from './ffmpeg-client.ts';
 import type { ExtractedFrame, MediaProbe } from './ffmpeg-protocol.ts';
 
 export interface VideoOptions {
@@ -10,7 +10,10 @@ export interface VideoOptions {
   intervalS?: number;
   /** At most this many frames per video; a longer video gets a wider interval (default 600). */
   maxFrames?: number;
-  /** Longer videos are refused with 'too-long' (default 4 h). */
+  /**
+   * Longer videos are refused with 'too-long' (default 4 h), whether their container states it or a scan
+   * finds it.
+   */
   maxDurationS?: number;
   /** Frames are extracted this many seconds of video at a time (default 120), to bound memory. */
   windowS?: number;
@@ -60,58 +63,57 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Probes a video and refuses what cannot be ingested (no video stream, unknown or excessive length). */
+/** A probed video whose length is known: stated by its container, or measured by reading it (scan). */
+export type VideoProbe = MediaProbe & { durationS: number };
+
+/**
+ * Probes a video and refuses what cannot be ingested (no video stream, excessive length). A container that
+ * states no length (a MediaRecorder WebM, a stream cut from a live recording) is read through once, packet by
+ * packet and up to the limit, to find it: the caps on length and frames then hold for it as for any other.
+ */
 export async function probeVideo(
   ffmpeg: FfmpegClient,
   file: File,
   options: VideoOptions = {},
-): Promise<MediaProbe> {
+  control: JobControl = {},
+): Promise<VideoProbe> {
   const { maxDurationS } = { ...defaults, ...options };
-  const probe = await ffmpeg.probe(file);
+  const probe = await ffmpeg.probe(file, control);
   if (!probe.video)
     throw new MediaDecodeError('no-video-stream', 'The file has no video stream (it may be an audio file)');
-  if (probe.durationS !== null && probe.durationS > maxDurationS) {
-    throw new MediaDecodeError(
-      'too-long',
-      `The video is ${formatDuration(probe.durationS)} long; the limit is ${formatDuration(maxDurationS)}`,
-    );
-  }
-  return probe;
+  const durationS = await mediaLength(ffmpeg, file, probe, maxDurationS, 'video', control);
+  return { ...probe, durationS };
 }
 
 /**
  * Frames every intervalS seconds, yielded one window at a time, so a caller can encode and drop each batch
- * before the next is decoded. A video whose container states no duration is read in one pass.
+ * before the next is decoded. Each window's request is capped in time and frame count by the worker too.
  */
 export async function* videoFrames(
   ffmpeg: FfmpegClient,
   file: File,
-  probe: MediaProbe,
+  probe: VideoProbe,
   options: VideoOptions = {},
+  control: JobControl = {},
 ): AsyncGenerator<ExtractedFrame[]> {
-  const { size, thumbSize, maxFrames = defaults.maxFrames } = options;
+  const { size, thumbSize } = options;
   const frameRate = probe.video?.frameRate ?? null;
-  if (probe.durationS === null) {
-    const frames = await ffmpeg.frames(file, {
-      intervalS: options.intervalS ?? defaults.intervalS,
-      size,
-      thumbSize,
-      frameRate,
-    });
-    yield frames.slice(0, maxFrames);
-    return;
-  }
   const plan = planFrames(probe.durationS, options);
   let produced = 0;
   for (const [startS, endS] of plan.windows) {
-    const frames = await ffmpeg.frames(file, {
-      intervalS: plan.intervalS,
-      startS,
-      endS,
-      size,
-      thumbSize,
-      frameRate,
-    });
+    const frames = await ffmpeg.frames(
+      file,
+      {
+        intervalS: plan.intervalS,
+        startS,
+        endS,
+        size,
+        thumbSize,
+        frameRate,
+        maxFrames: plan.count - produced,
+      },
+      { ...control, video: probe.video },
+    );
     const batch = frames.slice(0, plan.count - produced);
     produced += batch.length;
     if (batch.length) yield batch;
@@ -122,11 +124,13 @@ export async function* videoFrames(
 export async function videoAudioTrack(
   ffmpeg: FfmpegClient,
   file: File,
-  probe: MediaProbe,
+  probe: VideoProbe,
   range: { startS?: number; durationS?: number } = {},
+  control: JobControl = {},
 ): Promise<{ pcm48k: Float32Array; pcm16k: Float32Array } | null> {
   if (!probe.audio) return null;
-  const { tracks } = await ffmpeg.audio(file, { rates: [48_000, 16_000], ...range });
+  const { startS = 0, durationS = probe.durationS - startS } = range;
+  const { tracks } = await ffmpeg.audio(file, { rates: [48_000, 16_000], startS, durationS }, control);
   const [pcm48k, pcm16k] = tracks.map((t) => t.samples);
   if (!pcm48k || !pcm16k) return null;
   return { pcm48k, pcm16k };

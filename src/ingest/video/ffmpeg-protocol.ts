@@ -1,6 +1,15 @@
-// What the ffmpeg worker (workers/ffmpeg.worker.ts) and its callers exchange. Kept apart from both so the
+// What the ffmpeg worker (workers/ffmpeg-api.ts) and its callers exchange. Kept apart from both so the
 // page imports types only, never the worker's code.
 import type { MediaErrorCode } from '../media-error.ts';
+
+/**
+ * Hard caps the worker applies to every request, whatever the file's container says about itself: callers
+ * ask for a window or a chunk at a time, so these only stop a request that would run away.
+ */
+/** Frames one request returns at most. */
+export const MAX_FRAMES_PER_REQUEST = 600;
+/** Seconds of audio one request decodes at most (30 min: 460 MB of PCM at 48 + 16 kHz). */
+export const MAX_AUDIO_REQUEST_S = 30 * 60;
 
 export interface MediaProbe {
   /** Container duration in seconds, when the container states it. */
@@ -25,6 +34,11 @@ export interface FramesRequest {
   frameRate?: number | null;
   /** JPEG quality scale of thumbnails, 2 (best) to 31. */
   thumbQuality?: number;
+  /**
+   * At most this many frames (default: as many as the window holds, and never more than
+   * MAX_FRAMES_PER_REQUEST); without endS, the window is this many intervals long.
+   */
+  maxFrames?: number;
 }
 
 export interface ExtractedFrame {
@@ -42,7 +56,21 @@ export interface AudioRequest {
   /** Output sample rates; each output is mono float32 PCM. */
   rates: number[];
   startS?: number;
+  /**
+   * Seconds to decode from startS, at most MAX_AUDIO_REQUEST_S. Without it, a track longer than that is
+   * refused ('too-long') rather than decoded whole.
+   */
   durationS?: number;
+}
+
+export interface ScanRequest {
+  /** Stop reading this many seconds into the file; a longer file reports a bit more than limitS. */
+  limitS: number;
+}
+
+export interface ScannedLength {
+  /** Seconds of media in the file, read packet by packet (nothing is decoded), up to a little past limitS. */
+  durationS: number;
 }
 
 export interface ExtractedAudio {
@@ -63,6 +91,8 @@ export interface FfmpegWorkerApi {
   /** Loads the ffmpeg core (idempotent); returns the ffmpeg version line. */
   load(): Promise<string>;
   probe(file: File): Promise<Outcome<MediaProbe>>;
+  /** The real length of a file whose container states none (a MediaRecorder WebM, say). */
+  scan(file: File, request: ScanRequest): Promise<Outcome<ScannedLength>>;
   frames(file: File, request: FramesRequest): Promise<Outcome<ExtractedFrame[]>>;
   audio(file: File, request: AudioRequest): Promise<Outcome<ExtractedAudio>>;
 }

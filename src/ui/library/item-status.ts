@@ -16,7 +16,7 @@ export function itemFacts(item: ItemRecord): string {
 export function itemStatusText(item: ItemRecord, stage?: string): string {
   switch (item.status) {
     case 'ready':
-      return 'Ready';
+      return item.notice ? `Ready. ${item.notice}` : 'Ready';
     case 'pending':
       return 'Waiting';
     case 'processing':
