@@ -6,6 +6,7 @@ import { detectFileType } from '../../src/ingest/detect-type.ts';
 import { readHeaderSize } from '../../src/ingest/image/header-size.ts';
 import type { ItemRecord } from '../../src/library/records.ts';
 import type { Trove } from '../../src/trove.ts';
+import { SearchState } from '../../src/ui/state/search-state.svelte.ts';
 import { destroyTrove, freshNames, openTestTrove } from '../support/trove-harness.ts';
 import { entry, fixtureFile } from '../support/media-files.ts';
 
@@ -27,7 +28,7 @@ const gifOutgrowingItsScreen = () =>
 
 describe('the pixel limit', () => {
   it('reads the size this browser decodes each fixture format to, and a GIF frame outgrowing its screen', async () => {
-    const files: [string, Uint8Array][] = [];
+    const files: [string, Uint8Array<ArrayBuffer>][] = [];
     for (const path of [
       'image/red-square.png',
       'image/green-field.jpg',
@@ -80,5 +81,21 @@ describe('the pixel limit', () => {
       expect(item.status, `${path}: ${item.error?.message}`).toBe('ready');
       expect(await trove.library.getSegments(item.id), path).toHaveLength(1);
     }
+  });
+
+  it('refuses such an image as a search query before any encoder decodes it, and takes a good one', async () => {
+    const search = new SearchState();
+    await search.attachImage(await fixtureFile('bad/huge-dimensions.png'));
+    expect(search.image).toBeNull();
+    expect(search.error).toBe(
+      'Could not use huge-dimensions.png as an image: The image is 20,000 × 20,000 pixels (400 megapixels); ' +
+        'Trove takes images up to 100 megapixels',
+    );
+    await search.attachImage(await fixtureFile('text/kite-diary.txt'));
+    expect(search.image).toBeNull();
+    expect(search.error).toMatch(/^Could not use kite-diary.txt as an image: it is text/);
+    await search.attachImage(await fixtureFile('image/red-square.png'));
+    expect(search.image?.name).toBe('red-square.png');
+    expect(search.error).toBe('');
   });
 });
