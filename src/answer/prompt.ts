@@ -131,9 +131,11 @@ function fitHistory(
 }
 
 export function stripCitations(answer: string): string {
+  // Each leading run of spaces is tried from its first character only (the lookbehinds): a bare \s* or
+  // [ \t]+ is retried at every position of a long run, which takes time growing with its square.
   return answer
-    .replace(/\s*[[【]\s*(?:sources?\s*)?[#^]?\d+(?:\s*[-–—,;&]\s*[#^]?\d+)*\s*[\]】]/gi, '')
-    .replace(/[ \t]+([.,;:!?])/g, '$1')
+    .replace(/(?<!\s)\s*[[【]\s*(?:sources?\s*)?[#^]?\d+(?:\s*[-–—,;&]\s*[#^]?\d+)*\s*[\]】]/gi, '')
+    .replace(/(?<![ \t])[ \t]+([.,;:!?])/g, '$1')
     .trim();
 }
 

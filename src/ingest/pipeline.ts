@@ -13,7 +13,6 @@ import { decodeAudioFile, WHISPER_RATE } from './audio/decode-audio.ts';
 import { ffmpegPcm, wholePcm, type PcmSource } from './audio/pcm-chunks.ts';
 import { PeakMeter, meterPeaks } from './audio/waveform.ts';
 import { waveformThumbnail } from './audio/waveform-image.ts';
-import { chunkText } from './chunk-text.ts';
 import type { MediaFormat } from './detect-type.ts';
 import { decodeImage, type DecodedImage } from './image/decode-image.ts';
 import type { ImageDecoder } from './image/image-decoder.ts';
@@ -24,7 +23,7 @@ import { MediaDecodeError } from './media-error.ts';
 import { mediaLength } from './media-length.ts';
 import type { PipelineOptions } from './pipeline-options.ts';
 import type { IngestStage } from './queue-events.ts';
-import { extractText } from './text/extract-text.ts';
+import { documentReader, type DocumentReader } from './text/document-reader.ts';
 import type { FfmpegClient } from './video/ffmpeg-client.ts';
 import { planFrames, probeVideo, videoFrames } from './video/extract-video.ts';
 
@@ -42,6 +41,8 @@ export interface PipelineDeps {
   ffmpeg: FfmpegClient;
   /** Decodes images in a worker; without it they are decoded on the page. */
   images?: Pick<ImageDecoder, 'decode'>;
+  /** Reads and chunks documents in a worker; the app's shared document reader when not given. */
+  documents?: Pick<DocumentReader, 'chunks'>;
   options?: PipelineOptions;
 }
 
@@ -244,9 +245,12 @@ export async function ingestText(
   { onProgress, signal }: RunOptions = {},
 ): Promise<ItemResults> {
   onProgress?.('decoding', 0);
-  const { pages, notice } = await extractText(file, format, deps.options?.documents);
+  const documents = deps.documents ?? documentReader;
+  const { chunks, pageCount, notice } = await documents.chunks(file, format, {
+    ...deps.options?.documents,
+    chunks: deps.options?.chunks,
+  });
   signal?.throwIfAborted();
-  const chunks = chunkText(pages, deps.options?.chunks);
   if (chunks.length === 0) {
     throw new MediaDecodeError(
       'corrupt-data',
@@ -273,7 +277,7 @@ export async function ingestText(
     );
     signal?.throwIfAborted();
   }
-  builder.patchItem({ media: { pageCount: pages.length }, notice });
+  builder.patchItem({ media: { pageCount }, notice });
   onProgress?.('embedding', 1);
   return builder.build();
 }

@@ -111,8 +111,8 @@ describe('image decoding', () => {
   it('reports an undecodable image as corrupt', async () => {
     const png = await fixtureFile('image/red-square.png');
     const bytes = new Uint8Array(await png.arrayBuffer());
-    // Keep the signature and the IEND trailer, scramble everything in between.
-    for (let i = 16; i < bytes.length - 12; i++) bytes[i] = (bytes[i]! * 7 + 13) & 0xff;
+    // Keep the signature, the header chunk (IHDR, with the size) and the IEND trailer; scramble the rest.
+    for (let i = 33; i < bytes.length - 12; i++) bytes[i] = (bytes[i]! * 7 + 13) & 0xff;
     const error = await decodeImage(new Blob([bytes]), 'png').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MediaDecodeError);
     expect((error as MediaDecodeError).code).toBe('corrupt-data');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { extractText, htmlText } from '../../src/ingest/text/extract-text.ts';
+import { extractText } from '../../src/ingest/text/extract-text.ts';
+import { htmlText } from '../../src/ingest/text/html-text.ts';
+import { documentReader } from '../../src/ingest/text/document-reader.ts';
 import { chunkText } from '../../src/ingest/chunk-text.ts';
 import { detectFileType } from '../../src/ingest/detect-type.ts';
 import { MediaDecodeError } from '../../src/ingest/media-error.ts';
@@ -7,11 +9,12 @@ import { entry, fixtureFile } from '../support/media-files.ts';
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+/** A fixture's text as the app reads it: in the document worker. */
 async function extractFixture(path: string) {
   const file = await fixtureFile(path);
   const detected = await detectFileType(file);
   if (!detected.ok) throw new Error(detected.message);
-  return extractText(file, detected.type.format);
+  return documentReader.extract(file, detected.type.format);
 }
 
 describe('text extraction', () => {

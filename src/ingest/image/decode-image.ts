@@ -5,6 +5,7 @@ import { MediaDecodeError } from '../media-error.ts';
 import type { MediaFormat } from '../detect-type.ts';
 import { canvasOfSize } from './canvas-cache.ts';
 import { decodeUpright, type UprightImage } from './decode-upright.ts';
+import { checkPixelLimits } from './pixel-limit.ts';
 
 export interface DecodedImage {
   /** Size as displayed, after EXIF orientation. */
@@ -27,7 +28,8 @@ export interface ImageOptions {
 
 /**
  * Decodes an image whose format content detection found. A file cut short is reported as 'truncated' even
- * where the browser would show the part it has, since a half-grey photo is worse than a clear error.
+ * where the browser would show the part it has, since a half-grey photo is worse than a clear error; one
+ * whose header states more pixels than pixel-limit.ts allows is refused as 'too-large' without decoding.
  */
 export async function decodeImage(
   file: Blob | ArrayBuffer,
@@ -89,6 +91,8 @@ async function withUpright<E extends Blob | ImageBitmap>(
       : file.size <= wholeReadBytes
         ? new Uint8Array(await file.arrayBuffer())
         : file;
+  // Before any decoder sees the file: a header can state far more pixels than the file holds.
+  await checkPixelLimits(data, format);
   const missing = await missingEnd(data, format);
   if (missing) throw new MediaDecodeError('truncated', `The image is cut short: ${missing}`);
   let image: UprightImage;

@@ -6,6 +6,7 @@ import type { PDFDocumentProxy, PDFWorker, TextItem } from 'pdfjs-dist/types/src
 import pdfWorkerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import type { TextPage } from '../chunk-text.ts';
 import { MediaDecodeError } from '../media-error.ts';
+import { dropSpacesBeforeBreaks } from './whitespace.ts';
 
 type PdfJs = typeof import('pdfjs-dist');
 
@@ -119,9 +120,12 @@ export async function extractPdfText(
 /**
  * Joins a page's text runs: a line break where pdf.js marks the end of a line, and a blank line (a
  * paragraph break for the chunker) where the gap to the next line is clearly larger than the line height.
+ * Linear in the page's text: the runs are joined once at the end, and no regular expression looks back
+ * over what came before (see whitespace.ts).
  */
 export function pageText(items: Pick<TextItem, 'str' | 'hasEOL' | 'transform' | 'height'>[]): string {
-  let text = '';
+  const parts: string[] = [];
+  let endsWithBreak = false;
   let lineY: number | null = null;
   let lineHeight = 0;
   let atLineStart = true;
@@ -129,18 +133,24 @@ export function pageText(items: Pick<TextItem, 'str' | 'hasEOL' | 'transform' | 
     const y = item.transform[5] as number;
     if (atLineStart && lineY !== null && item.str) {
       const gap = lineY - y;
-      if (lineHeight > 0 && gap > lineHeight * 1.8) text = text.replace(/\n?$/, '\n\n');
+      if (lineHeight > 0 && gap > lineHeight * 1.8) {
+        // A blank line: one break more than the line already ends with (as /\n?$/ → "\n\n" did).
+        parts.push(endsWithBreak ? '\n' : '\n\n');
+        endsWithBreak = true;
+      }
     }
     if (item.str) {
-      text += item.str;
+      parts.push(item.str);
+      endsWithBreak = item.str.endsWith('\n');
       atLineStart = false;
       lineY = y;
       lineHeight = Math.max(item.height, 1);
     }
     if (item.hasEOL) {
-      text += '\n';
+      parts.push('\n');
+      endsWithBreak = true;
       atLineStart = true;
     }
   }
-  return text.replace(/[ \t]+\n/g, '\n').trim();
+  return dropSpacesBeforeBreaks(parts.join('')).trim();
 }

@@ -1,12 +1,15 @@
-// Text of plain-text, Markdown and HTML files, as pages for the chunker. Character ranges of chunks refer
-// to the text returned here, which the segments keep, so a snippet can always be cut from it.
+// Text of plain-text, Markdown, HTML and PDF files, as pages for the chunker. Character ranges of chunks
+// refer to the text returned here, which the segments keep, so a snippet can always be cut from it.
 //  - .txt and .md: the decoded file exactly (Markdown syntax is kept, so ranges match the file itself).
-//  - .html: the visible text only, read with DOMParser (no script runs, nothing loads), blocks separated by
-//    blank lines so the chunker sees paragraphs. DOMParser exists on the page only, not in workers.
+//  - .html: the visible text only (html-text.ts: nothing runs, nothing loads).
+//  - .pdf: the text layer, page by page (extract-pdf.ts).
+// The work grows with the file, so the app runs this in the document worker (document-reader.ts), never
+// on the page.
 import type { TextPage } from '../chunk-text.ts';
 import { MediaDecodeError } from '../media-error.ts';
 import type { MediaFormat } from '../detect-type.ts';
 import { extractPdfText, type PdfLimits } from './extract-pdf.ts';
+import { htmlText } from './html-text.ts';
 
 export interface ExtractedText {
   pages: TextPage[];
@@ -56,97 +59,4 @@ export function decodeText(bytes: ArrayBuffer): string {
   } catch {
     return new TextDecoder('windows-1252').decode(view);
   }
-}
-
-const skipped = new Set([
-  'SCRIPT',
-  'STYLE',
-  'NOSCRIPT',
-  'TEMPLATE',
-  'HEAD',
-  'SVG',
-  'MATH',
-  'IFRAME',
-  'OBJECT',
-  'CANVAS',
-  'SELECT',
-  'BUTTON',
-]);
-const blocks = new Set([
-  'ADDRESS',
-  'ARTICLE',
-  'ASIDE',
-  'BLOCKQUOTE',
-  'BODY',
-  'CAPTION',
-  'DD',
-  'DETAILS',
-  'DIV',
-  'DL',
-  'DT',
-  'FIELDSET',
-  'FIGCAPTION',
-  'FIGURE',
-  'FOOTER',
-  'FORM',
-  'H1',
-  'H2',
-  'H3',
-  'H4',
-  'H5',
-  'H6',
-  'HEADER',
-  'HR',
-  'LI',
-  'MAIN',
-  'NAV',
-  'OL',
-  'P',
-  'PRE',
-  'SECTION',
-  'SUMMARY',
-  'TABLE',
-  'TR',
-  'UL',
-]);
-
-/** The visible text of an HTML document, paragraph by paragraph. */
-export function htmlText(html: string): ExtractedText {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  const parts: string[] = [];
-  let line = '';
-  const endBlock = () => {
-    const trimmed = line.replace(/^\s*\n|\s+$/g, '').replace(/^ +(?=\S)/, '');
-    if (trimmed) parts.push(trimmed);
-    line = '';
-  };
-  const walk = (node: Node, pre: boolean) => {
-    if (node.nodeType === Node.TEXT_NODE) {
-      if (pre) {
-        line += node.textContent ?? '';
-      } else {
-        const collapsed = (node.textContent ?? '').replace(/\s+/g, ' ');
-        line +=
-          line === '' || line.endsWith(' ') || line.endsWith('\n') ? collapsed.replace(/^ /, '') : collapsed;
-      }
-      return;
-    }
-    if (node.nodeType !== Node.ELEMENT_NODE) return;
-    const el = node as Element;
-    const tag = el.tagName.toUpperCase();
-    if (skipped.has(tag) || el.hasAttribute('hidden')) return;
-    if (tag === 'BR') {
-      line += '\n';
-      return;
-    }
-    const block = blocks.has(tag);
-    if (block) endBlock();
-    for (const child of el.childNodes) walk(child, pre || tag === 'PRE');
-    if (block) endBlock();
-    else if (tag === 'TD' || tag === 'TH') line += ' ';
-  };
-  if (doc.body) walk(doc.body, false);
-  endBlock();
-  const title = doc.title.trim() || undefined;
-  return { pages: [{ page: 1, text: parts.join('\n\n') }], title };
 }

@@ -1,6 +1,8 @@
 // The search the user is composing and its results: the text, at most one image and one audio clip with
 // their weights, and the last response.
 import { decodeAudioFile } from '../../ingest/audio/decode-audio.ts';
+import { detectFileType } from '../../ingest/detect-type.ts';
+import { checkPixelLimits } from '../../ingest/image/pixel-limit.ts';
 import type { SearchQuery } from '../../search/query.ts';
 import type { ItemResult, SearchResponse } from '../../search/results.ts';
 import type { SearchService } from './search-service.ts';
@@ -49,8 +51,24 @@ export class SearchState {
     this.service = service;
   }
 
-  attachImage(file: File): void {
-    this.image = { kind: 'image', name: file.name || 'image', blob: file, weight: this.defaultWeight() };
+  /**
+   * Takes an image as part of the query, once its header shows it is an image within the pixel limit: the
+   * encoders decode it whole, as ingest would (pixel-limit.ts).
+   */
+  async attachImage(file: File): Promise<void> {
+    this.preparing = true;
+    this.error = '';
+    try {
+      const detected = await detectFileType(file);
+      if (!detected.ok) throw new Error(detected.message);
+      if (detected.type.kind !== 'image') throw new Error(`it is ${detected.type.kind}, not an image`);
+      await checkPixelLimits(file, detected.type.format);
+      this.image = { kind: 'image', name: file.name || 'image', blob: file, weight: this.defaultWeight() };
+    } catch (error) {
+      this.error = `Could not use ${file.name || 'the file'} as an image: ${messageOf(error)}`;
+    } finally {
+      this.preparing = false;
+    }
   }
 
   /** Decodes the clip on the page (decodeAudioData resamples to 48 and 16 kHz). */
