@@ -21,7 +21,7 @@ describe('model configuration', () => {
       origin: 'https://huggingface.co',
     });
     expect(modelFileUrl(shipped, 'clip', 'onnx/text_model_quantized.onnx', app)).toBe(
-      'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/onnx/text_model_quantized.onnx',
+      `https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/${shipped.roles.clip.revision}/onnx/text_model_quantized.onnx`,
     );
   });
 
@@ -34,7 +34,7 @@ describe('model configuration', () => {
       roles: { speech: { host: 'https://mirror.example/hf', layout: 'hub' } },
     });
     expect(modelFileUrl(mirror, 'speech', 'config.json', app)).toBe(
-      `https://mirror.example/hf/${shipped.roles.speech.model}/resolve/main/config.json`,
+      `https://mirror.example/hf/${shipped.roles.speech.model}/resolve/${shipped.roles.speech.revision}/config.json`,
     );
     expect(modelOrigins(mirror, app).sort()).toEqual(['https://huggingface.co', 'https://mirror.example']);
   });
