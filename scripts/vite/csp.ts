@@ -54,17 +54,18 @@ export function modelFolders(config: ModelsConfig, appUrl: string): string[] {
 /** The connect-src sources for a model configuration: 'self', then the model folders on other hosts. */
 export function connectSources(config: ModelsConfig): string[] {
   const appOrigin = new URL(APP_PLACEHOLDER).origin;
-  const sources = ["'self'"];
-  for (const folder of modelFolders(config, APP_PLACEHOLDER)) {
-    const url = new URL(folder);
-    if (url.origin === appOrigin) continue;
-    // A source path holds no query or fragment; ";" and "," would end the source, so they are escaped.
-    sources.push(url.origin + url.pathname.replaceAll(';', '%3B').replaceAll(',', '%2C'));
-    // CSP ignores a source's path after a redirect, and the Hub redirects downloads to its CDN hosts.
-    if (url.origin === new URL(HUB_URL).origin) sources.push(...HUB_REDIRECT_SOURCES);
-  }
+  const folders = modelFolders(config, APP_PLACEHOLDER)
+    .map((folder) => new URL(folder))
+    .filter((url) => url.origin !== appOrigin);
+  // A source path holds no query or fragment; ";" and "," would end the source, so they are escaped.
+  const sources = folders.map(
+    (url) => url.origin + url.pathname.replaceAll(';', '%3B').replaceAll(',', '%2C'),
+  );
+  // The Hub redirects downloads to its CDN hosts; CSP checks every hop, and ignores a source's path after a
+  // redirect.
+  const hub = folders.some((url) => url.origin === new URL(HUB_URL).origin);
   // blob: and data: never leave the device (object URLs of the user's files, inline thumbnails).
-  return [...new Set([...sources, 'blob:', 'data:'])];
+  return [...new Set(["'self'", ...sources, ...(hub ? HUB_REDIRECT_SOURCES : []), 'blob:', 'data:'])];
 }
 
 /**

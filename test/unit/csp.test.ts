@@ -48,11 +48,10 @@ describe('content security policy', () => {
     expect(connectSources(shipped)).toEqual([
       "'self'",
       // Each model's folder, every revision of it, and nothing else of the Hub.
-      ...configuredRoles(shipped).flatMap((role, i) => [
-        `${hub}${shipped.roles[role]!.model}/`,
-        ...(i === 0 ? ['https://*.hf.co', 'https://*.huggingface.co'] : []),
-      ]),
+      ...configuredRoles(shipped).map((role) => `${hub}${shipped.roles[role]!.model}/`),
       ...llm,
+      'https://*.hf.co',
+      'https://*.huggingface.co',
       'blob:',
       'data:',
     ]);
