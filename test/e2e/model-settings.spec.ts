@@ -15,17 +15,15 @@ test('invalid parts of the saved model settings are dropped with a notice; the v
 }) => {
   await serveFixtureModelsConfig(page);
   await page.goto('/');
-  await page.evaluate(
-    ([key, value]) => localStorage.setItem(key, value),
-    [
-      KEY,
-      JSON.stringify({
-        roles: { clip: { dtype: { wasm: 'q8f16' } }, text: { prefixes: { query: 'find: ' } } },
-        llm: { host: 'http://models.example/', models: ['Qwen2.5-0.5B-Instruct'] },
-        theme: 'dark',
-      }),
-    ],
-  );
+  const override = {
+    roles: { clip: { dtype: { wasm: 'q8f16' } }, text: { prefixes: { query: 'find: ' } } },
+    llm: { host: 'http://models.example/', models: ['Qwen2.5-0.5B-Instruct'] },
+    theme: 'dark',
+  };
+  await page.evaluate(({ key, value }) => localStorage.setItem(key, value), {
+    key: KEY,
+    value: JSON.stringify(override),
+  });
   await page.reload();
   await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: MAX_PAGE_LOAD_TIME });
   await expect(page.getByRole('alert')).toHaveCount(0);
