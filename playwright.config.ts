@@ -9,8 +9,9 @@ const port = Number(process.env.TROVE_E2E_PORT ?? 4173);
 const fixtureModelsPort = Number(process.env.TROVE_MODELS_PORT ?? 4174);
 const outDir = process.env.TROVE_E2E_DIST ? ` --outDir ${process.env.TROVE_E2E_DIST}` : '';
 
-// The e2e tier: the production build, served by `vite preview` (which sends the same isolation headers
-// as the dev server), driven in Debian's Chromium. `npm run test:e2e` builds first. Tests point the built app
+// The e2e tier: the production build, served by `vite preview` as a host should serve it (the isolation
+// headers, and the Content-Security-Policy as a header made from the fixture models.json the tier serves:
+// test/e2e/preview.vite.config.ts), driven in Debian's Chromium. `npm run test:e2e` builds first. Tests point the built app
 // at the fixture models by serving it another models.json. Every spec shares the one build, the one static
 // server and the one fixture model host below.
 const executablePath = chromiumPath() ?? undefined;
@@ -56,7 +57,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx vite preview --port ${port} --strictPort${outDir}`,
+      command: `npx vite preview -c test/e2e/preview.vite.config.ts --port ${port} --strictPort${outDir}`,
       url: `http://localhost:${port}`,
       reuseExistingServer: false,
       timeout: 60_000,

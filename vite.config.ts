@@ -4,13 +4,13 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import wasm from 'vite-plugin-wasm';
 import { playwright } from '@vitest/browser-playwright';
 import { correctnessTierArgs, chromiumPath } from './scripts/chromium-path.js';
-import { cspPlugin } from './scripts/vite/csp.ts';
+import { cspPlugin, cspPreviewPlugin } from './scripts/vite/csp.ts';
 import { pwaPlugin } from './scripts/vite/pwa.ts';
 import { isolationHeaders } from './scripts/vite/isolation-headers.ts';
 import { MAX_HOOK_TIME, MAX_TEST_EXECUTION_TIME } from './test/support/time-budgets.ts';
 
 export default defineConfig({
-  plugins: [svelte(), wasm(), pwaPlugin(), cspPlugin()],
+  plugins: [svelte(), wasm(), pwaPlugin(), cspPlugin(), cspPreviewPlugin()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es', plugins: () => [wasm()] },

@@ -16,6 +16,7 @@ import { DEFAULT_CAPTION_TASK, type PictureTask } from '../src/models/caption-co
 import type { RoleEncoder, RoleLoadOptions } from '../src/encoders/roles/types';
 import {
   EncoderError,
+  ModelIntegrityFailure,
   type EncoderInit,
   type EncoderWorkerApi,
   type ProgressInfo,
@@ -63,6 +64,9 @@ async function run<T>(op: (e: RoleEncoder) => Promise<T>): Promise<T> {
   try {
     return await op(encoder);
   } catch (err) {
+    const integrity = guard!.integrityFailuresSince(mark)[0];
+    if (integrity)
+      throw new ModelIntegrityFailure(`The ${init.role} model "${init.model}" was not loaded: ${integrity}`);
     const reason = describe(err, mark);
     if (info.device === 'webgpu' && !isFileError(err, mark)) {
       // A lost device, an out-of-memory error or a kernel WebGPU cannot run. ORT's WebGPU state in this
@@ -125,7 +129,7 @@ const api: EncoderWorkerApi = {
     init = next;
     progress = (p) =>
       onProgress({ status: p.status, file: p.file, loaded: p.loaded, total: p.total, progress: p.progress });
-    guard = createFetchGuard(next.allowedOrigins);
+    guard = createFetchGuard(next.allowedOrigins, fetch, { sha256: next.sha256 });
     configureRuntime();
     useModelHost({ remoteHost: next.remoteHost, remotePathTemplate: next.remotePathTemplate });
     env.fetch = guard.fetch;

@@ -7,6 +7,8 @@ import { installWorkerFetchGuard } from '../src/answer/worker-guard.ts';
 export interface LlmWorkerInit {
   kind: 'trove:init';
   allowedOrigins: string[];
+  /** SHA-256 (hex) of the answer model's files, keyed by URL (llm.sha256 in models.json). */
+  sha256?: Record<string, string>;
 }
 
 let handler: WebWorkerMLCEngineHandler | undefined;
@@ -14,7 +16,8 @@ let handler: WebWorkerMLCEngineHandler | undefined;
 self.onmessage = (event: MessageEvent) => {
   const msg = event.data as { kind?: string } | undefined;
   if (msg?.kind === 'trove:init') {
-    installWorkerFetchGuard((msg as LlmWorkerInit).allowedOrigins, (r) => self.postMessage(r));
+    const init = msg as LlmWorkerInit;
+    installWorkerFetchGuard(init.allowedOrigins, (r) => self.postMessage(r), init.sha256);
     handler = new WebWorkerMLCEngineHandler();
     return;
   }

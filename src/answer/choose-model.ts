@@ -3,7 +3,8 @@
 // picked for this device: an f16 build only with `shader-f16` (WebLLM's records for these models don't
 // declare it, so it is checked here), and a smaller model when the device has little memory.
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import { llmFolders, type LlmConfig } from '../models/llm-config.ts';
+import { hashesByUrl, type FileHashes } from '../models/file-hashes.ts';
+import { LIBS_BRANCH, llmFolders, WEBLLM_LIBS_URL, type LlmConfig } from '../models/llm-config.ts';
 
 export interface GpuFacts {
   shaderF16: boolean;
@@ -21,8 +22,10 @@ export interface ModelCandidate {
   needsShaderF16: boolean;
   vramMB: number;
   contextWindow: number;
-  /** The WebLLM record, with `model` and `model_lib` pointing at the configured hosts. */
+  /** The WebLLM record, with `model` and `model_lib` pointing at the configured hosts and revisions. */
   record: ModelRecord;
+  /** The SHA-256 digests models.json gives for this candidate's files, keyed by URL (llm.sha256). */
+  sha256: FileHashes;
 }
 
 export interface ModelChoice {
@@ -91,6 +94,11 @@ export function chooseModel(candidates: ModelCandidate[], gpu: GpuFacts, choice?
   return { candidate: usable[0]!, reason: because('the default', f16Note) };
 }
 
+/** The SHA-256 digests of every candidate's files, keyed by URL, for the worker's fetch guard. */
+export function llmFileHashes(candidates: ModelCandidate[]): FileHashes {
+  return Object.assign({}, ...candidates.map((c) => c.sha256)) as FileHashes;
+}
+
 /** Every origin the answer model's files may come from (for the worker's fetch guard and the CSP). */
 export function llmOrigins(candidates: ModelCandidate[]): string[] {
   return [
@@ -106,7 +114,18 @@ function candidate(r: ModelRecord, family: string, llm: LlmConfig, appUrl: strin
     model: modelUrl(r.model, llm, appUrl),
     model_lib: libUrl(r.model_lib, llm, appUrl),
   };
+  const libFile = record.model_lib.slice(record.model_lib.lastIndexOf('/') + 1);
+  const weights = Object.fromEntries(
+    Object.entries(llm.sha256 ?? {})
+      .filter(([key]) => key.startsWith(`${r.model_id}/`))
+      .map(([key, digest]) => [key.slice(r.model_id.length + 1), digest]),
+  );
+  const lib = llm.sha256?.[libFile];
   return {
+    sha256: {
+      ...hashesByUrl(weights, weightsFolder(record.model)),
+      ...(lib ? { [record.model_lib]: lib.toLowerCase() } : {}),
+    },
     id: r.model_id,
     family,
     needsShaderF16: (r.required_features ?? []).includes('shader-f16') || /-q\d+f16(_\d+)?-/.test(r.model_id),
@@ -116,15 +135,28 @@ function candidate(r: ModelRecord, family: string, llm: LlmConfig, appUrl: strin
   };
 }
 
-/** Hub `https://huggingface.co/mlc-ai/X-MLC` becomes `<host>/mlc-ai/X-MLC` (WebLLM adds `resolve/main/`). */
+/**
+ * Hub `https://huggingface.co/mlc-ai/X-MLC` becomes `<host>/mlc-ai/X-MLC`; WebLLM adds `resolve/main/`
+ * unless llm.revision names another revision.
+ */
 function modelUrl(hubUrl: string, llm: LlmConfig, appUrl: string): string {
   const { weights } = llmFolders(llm, appUrl);
-  return weights ? new URL(new URL(hubUrl).pathname.replace(/^\//, ''), weights).href : hubUrl;
+  const url = weights ? new URL(new URL(hubUrl).pathname.replace(/^\//, ''), weights).href : hubUrl;
+  return llm.revision ? `${url.replace(/\/$/, '')}/resolve/${llm.revision}/` : url;
 }
 
+/** The folder WebLLM fetches a model's weights from (its cleanModelUrl). */
+function weightsFolder(model: string): string {
+  const url = model.endsWith('/') ? model : `${model}/`;
+  return /\/resolve\/.+\//.test(url) ? url : `${url}resolve/main/`;
+}
+
+/** A self-hosted folder by file name, or WebLLM's GitHub URL at llm.libRevision in place of its branch. */
 function libUrl(githubUrl: string, llm: LlmConfig, appUrl: string): string {
   const { libs } = llmFolders(llm, appUrl);
-  return libs ? new URL(githubUrl.slice(githubUrl.lastIndexOf('/') + 1), libs).href : githubUrl;
+  if (libs) return new URL(githubUrl.slice(githubUrl.lastIndexOf('/') + 1), libs).href;
+  if (!llm.libRevision || !githubUrl.startsWith(WEBLLM_LIBS_URL)) return githubUrl;
+  return githubUrl.replace(`/${LIBS_BRANCH}/web-llm-models/`, `/${llm.libRevision}/web-llm-models/`);
 }
 
 function isFullId(name: string): boolean {

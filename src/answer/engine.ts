@@ -56,6 +56,8 @@ export type AnswerEngineErrorCode =
   | 'no-webgpu'
   /** The model could not be fetched or started. */
   | 'load-failed'
+  /** A file of the model did not match the SHA-256 models.json gives for it (llm.sha256). */
+  | 'integrity'
   /** The load made no progress for too long. */
   | 'stalled'
   /** The model failed while writing (device lost, out of memory). */

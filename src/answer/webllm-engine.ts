@@ -4,7 +4,13 @@
 import type { InitProgressReport, WebWorkerMLCEngine } from '@mlc-ai/web-llm';
 import { DEFAULT_LLM_CONFIG, type LlmConfig } from '../models/llm-config.ts';
 import { errorReason, streamChatCompletion } from './chat-completions.ts';
-import { chooseModel, llmOrigins, resolveCandidates, type ModelChoice } from './choose-model.ts';
+import {
+  chooseModel,
+  llmFileHashes,
+  llmOrigins,
+  resolveCandidates,
+  type ModelChoice,
+} from './choose-model.ts';
 import {
   AnswerEngineError,
   type AnswerChunk,
@@ -45,7 +51,7 @@ export function createWebLLMEngine(options: WebLLMEngineOptions = {}): WebLLMAns
 }
 
 export class WebLLMAnswerEngine implements AnswerEngine {
-  private choice?: Promise<{ choice: ModelChoice; origins: string[] }>;
+  private choice?: Promise<{ choice: ModelChoice; origins: string[]; sha256: Record<string, string> }>;
   private loading?: Promise<Loaded>;
   private loaded?: Loaded;
   /** Cancels the load in flight (unload() during a download). */
@@ -121,7 +127,11 @@ export class WebLLMAnswerEngine implements AnswerEngine {
       const config = this.options.config ?? DEFAULT_LLM_CONFIG;
       try {
         const candidates = resolveCandidates(config, prebuiltAppConfig.model_list, this.appUrl());
-        return { choice: chooseModel(candidates, facts, config.model), origins: llmOrigins(candidates) };
+        return {
+          choice: chooseModel(candidates, facts, config.model),
+          origins: llmOrigins(candidates),
+          sha256: llmFileHashes(candidates),
+        };
       } catch (err) {
         throw new AnswerEngineError('load-failed', errorReason(err));
       }
@@ -131,7 +141,7 @@ export class WebLLMAnswerEngine implements AnswerEngine {
   }
 
   private async start(): Promise<Loaded> {
-    const { choice, origins } = await this.choose();
+    const { choice, origins, sha256 } = await this.choose();
     const { candidate } = choice;
     const { CreateWebWorkerMLCEngine } = await import('@mlc-ai/web-llm');
     const worker =
@@ -142,6 +152,7 @@ export class WebLLMAnswerEngine implements AnswerEngine {
       });
     this.requestedUrls.length = 0;
     const problems: string[] = [];
+    let integrityFailure: string | undefined;
 
     let stalled!: (err: Error) => void;
     const failure = new Promise<never>((_, reject) => (stalled = reject));
@@ -182,8 +193,11 @@ export class WebLLMAnswerEngine implements AnswerEngine {
         const url = (data as { url: string }).url;
         this.requestedUrls.push(url);
         progress({ fraction: NaN, text: `Fetching ${url.slice(url.lastIndexOf('/') + 1)}` });
-      } else if (data?.kind === 'trove:problem') problems.push((data as { reason: string }).reason);
-      else port.onmessage?.(e);
+      } else if (data?.kind === 'trove:problem') {
+        const { reason, integrity } = data as { reason: string; integrity: boolean };
+        problems.push(reason);
+        if (integrity) integrityFailure ??= reason;
+      } else port.onmessage?.(e);
     };
     worker.onerror = (e) => {
       e.preventDefault(); // handled here: it becomes the load's or the stream's error
@@ -196,7 +210,7 @@ export class WebLLMAnswerEngine implements AnswerEngine {
         worker.terminate();
       }
     };
-    worker.postMessage({ kind: 'trove:init', allowedOrigins: origins });
+    worker.postMessage({ kind: 'trove:init', allowedOrigins: origins, sha256 });
     this.cancelLoad = () => stalled(new AnswerEngineError('load-failed', 'the load was cancelled'));
 
     alive();
@@ -212,6 +226,11 @@ export class WebLLMAnswerEngine implements AnswerEngine {
       return { worker, engine, crashed };
     } catch (err) {
       worker.terminate();
+      if (integrityFailure)
+        throw new AnswerEngineError(
+          'integrity',
+          `Could not load the answer model ${candidate.id}: ${integrityFailure}`,
+        );
       const code = err instanceof AnswerEngineError ? err.code : 'load-failed';
       const why = problems[0] ?? errorReason(err);
       throw new AnswerEngineError(code, `Could not load the answer model ${candidate.id}: ${why}`);

@@ -3,27 +3,32 @@
 // Storage backend: configs, tokenizer, weights), which does not call `fetch`; both are wrapped here. The
 // gate refuses origins that are not configured model hosts (so nothing is fetched from GitHub or the Hub
 // unless models.json says so), turns an HTML page served in place of a JSON file into a 404, and reports
-// each request and each problem to the page, which names the failing URL in its error message.
+// each request and each problem to the page, which names the failing URL in its error message. A file
+// whose SHA-256 (llm.sha256 in models.json) does not match fails as it is read, so Cache.put stores nothing.
 import { createFetchGuard } from '../encoders/fetch-guard.ts';
 
-export type GuardReport = { kind: 'trove:fetch'; url: string } | { kind: 'trove:problem'; reason: string };
+export type GuardReport =
+  { kind: 'trove:fetch'; url: string } | { kind: 'trove:problem'; reason: string; integrity: boolean };
 
-export function installWorkerFetchGuard(allowedOrigins: string[], report: (r: GuardReport) => void): void {
+export function installWorkerFetchGuard(
+  allowedOrigins: string[],
+  report: (r: GuardReport) => void,
+  sha256: Record<string, string> = {},
+): void {
   const baseFetch = globalThis.fetch.bind(globalThis);
-  const guard = createFetchGuard(allowedOrigins, baseFetch);
+  // Problems are reported as they are found: a failed integrity check shows only once the body is read.
+  const guard = createFetchGuard(allowedOrigins, baseFetch, { sha256, onProblem: () => reportProblems() });
   let reported = 0;
   const reportProblems = () => {
-    for (const reason of guard.problemsSince(reported)) report({ kind: 'trove:problem', reason });
+    const integrity = new Set(guard.integrityFailuresSince(reported));
+    for (const reason of guard.problemsSince(reported))
+      report({ kind: 'trove:problem', reason, integrity: integrity.has(reason) });
     reported = guard.problemCount;
   };
 
-  const guardedFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const guardedFetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     report({ kind: 'trove:fetch', url: input instanceof Request ? input.url : String(input) });
-    try {
-      return await guard.fetch(input, init);
-    } finally {
-      reportProblems();
-    }
+    return guard.fetch(input, init);
   };
   globalThis.fetch = guardedFetch as typeof fetch;
 

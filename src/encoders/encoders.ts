@@ -1,5 +1,6 @@
 import {
   captionsEnabled,
+  modelFileHashes,
   modelOrigins,
   resolveHost,
   roles,
@@ -39,6 +40,7 @@ export function createEncoders(
         remoteHost: host.remoteHost,
         remotePathTemplate: host.remotePathTemplate,
         allowedOrigins,
+        sha256: modelFileHashes(config, role, appUrl),
         prefer: options.prefer ?? 'auto',
         prefixes: rc.prefixes,
         ...(role === 'caption'

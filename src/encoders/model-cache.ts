@@ -1,4 +1,4 @@
-import { configuredRoles, modelFileUrl, type AnyRole, type ModelsConfig } from '../models/config';
+import { configuredRoles, resolveHost, type AnyRole, type ModelsConfig } from '../models/config';
 
 // transformers.js keeps downloaded model files in Cache Storage under this name, keyed by file URL.
 const CACHE_NAME = 'transformers-cache';
@@ -10,8 +10,23 @@ export interface CachedModel {
   bytes: number;
 }
 
+/**
+ * Where a role's cached files start: its model folder, for every revision (`…/<model>/resolve/`) in the Hub
+ * layout, so files kept from before a revision was pinned (or changed) are still counted and deleted.
+ */
 function prefix(config: ModelsConfig, role: AnyRole, appUrl: string) {
-  return modelFileUrl(config, role, '', appUrl);
+  const { remoteHost, remotePathTemplate } = resolveHost(config, role, appUrl);
+  const folder = remotePathTemplate
+    .replace('{revision}/', '')
+    .replaceAll('{model}', config.roles[role]!.model);
+  return new URL(folder, remoteHost).href;
+}
+
+/** A cached file's path in its model folder: in the Hub layout, without `resolve/<revision>/`'s revision. */
+function fileOf(url: string, prefix: string, config: ModelsConfig, role: AnyRole, appUrl: string) {
+  const rest = url.slice(prefix.length);
+  const revisioned = resolveHost(config, role, appUrl).remotePathTemplate.includes('{revision}');
+  return revisioned ? rest.slice(rest.indexOf('/') + 1) : rest;
 }
 
 export async function listCachedModels(config: ModelsConfig, appUrl = location.href): Promise<CachedModel[]> {
@@ -30,7 +45,7 @@ export async function listCachedModels(config: ModelsConfig, appUrl = location.h
     out.push({
       role,
       model: config.roles[role]!.model,
-      files: mine.map((k) => k.url.slice(p.length)),
+      files: mine.map((k) => fileOf(k.url, p, config, role, appUrl)),
       bytes,
     });
   }

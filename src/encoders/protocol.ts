@@ -16,6 +16,8 @@ export interface EncoderInit {
   remotePathTemplate: string;
   /** Origins the worker may fetch from: the app's and the configured model hosts. */
   allowedOrigins: string[];
+  /** SHA-256 (hex) the role's files must have, keyed by URL (roles.<role>.sha256 in models.json). */
+  sha256?: Record<string, string>;
   prefer: Device | 'auto';
   /** Text the model expects before queries and passages. */
   prefixes?: { query?: string; passage?: string };
@@ -59,4 +61,12 @@ export interface EncoderWorkerApi {
 
 export class EncoderError extends Error {
   override name = 'EncoderError';
+}
+
+/**
+ * A model file did not match the SHA-256 models.json gives for it; nothing of it was used or cached. Its
+ * name survives the trip from the worker (Comlink keeps an error's name), so the page can branch on it.
+ */
+export class ModelIntegrityFailure extends EncoderError {
+  override name = 'ModelIntegrityError';
 }

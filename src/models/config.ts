@@ -9,6 +9,8 @@ import {
   type LlmConfig,
 } from './llm-config.ts';
 import { mergeCaptionSettings, validateCaptionSettings, type CaptionSettings } from './caption-config.ts';
+import { hashesByUrl, validateFileHashes, type FileHashes } from './file-hashes.ts';
+import { hostProblem } from './hosts.ts';
 
 /** Roles every configuration has. */
 export const roles = ['clip', 'clap', 'text', 'speech'] as const;
@@ -36,7 +38,13 @@ export interface HostConfig {
 
 export interface RoleConfig extends Partial<HostConfig> {
   model: string;
+  /**
+   * The Hub revision files are fetched at (a commit, tag or branch; default "main"). A commit pins the
+   * files: a branch can be moved to other bytes, a commit cannot. Used by the "hub" layout only.
+   */
   revision?: string;
+  /** SHA-256 of files, by path in the model folder (e.g. "onnx/model_quantized.onnx"); see file-hashes.ts. */
+  sha256?: FileHashes;
   dtype: Record<Device, Dtype>;
   /** Vector dimension; every embedding is checked against it. Absent for speech and caption. */
   dim?: number;
@@ -108,6 +116,11 @@ export function modelFileUrl(config: ModelsConfig, role: AnyRole, file: string, 
   return new URL(path + file, remoteHost).href;
 }
 
+/** The SHA-256 digests a role's files must have, keyed by the URL each is fetched from. */
+export function modelFileHashes(config: ModelsConfig, role: AnyRole, appUrl: string): FileHashes {
+  return hashesByUrl(roleConfig(config, role).sha256, modelFileUrl(config, role, '', appUrl));
+}
+
 /** Every origin that model files may come from: the CSP and the fetch guard allow these and no others. */
 export function modelOrigins(config: ModelsConfig, appUrl: string): string[] {
   return [...new Set(configuredRoles(config).map((r) => resolveHost(config, r, appUrl).origin))];
@@ -132,20 +145,33 @@ export function allModelOrigins(config: ModelsConfig, appUrl: string): string[] 
   ];
 }
 
+/** The base with the override laid over it, checked: a ModelConfigError names the first field that is wrong. */
 export function mergeOverride(base: ModelsConfig, override: ModelsOverride | null | undefined): ModelsConfig {
   if (!override) return base;
+  return validateModelsConfig(overlay(base, override));
+}
+
+/** The override laid over the base, field by field, not yet checked. */
+export function overlay(base: ModelsConfig, override: ModelsOverride): ModelsConfig {
   const merged: ModelsConfig = { ...base, ...pick(override, ['host', 'layout']), roles: { ...base.roles } };
   for (const role of [...roles, ...optionalRoles]) {
     const o = override.roles?.[role];
     const b = base.roles[role];
-    // An optional role the base lacks must come whole from the override; validation below says if not.
-    if (o) merged.roles[role] = { ...b, ...o, dtype: { ...b?.dtype, ...o.dtype } } as RoleConfig;
+    if (!o) continue;
+    // An optional role the base lacks must come whole from the override; validation says if not.
+    const next = { ...b, ...o, dtype: { ...b?.dtype, ...o.dtype } } as RoleConfig;
+    // A revision and file digests belong to one model: another model does not inherit them.
+    if (b && o.model !== undefined && o.model !== b.model) {
+      if (o.revision === undefined) delete next.revision;
+      if (o.sha256 === undefined) delete next.sha256;
+    }
+    merged.roles[role] = next;
   }
   const llm = mergeLlmConfig(base.llm, override.llm);
   if (llm) merged.llm = llm;
   const captions = mergeCaptionSettings(base.captions, override.captions);
   if (captions) merged.captions = captions;
-  return validateModelsConfig(merged);
+  return merged;
 }
 
 function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {
@@ -161,6 +187,7 @@ export function validateModelsConfig(value: unknown, source = 'models.json'): Mo
   };
   if (!isObject(value)) return fail('expected a JSON object');
   if (typeof value.host !== 'string' || !value.host) fail('"host" must be "hub", a URL or a path');
+  checkHost(value.host as string, '"host"', fail);
   if (value.layout !== undefined && value.layout !== 'hub' && value.layout !== 'flat')
     fail('"layout" must be "hub" or "flat"');
   if (!isObject(value.roles)) return fail('"roles" must be an object');
@@ -181,6 +208,10 @@ function validateRole(rc: unknown, at: string, needsDim: boolean, fail: (msg: st
   if (typeof rc.model !== 'string' || !/^[\w.-]+(\/[\w.-]+)?$/.test(rc.model))
     fail(`${at}.model must be a model id like "owner/name"`);
   if (rc.host !== undefined && (typeof rc.host !== 'string' || !rc.host)) fail(`${at}.host must be a string`);
+  if (rc.host !== undefined) checkHost(rc.host as string, `${at}.host`, fail);
+  if (rc.revision !== undefined && (typeof rc.revision !== 'string' || !REVISION.test(rc.revision)))
+    fail(`${at}.revision must be a commit, tag or branch name`);
+  if (rc.sha256 !== undefined) validateFileHashes(rc.sha256, `${at}.sha256`, fail);
   if (rc.layout !== undefined && rc.layout !== 'hub' && rc.layout !== 'flat')
     fail(`${at}.layout must be "hub" or "flat"`);
   if (!isObject(rc.dtype)) return fail(`${at}.dtype must map each device to a dtype`);
@@ -193,6 +224,15 @@ function validateRole(rc: unknown, at: string, needsDim: boolean, fail: (msg: st
   if (rc.prefixes !== undefined && !isObject(rc.prefixes)) fail(`${at}.prefixes must be an object`);
   if (needsDim && !(Number.isInteger(rc.dim) && (rc.dim as number) > 0))
     fail(`${at}.dim must be a positive integer`);
+}
+
+/** A Hub commit, tag or branch: letters, digits, "_", "-" and ".", never "..". */
+const REVISION = /^(?!.*\.\.)[\w.-]+$/;
+
+/** Fails for a host the app must not fetch models from (see hosts.ts). */
+export function checkHost(host: string, at: string, fail: (msg: string) => never): void {
+  const problem = hostProblem(host);
+  if (problem) fail(`${at} ${problem}`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEncoders } from '../../src/encoders/encoders';
 import { deleteCachedModel, listCachedModels } from '../../src/encoders/model-cache';
 import { fixtureModelsConfig } from '../support/fixture-models';
+import { mergeOverride } from '../../src/models/config';
 
 const config = fixtureModelsConfig('/test/fixtures/models/');
 
@@ -35,5 +36,26 @@ describe('model downloads', () => {
     } finally {
       enc.terminate();
     }
+  });
+
+  it('counts and deletes the files of every revision of a Hub-layout model, and no other model', async () => {
+    // A revision pinned after files were cached (or changed since) leaves files under the old one.
+    const hub = mergeOverride(config, {
+      host: 'https://hub.example/',
+      layout: 'hub',
+      roles: { text: { revision: 'c0ffee' } },
+    });
+    const model = `https://hub.example/${config.roles.text.model}`;
+    const cache = await caches.open('transformers-cache');
+    await cache.put(`${model}/resolve/main/config.json`, new Response('{"old":1}'));
+    await cache.put(`${model}/resolve/c0ffee/onnx/model.onnx`, new Response('new'));
+    await cache.put(`${model}-large/resolve/main/config.json`, new Response('{}'));
+
+    const text = (await listCachedModels(hub)).find((c) => c.role === 'text')!;
+    expect(text.files.sort()).toEqual(['config.json', 'onnx/model.onnx']);
+    expect(text.bytes).toBe('{"old":1}'.length + 'new'.length);
+    expect(await deleteCachedModel(hub, 'text')).toBe(2);
+    expect(await cache.match(`${model}-large/resolve/main/config.json`)).toBeDefined();
+    await cache.delete(`${model}-large/resolve/main/config.json`);
   });
 });

@@ -171,6 +171,26 @@ describe('WebLLM engine with no reachable model host', () => {
     });
   });
 
+  it('fails as "integrity" when the worker reports a file that failed its SHA-256 check', async () => {
+    // The worker's guard reports it (test/browser/model-integrity.test.ts covers the guard); whatever ends
+    // the load afterwards (here the stall timer), the error is the integrity failure, with the guard's reason.
+    const blobWorker = (code: string) => () =>
+      new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+    const reason =
+      'http://x.example/lib.wasm failed its integrity check: its SHA-256 is 1…, models.json expects 0…';
+    const tampered = engine({
+      config,
+      stallMs: 1000,
+      createWorker: blobWorker(
+        `self.onmessage = (e) => { if (e.data.kind === 'trove:init') postMessage(${JSON.stringify({ kind: 'trove:problem', reason, integrity: true })}); };`,
+      ),
+    });
+    const failure = (await tampered.load().catch((err: unknown) => err)) as AnswerEngineError;
+    expect(failure.code).toBe('integrity');
+    expect(failure.message).toMatch(/^Could not load the answer model \S+: /);
+    expect(failure.message.endsWith(`: ${reason}`)).toBe(true);
+  });
+
   it('the page fetched nothing from the Hub or GitHub', () => {
     const foreign = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
       .map((r) => r.name)
@@ -206,7 +226,7 @@ describe('the answer worker fetch guard', () => {
       );
       const refused = `${record.model}/resolve/main/mlc-chat-config.json is not on the app's origin or a configured model host, so it was not fetched`;
       expect(error).toContain(refused);
-      expect(reports).toContainEqual({ kind: 'trove:problem', reason: refused });
+      expect(reports).toContainEqual({ kind: 'trove:problem', reason: refused, integrity: false });
     } finally {
       worker.terminate();
     }

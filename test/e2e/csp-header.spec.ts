@@ -1,57 +1,29 @@
 // The Content-Security-Policy in its header form governs the workers too (a <meta> cannot). Served that way,
 // Trove still ingests every kind of media on its workers (onnxruntime-web, ffmpeg.wasm, pdf.js, Whisper),
 // searches and reaches the answer model's host, and no worker can fetch from anywhere else.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { media, serveFixtureModelsConfig } from './fixture-world';
+import { cspHeader } from '../../scripts/vite/csp.ts';
+import { fixtureWorldConfig, media, MODEL_HOST, serveFixtureModelsConfig } from './fixture-world';
 import { MAX_ANSWER_TIME, MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
 
 test.use({ serviceWorkers: 'block' });
 
-const port = Number(process.env.TROVE_E2E_PORT ?? 4173) + 20;
-const dist = process.env.TROVE_E2E_DIST ?? 'dist';
-let server: ChildProcess | undefined;
-
-test.beforeAll(async () => {
-  server = spawn(
-    'npx',
-    [
-      'vite',
-      'preview',
-      '-c',
-      'test/e2e/csp-header.vite.config.ts',
-      '--outDir',
-      dist,
-      '--port',
-      String(port),
-      '--strictPort',
-    ],
-    // Its own process group, so the preview server npx starts is stopped with it.
-    { stdio: 'ignore', detached: true },
-  );
-  await expect
-    .poll(
-      () =>
-        fetch(`http://localhost:${port}/`).then(
-          (r) => r.headers.get('content-security-policy'),
-          () => null,
-        ),
-      {
-        timeout: MAX_PAGE_LOAD_TIME,
-      },
-    )
-    .toContain("frame-ancestors 'none'");
-});
-
-test.afterAll(() => {
-  if (server?.pid) process.kill(-server.pid);
+test('the preview sends the header, made from the models.json it serves, narrowed to the model folders', async ({
+  baseURL,
+}) => {
+  const header = (await fetch(`${baseURL}/`)).headers.get('content-security-policy');
+  expect(header).toBe(cspHeader(fixtureWorldConfig()));
+  const connect = header!.split('; ').find((d) => d.startsWith('connect-src '))!;
+  // The fixture host's model folders, not the host as a whole.
+  expect(connect).toContain(`${MODEL_HOST}trove-fixtures/clip/`);
+  expect(connect.split(' ')).not.toContain(new URL(MODEL_HOST).origin);
 });
 
 test('with the CSP as a header, every kind of file is ingested on the workers, and search and Ask work', async ({
   page,
 }) => {
   await serveFixtureModelsConfig(page);
-  await page.goto(`http://localhost:${port}/`);
+  await page.goto('/');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: MAX_PAGE_LOAD_TIME });
   const files = [
@@ -110,4 +82,28 @@ test('with the CSP as a header, every kind of file is ingested on the workers, a
     other: 'refused',
     seen: ['connect-src http://127.0.0.1:9/collect'],
   });
+});
+
+test('a model folder the policy does not name is refused by the policy, even on the model host', async ({
+  page,
+  context,
+}) => {
+  // The same host as the fixture models, in a folder models.json did not name when the header was made.
+  const reached: string[] = [];
+  context.on('request', (r) => {
+    if (r.url().includes('/broken/')) reached.push(r.url());
+  });
+  const config = fixtureWorldConfig();
+  config.roles.clip = { ...config.roles.clip, model: 'broken/html-config' };
+  await page.route('**/models.json', (route) => route.fulfill({ json: config }));
+  await page.goto('/');
+  await expect(page.getByText(/^0 items$/)).toBeVisible({ timeout: MAX_PAGE_LOAD_TIME });
+  await page.getByLabel('Add files').setInputFiles(media('image/red-square.png'));
+  // Refused before the network: the worker could not reach the file (had it been fetched, the fetch guard
+  // would say the host answered with an HTML page, which is what that folder serves).
+  const card = page.getByRole('list', { name: 'Items' }).getByRole('listitem');
+  await expect(card).toContainText(`could not reach ${MODEL_HOST}broken/html-config/`, {
+    timeout: MAX_INGEST_TIME,
+  });
+  expect(reached).toEqual([]);
 });

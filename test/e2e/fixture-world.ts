@@ -4,23 +4,29 @@
 // runs those models in its workers as it would real ones.
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import type { ModelsConfig } from '../../src/models/config.ts';
 import { fixtureModelsConfig } from '../support/fixture-models.ts';
 
 export const MODEL_HOST = `http://localhost:${process.env.TROVE_MODELS_PORT ?? 4174}/`;
 export const modelHostOrigin = new URL(MODEL_HOST).origin;
+
+/** The models.json the e2e tier serves; the preview's Content-Security-Policy is made from it too. */
+export function fixtureWorldConfig(): ModelsConfig {
+  return {
+    ...fixtureModelsConfig(MODEL_HOST),
+    // No answer model weights exist on this machine: the answer model's host is the fixture host, where
+    // its files are missing, so asking exercises the real engine's load failure and the quoted answer,
+    // and never reaches the Hub.
+    llm: { host: `${MODEL_HOST}llm/`, models: ['Qwen2.5-0.5B-Instruct'] },
+  };
+}
 
 export async function serveFixtureModelsConfig(page: Page): Promise<void> {
   await page.route('**/models.json', (route) =>
     route.fulfill({
       status: 200,
       contentType: 'application/json',
-      body: JSON.stringify({
-        ...fixtureModelsConfig(MODEL_HOST),
-        // No answer model weights exist on this machine: the answer model's host is the fixture host, where
-        // its files are missing, so asking exercises the real engine's load failure and the quoted answer,
-        // and never reaches the Hub.
-        llm: { host: `${MODEL_HOST}llm/`, models: ['Qwen2.5-0.5B-Instruct'] },
-      }),
+      body: JSON.stringify(fixtureWorldConfig()),
     }),
   );
 }

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
-import { chooseModel, llmOrigins, resolveCandidates, type GpuFacts } from '../../src/answer/choose-model';
+import {
+  chooseModel,
+  llmFileHashes,
+  llmOrigins,
+  resolveCandidates,
+  type GpuFacts,
+} from '../../src/answer/choose-model';
 import { mergeOverride, validateModelsConfig } from '../../src/models/config';
 import {
   DEFAULT_LLM_CONFIG,
@@ -80,6 +86,50 @@ describe('answer model candidates', () => {
       weights: null,
       libs: 'https://trove.example/wasm/',
     });
+  });
+
+  it('pins weights and GitHub libraries to the configured revisions, and keys file digests by URL', () => {
+    const lib = 'Qwen2-0.5B-Instruct-q4f16_1_cs1k-webgpu.wasm';
+    const [c] = resolveCandidates(
+      {
+        host: 'hub',
+        models: ['Qwen2.5-0.5B-Instruct-q4f16_1-MLC'],
+        revision: 'w123',
+        libRevision: 'l456',
+        sha256: {
+          [lib]: 'AA'.repeat(32),
+          'Qwen2.5-0.5B-Instruct-q4f16_1-MLC/mlc-chat-config.json': 'bb'.repeat(32),
+          'Qwen2.5-1.5B-Instruct-q4f16_1-MLC/mlc-chat-config.json': 'cc'.repeat(32),
+        },
+      },
+      prebuilt,
+      app,
+    );
+    expect(c!.record.model).toBe(
+      'https://huggingface.co/mlc-ai/Qwen2.5-0.5B-Instruct-q4f16_1-MLC/resolve/w123/',
+    );
+    expect(c!.record.model_lib).toBe(
+      `https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/l456/web-llm-models/v0_2_86/base/${lib}`,
+    );
+    // Only this candidate's files; digests lowercased as the guard compares them.
+    expect(llmFileHashes([c!])).toEqual({
+      [c!.record.model_lib]: 'aa'.repeat(32),
+      [`${c!.record.model}mlc-chat-config.json`]: 'bb'.repeat(32),
+    });
+    // Without a revision, WebLLM's own: the weights at resolve/main/, the libraries on the branch it names.
+    const [d] = resolveCandidates(
+      {
+        host: 'hub',
+        models: ['Qwen2.5-0.5B-Instruct-q4f16_1-MLC'],
+        sha256: { 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC/x.bin': 'dd'.repeat(32) },
+      },
+      prebuilt,
+      app,
+    );
+    expect(d!.record.model_lib.startsWith(WEBLLM_LIBS_URL)).toBe(true);
+    expect(Object.keys(d!.sha256)).toEqual([
+      'https://huggingface.co/mlc-ai/Qwen2.5-0.5B-Instruct-q4f16_1-MLC/resolve/main/x.bin',
+    ]);
   });
 
   it('names a model that WebLLM does not ship', () => {

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { IndexHtmlTransformHook } from 'vite';
 import { cspHeader, cspPlugin, cspString, connectSources } from '../../scripts/vite/csp.ts';
-import { mergeOverride, validateModelsConfig, type ModelsConfig } from '../../src/models/config.ts';
+import {
+  configuredRoles,
+  mergeOverride,
+  validateModelsConfig,
+  type ModelsConfig,
+} from '../../src/models/config.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,13 +35,23 @@ function transform(config: unknown, html: string): string {
 const indexHtml = readFileSync('index.html', 'utf8');
 
 describe('content security policy', () => {
-  it('lets the shipped config reach the Hub (with its CDN redirects) and WebLLM libraries, and nothing else', () => {
+  it('lets the shipped config reach its model folders on the Hub (with its CDN redirects) and WebLLM libraries', () => {
+    const hub = 'https://huggingface.co/';
+    const libs =
+      'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/base/';
+    const llm = ['Qwen2.5-1.5B-Instruct', 'Qwen2.5-0.5B-Instruct'].flatMap((family) =>
+      ['q4f16_1', 'q4f32_1'].flatMap((q) => [
+        `${hub}mlc-ai/${family}-${q}-MLC/`,
+        `${libs}${family.replace('Qwen2.5', 'Qwen2')}-${q}_cs1k-webgpu.wasm`,
+      ]),
+    );
     expect(connectSources(shipped)).toEqual([
       "'self'",
-      'https://huggingface.co',
+      // Each model's folder, every revision of it, and nothing else of the Hub.
+      ...configuredRoles(shipped).map((role) => `${hub}${shipped.roles[role]!.model}/`),
+      ...llm,
       'https://*.hf.co',
       'https://*.huggingface.co',
-      'https://raw.githubusercontent.com',
       'blob:',
       'data:',
     ]);
@@ -50,9 +65,10 @@ describe('content security policy', () => {
     expect(connectSources(selfHosted)).toEqual(["'self'", 'blob:', 'data:']);
   });
 
-  it('names every configured host: a role on a mirror, LLM weights elsewhere, libraries on a third host', () => {
+  it('names every configured folder: a role on a mirror, LLM weights elsewhere, libraries on a third host', () => {
     const config: ModelsConfig = mergeOverride(shipped, {
       host: 'https://models.example/hf/',
+      layout: 'flat',
       roles: { speech: { host: 'http://localhost:4174/' } },
       llm: {
         host: 'https://weights.example/',
@@ -62,13 +78,31 @@ describe('content security policy', () => {
     });
     expect(connectSources(config)).toEqual([
       "'self'",
-      'https://models.example',
-      'http://localhost:4174',
-      'https://weights.example',
-      'https://libs.example',
+      'https://models.example/hf/Xenova/clip-vit-base-patch32/',
+      'https://models.example/hf/Xenova/clap-htsat-unfused/',
+      'https://models.example/hf/Xenova/multilingual-e5-small/',
+      'http://localhost:4174/Xenova/whisper-base/',
+      'https://models.example/hf/onnx-community/Florence-2-base-ft/',
+      'https://weights.example/mlc-ai/Qwen2.5-0.5B-Instruct-q4f16_1-MLC/',
+      'https://libs.example/wasm/Qwen2-0.5B-Instruct-q4f16_1_cs1k-webgpu.wasm',
+      'https://weights.example/mlc-ai/Qwen2.5-0.5B-Instruct-q4f32_1-MLC/',
+      'https://libs.example/wasm/Qwen2-0.5B-Instruct-q4f32_1_cs1k-webgpu.wasm',
       'blob:',
       'data:',
     ]);
+  });
+
+  it('gives a Hub-layout mirror the model folder for every revision, and a pinned library its commit', () => {
+    const config = mergeOverride(shipped, {
+      roles: { clap: { host: 'https://mirror.example/', layout: 'hub', revision: 'abc' } },
+      llm: { host: 'hub', libRevision: 'c0ffee', models: ['Qwen2.5-0.5B-Instruct-q4f32_1-MLC'] },
+    });
+    const sources = connectSources(config);
+    expect(sources).toContain('https://mirror.example/Xenova/clap-htsat-unfused/');
+    expect(sources).toContain(
+      'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/c0ffee/web-llm-models/v0_2_86/base/Qwen2-0.5B-Instruct-q4f32_1_cs1k-webgpu.wasm',
+    );
+    expect(sources.filter((s) => s.startsWith('https://raw.githubusercontent.com/'))).toHaveLength(1);
   });
 
   it('locks scripts to the app (WASM allowed, eval not), objects and base off, workers and media local', () => {
@@ -99,7 +133,7 @@ describe('content security policy', () => {
     expect(meta).not.toBeNull();
     expect(directive(meta![1]!, 'connect-src')).toEqual([
       "'self'",
-      'https://mirror.example',
+      ...configuredRoles(shipped).map((role) => `https://mirror.example/${shipped.roles[role]!.model}/`),
       'blob:',
       'data:',
     ]);

@@ -25,6 +25,22 @@ describe('the shipped models.json', () => {
     }
   });
 
+  it('pins each role to the commit its files were recorded at, where the manifest has a full commit', () => {
+    const models = (manifest as unknown as { models: Record<string, { revision: string }> }).models;
+    const unpinned: string[] = [];
+    for (const role of configuredRoles(shipped)) {
+      const rc = shipped.roles[role]!;
+      const recorded = models[rc.model]!.revision;
+      if (/^[0-9a-f]{40}$/.test(recorded)) expect(rc.revision, role).toBe(recorded);
+      else {
+        // Only a short hash was recorded: not a pin (a prefix can be made ambiguous), so the role stays on main.
+        expect(rc.revision, role).toBeUndefined();
+        unpinned.push(role);
+      }
+    }
+    expect(unpinned).toEqual(['clap']);
+  });
+
   it('would catch a typo in a model id or a dtype', () => {
     const rc = shipped.roles.clip;
     const typo = { model: 'Xenova/clip-vit-base-patch23', ...ROLE_LOADING.clip!, dtype: rc.dtype };

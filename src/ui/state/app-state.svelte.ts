@@ -1,6 +1,6 @@
 // The running app: model configuration, the opened library (the facade), search over it, and the state of
 // each part of the page. Views read it through Svelte context (see context.ts).
-import { loadModelsConfig } from '../../models/load-config.ts';
+import { hasModelsOverride, loadModelsConfig, saveModelsOverride } from '../../models/load-config.ts';
 import type { ModelsConfig } from '../../models/config.ts';
 import { openTrove, type Trove } from '../../trove.ts';
 import { ObjectUrls } from '../common/object-urls.ts';
@@ -18,6 +18,10 @@ export type View = 'home' | 'settings';
 export class AppState {
   phase = $state<'starting' | 'ready' | 'failed'>('starting');
   failure = $state('');
+  /** Whether model settings are saved in this browser, so the failure can offer to reset them. */
+  canResetModels = $state(false);
+  /** What was removed from the saved model settings at start, because it was invalid. */
+  modelsNotice = $state('');
   config = $state.raw<ModelsConfig | null>(null);
   view = $state<View>(viewOfHash());
 
@@ -34,7 +38,9 @@ export class AppState {
   async start(): Promise<void> {
     addEventListener('hashchange', () => (this.view = viewOfHash()));
     try {
-      this.config = await loadModelsConfig();
+      const loaded = await loadModelsConfig();
+      this.config = loaded.config;
+      this.modelsNotice = loaded.notice ?? '';
       this.trove = await openTrove({ config: this.config });
       this.searchService = new SearchService(this.trove);
       this.library.attach(this.trove);
@@ -42,8 +48,15 @@ export class AppState {
       this.phase = 'ready';
     } catch (error) {
       this.failure = messageOf(error);
+      this.canResetModels = hasModelsOverride();
       this.phase = 'failed';
     }
+  }
+
+  /** The way out of a start that failed with model settings saved: forget them and start again. */
+  resetModelSettings(): void {
+    saveModelsOverride(null);
+    location.reload();
   }
 
   /** "Ask": searches with the query as it stands, then answers from those results. */
