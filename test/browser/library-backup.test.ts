@@ -104,7 +104,8 @@ async function addWithResults(
 }
 
 async function populate(lib: Library): Promise<void> {
-  const thumb = await fixtureFile('image/red-square.png');
+  const png = await fixtureFile('image/red-square.png');
+  const thumb = new Blob([png], { type: 'image/png' });
   await addWithResults(
     lib,
     'image/red-square.png',
