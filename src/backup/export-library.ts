@@ -11,7 +11,6 @@
 import type { Library } from '../library/library.ts';
 import { openOriginal } from '../library/originals.ts';
 import type { ItemRecord, OriginalSource, SegmentRecord, Space } from '../library/records.ts';
-import { thumbnailFromStore } from '../library/thumbnail-bytes.ts';
 import { BATCH_BYTES, BATCH_RECORDS } from './batches.ts';
 import { BackupError } from './errors.ts';
 import { FORMAT_VERSION, FrameWriter, header } from './format.ts';
@@ -320,12 +319,14 @@ async function* generate(
 
   const thumbs = chosen.thumbnailIds;
   const sizes = new Float64Array(thumbs.length);
+  // Stored records as they are: their bytes are written straight out, without a Blob to make and read
+  // back for each (what thumbnailFromStore would give costs a round trip through the blob store).
   const readThumbnails = async (ids: string[]) => {
     const tx = db.transaction('thumbnails', 'readonly');
     const found = await Promise.all(ids.map((id) => tx.store.get(id)));
     return found.map((t) => {
       if (!t) throw changed('a thumbnail was removed');
-      return thumbnailFromStore(t);
+      return t.bytes ? { ...t, size: t.bytes.byteLength } : { ...t, type: t.blob.type, size: t.blob.size };
     });
   };
   let index = 0;
@@ -334,15 +335,8 @@ async function* generate(
     sections.thumbnails,
     batches(thumbs, BATCH_RECORDS, async (batch) =>
       (await readThumbnails(batch)).map((t): ExportedThumbnail => {
-        sizes[index++] = t.blob.size;
-        return {
-          id: t.id,
-          itemId: t.itemId,
-          width: t.width,
-          height: t.height,
-          type: t.blob.type,
-          size: t.blob.size,
-        };
+        sizes[index++] = t.size;
+        return { id: t.id, itemId: t.itemId, width: t.width, height: t.height, type: t.type, size: t.size };
       }),
     ),
     signal,
@@ -355,9 +349,9 @@ async function* generate(
       bytes += sizes[end]!;
     const batch = await readThumbnails(thumbs.slice(at, end));
     for (const [n, t] of batch.entries()) {
-      if (t.blob.size !== sizes[at + n]) throw changed('a thumbnail was rewritten');
+      if (t.size !== sizes[at + n]) throw changed('a thumbnail was rewritten');
       yield w.section(sections.thumbnail(at + n));
-      yield* w.data(new Uint8Array(await t.blob.arrayBuffer()));
+      yield* w.data(new Uint8Array(t.bytes ?? (await t.blob!.arrayBuffer())));
       yield w.end();
     }
     at = end;
