@@ -333,7 +333,7 @@ async function stage(
       itemId: meta.itemId,
       width: meta.width,
       height: meta.height,
-      bytes: checked.bytes.slice().buffer,
+      bytes: exactBuffer(checked.bytes),
       type: checked.type,
     });
     thumbBytes += checked.bytes.length;
@@ -459,6 +459,15 @@ class JsonLines {
       throw malformed(`line ${this.line} of section "${this.name}" is not valid JSON`);
     }
   }
+}
+
+/** The bytes as an ArrayBuffer of their own, copied only when they are a view into a larger one. */
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+    ? bytes.buffer
+    : bytes.slice().buffer;
 }
 
 function spaceBit(space: Space): number {
