@@ -295,6 +295,22 @@ describe('a library of several batches', () => {
   });
 });
 
+describe('one import at a time', () => {
+  it('refuses a second import while the first is staging, and the first completes', async () => {
+    const first = importLibrary(copy, exported);
+    // The first holds the import lock from its start; the second must not touch the staging stores.
+    const second = await importLibrary(old, exported).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(second).toBeInstanceOf(BackupError);
+    expect((second as BackupError).code).toBe('busy');
+    expect((second as BackupError).message).toMatch(/Another import is running/);
+    expect((await first).items).toBe(ITEMS);
+    expect(await old.counts()).toMatchObject({ items: 12 });
+  });
+});
+
 describe('an import that fails midway leaves the old library as it was', () => {
   it('a scripted SVG as the last thumbnail, after every earlier batch was staged', async () => {
     const sections = await decodeSections(exported);
