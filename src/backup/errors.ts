@@ -10,6 +10,10 @@ export type BackupErrorCode =
   | 'wrong-dimension'
   | 'newer-schema'
   | 'storage-full'
+  /** A thumbnail or original whose content could become a document of the app's origin, or is not what it says. */
+  | 'unsafe-content'
+  /** Another import holds the staging stores. */
+  | 'busy'
   | 'export-failed';
 
 export class BackupError extends Error {

@@ -1,11 +1,17 @@
 // Writes the whole library as one export file (see format.ts): a manifest, the items, segments, vectors
-// per space (segment ids, then raw float32 rows), thumbnails, and optionally the original files. The
-// records are read in one read-only transaction, so the file is a consistent snapshot even while another
-// tab is adding files; the output is a stream, written piece by piece to wherever the caller sends it.
+// per space (segment ids, then raw float32 rows), thumbnails, and optionally the original files. The output
+// is a stream, written piece by piece to wherever the caller sends it.
+//
+// The library is never read whole into memory. One read-only transaction first decides what the file will
+// hold (the ids of finished items and of their segments, vectors and thumbnails, which also give the
+// manifest's counts); the records are then read a batch at a time (batches.ts), each batch in its own
+// short transaction, as the reader of the stream asks for them. Other tabs may write meanwhile: an item
+// that is removed or rewritten before the export ends (its updatedAt changes) fails the export with a
+// clear reason, so a file that completes is a consistent snapshot.
 import type { Library } from '../library/library.ts';
 import { openOriginal } from '../library/originals.ts';
-import type { ItemRecord, SegmentRecord, Space, ThumbnailRecord, VectorRecord } from '../library/records.ts';
-import { thumbnailFromStore } from '../library/thumbnail-bytes.ts';
+import type { ItemRecord, OriginalSource, SegmentRecord, Space } from '../library/records.ts';
+import { BATCH_BYTES, BATCH_RECORDS } from './batches.ts';
 import { BackupError } from './errors.ts';
 import { FORMAT_VERSION, FrameWriter, header } from './format.ts';
 import {
@@ -35,30 +41,33 @@ export interface ExportPlan {
 }
 
 const encoder = new TextEncoder();
-/** NDJSON is encoded and written in batches of about this many bytes. */
-const BATCH_BYTES = 1 << 20;
+/** JSON lines are encoded and written about this many bytes at a time. */
+const OUTPUT_BYTES = 1 << 20;
 const EXPORTED = new Set(['ready', 'error', 'unsupported']);
+/** A guess of a thumbnail's size for the progress total, before the thumbnails are read. */
+const THUMBNAIL_GUESS = 16 * 1024;
+
+/** What the export will hold, decided in one transaction: ids, not records. */
+interface Selection {
+  /** Finished items in key order, with the updatedAt each had, to notice a change before the export ends. */
+  items: { id: string; updatedAt: number; name: string; source?: OriginalSource }[];
+  itemIds: Set<string>;
+  unfinished: number;
+  segments: number;
+  textChars: number;
+  /** Segment ids with a vector, by space, in key order, and the size of the first vector of each space. */
+  vectors: Map<Space, { ids: string[]; dim: number }>;
+  thumbnailIds: string[];
+}
 
 /** Reads the library and returns the export's manifest and its byte stream. */
 export async function exportLibrary(library: Library, options: ExportOptions = {}): Promise<ExportPlan> {
-  const snapshot = await readSnapshot(library);
-  const items = snapshot.items.filter((i) => EXPORTED.has(i.status));
-  const itemIds = new Set(items.map((i) => i.id));
-  const segments = snapshot.segments.filter((s) => itemIds.has(s.itemId));
-  const segmentIds = new Set(segments.map((s) => s.id));
-  const thumbnails = snapshot.thumbnails.filter((t) => itemIds.has(t.itemId));
-  const vectors = new Map<Space, VectorRecord[]>();
-  for (const v of snapshot.vectors) {
-    if (!segmentIds.has(v.segmentId)) continue;
-    const list = vectors.get(v.space) ?? [];
-    list.push(v);
-    vectors.set(v.space, list);
-  }
+  const chosen = await select(library);
 
   const originals: { index: number; file: File }[] = [];
   const unreadable: string[] = [];
   if (options.includeOriginals) {
-    for (const [index, item] of items.entries()) {
+    for (const [index, item] of chosen.items.entries()) {
       if (!item.source) continue;
       try {
         // A File is a snapshot; reading it later fails if it changed or vanished, which ends the export.
@@ -71,16 +80,8 @@ export async function exportLibrary(library: Library, options: ExportOptions = {
 
   const spaces: ExportManifest['spaces'] = {};
   for (const space of SPACES) {
-    const list = vectors.get(space);
-    if (!list?.length) continue;
-    const dim = list[0]!.vector.length;
-    const odd = list.find((v) => v.vector.length !== dim);
-    if (odd)
-      throw new BackupError(
-        'export-failed',
-        `The library holds ${space} vectors of two sizes (${dim} and ${odd.vector.length}); re-add the files of one model before exporting.`,
-      );
-    spaces[space] = { dim, count: list.length };
+    const v = chosen.vectors.get(space);
+    if (v?.ids.length) spaces[space] = { dim: v.dim, count: v.ids.length };
   }
   const manifest: ExportManifest = {
     format: FORMAT_NAME,
@@ -88,23 +89,24 @@ export async function exportLibrary(library: Library, options: ExportOptions = {
     schemaVersion: library.db.version,
     exportedAt: new Date().toISOString(),
     counts: {
-      items: items.length,
-      segments: segments.length,
-      thumbnails: thumbnails.length,
+      items: chosen.items.length,
+      segments: chosen.segments,
+      thumbnails: chosen.thumbnailIds.length,
       originals: originals.length,
     },
     spaces,
   };
 
   const total =
-    [...vectors.values()].reduce((n, l) => n + l.length * (l[0]?.vector.length ?? 0) * 4, 0) +
-    thumbnails.reduce((n, t) => n + t.blob.size, 0) +
+    Object.values(spaces).reduce((n, s) => n + s.count * s.dim * 4, 0) +
+    chosen.thumbnailIds.length * THUMBNAIL_GUESS +
     originals.reduce((n, o) => n + o.file.size, 0) +
-    segments.reduce((n, s) => n + (s.text?.length ?? 0) + 200, 0) +
-    items.length * 400;
+    chosen.textChars +
+    chosen.segments * 200 +
+    chosen.items.length * 400;
 
   const writer = await FrameWriter.create();
-  const chunks = generate(writer, manifest, items, segments, vectors, thumbnails, originals, options.signal);
+  const chunks = generate(library, writer, manifest, chosen, originals, options.signal);
   let written = 0;
   const stream = new ReadableStream<Uint8Array>(
     {
@@ -132,7 +134,7 @@ export async function exportLibrary(library: Library, options: ExportOptions = {
   );
   return {
     manifest,
-    skipped: { unfinished: snapshot.items.length - items.length, originalsUnreadable: unreadable },
+    skipped: { unfinished: chosen.unfinished, originalsUnreadable: unreadable },
     stream,
   };
 }
@@ -149,73 +151,214 @@ export function exportFileName(date = new Date()): string {
   return `trove-library-${date.toISOString().slice(0, 10)}.trove`;
 }
 
-async function readSnapshot(library: Library) {
+/**
+ * Decides what the export holds, in one read-only transaction so its ids and counts agree with each other.
+ * Records are read a page at a time, and only IndexedDB requests are awaited, so the transaction stays open.
+ */
+async function select(library: Library): Promise<Selection> {
   const tx = library.db.transaction(['items', 'segments', 'vectors', 'thumbnails'], 'readonly');
-  const [items, segments, vectors, thumbnails] = await Promise.all([
-    tx.objectStore('items').getAll(),
-    tx.objectStore('segments').getAll(),
-    tx.objectStore('vectors').getAll(),
-    tx.objectStore('thumbnails').getAll(),
-  ]);
+  const chosen: Selection = {
+    items: [],
+    itemIds: new Set(),
+    unfinished: 0,
+    segments: 0,
+    textChars: 0,
+    vectors: new Map(),
+    thumbnailIds: [],
+  };
+  await pages(tx.objectStore('items'), (item: ItemRecord) => {
+    if (!EXPORTED.has(item.status)) {
+      chosen.unfinished++;
+      return;
+    }
+    chosen.items.push({ id: item.id, updatedAt: item.updatedAt, name: item.name, source: item.source });
+    chosen.itemIds.add(item.id);
+  });
+  const segmentIds = new Set<string>();
+  await pages(tx.objectStore('segments'), (segment: SegmentRecord) => {
+    if (!chosen.itemIds.has(segment.itemId)) return;
+    segmentIds.add(segment.id);
+    chosen.segments++;
+    chosen.textChars += segment.text?.length ?? 0;
+  });
+  // Vectors by key only: their numbers are read when they are written out.
+  const vectors = tx.objectStore('vectors');
+  const keysPerPage = BATCH_RECORDS * 8;
+  let after: IDBValidKey | undefined;
+  for (;;) {
+    const keys = await vectors.getAllKeys(
+      after === undefined ? undefined : IDBKeyRange.lowerBound(after, true),
+      keysPerPage,
+    );
+    for (const [segmentId, space] of keys) {
+      if (!segmentIds.has(segmentId)) continue;
+      let list = chosen.vectors.get(space);
+      if (!list) {
+        const first = await vectors.get([segmentId, space]);
+        list = { ids: [], dim: first!.vector.length };
+        chosen.vectors.set(space, list);
+      }
+      list.ids.push(segmentId);
+    }
+    if (keys.length < keysPerPage) break;
+    after = keys[keys.length - 1];
+  }
+  const byItem = tx.objectStore('thumbnails').index('itemId');
+  for (let at = 0; at < chosen.items.length; at += BATCH_RECORDS) {
+    const found = await Promise.all(
+      chosen.items.slice(at, at + BATCH_RECORDS).map((i) => byItem.getAllKeys(i.id)),
+    );
+    for (const ids of found) chosen.thumbnailIds.push(...ids);
+  }
+  // In store (code unit) order, as the earlier export wrote them.
+  chosen.thumbnailIds.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   await tx.done;
-  return { items, segments, vectors, thumbnails: thumbnails.map(thumbnailFromStore) };
+  return chosen;
+}
+
+/** Calls `visit` on every record of a store in key order, a page at a time, in the caller's transaction. */
+async function pages<T>(
+  store: {
+    getAll(range?: IDBKeyRange, count?: number): Promise<T[]>;
+    getAllKeys(range?: IDBKeyRange, count?: number): Promise<IDBValidKey[]>;
+  },
+  visit: (value: T) => void,
+): Promise<void> {
+  let after: IDBValidKey | undefined;
+  for (;;) {
+    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+    const [values, keys] = await Promise.all([
+      store.getAll(range, BATCH_RECORDS),
+      store.getAllKeys(range, BATCH_RECORDS),
+    ]);
+    values.forEach(visit);
+    if (values.length < BATCH_RECORDS) return;
+    after = keys[keys.length - 1];
+  }
+}
+
+function changed(what: string): BackupError {
+  return new BackupError(
+    'export-failed',
+    `The library changed while it was being exported (${what}); export again once files have finished being added or removed.`,
+  );
 }
 
 async function* generate(
+  library: Library,
   w: FrameWriter,
   manifest: ExportManifest,
-  items: ItemRecord[],
-  segments: SegmentRecord[],
-  vectors: Map<Space, VectorRecord[]>,
-  thumbnails: ThumbnailRecord[],
+  chosen: Selection,
   originals: { index: number; file: File }[],
   signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
+  const db = library.db;
+  /** The items of `batch` as they are now, which must be as they were chosen. */
+  const currentItems = async (batch: Selection['items']) => {
+    const tx = db.transaction('items', 'readonly');
+    const found = await Promise.all(batch.map((i) => tx.store.get(i.id)));
+    return found.map((item, n) => {
+      if (!item || item.updatedAt !== batch[n]!.updatedAt) throw changed(`"${batch[n]!.name}" changed`);
+      return item;
+    });
+  };
+
   yield header();
-  yield* jsonSection(w, sections.manifest, [manifest], signal);
-  yield* jsonSection(w, sections.items, items.map(exportedItem), signal);
-  yield* jsonSection(w, sections.segments, segments.map(exportedSegment), signal);
+  yield* jsonSection(w, sections.manifest, [[manifest]], signal);
+  yield* jsonSection(
+    w,
+    sections.items,
+    batches(chosen.items, BATCH_RECORDS, async (batch) => (await currentItems(batch)).map(exportedItem)),
+    signal,
+  );
+
+  let segments = 0;
+  yield* jsonSection(
+    w,
+    sections.segments,
+    segmentPages(library, (page) => {
+      const kept = page.filter((s) => chosen.itemIds.has(s.itemId)).map(exportedSegment);
+      segments += kept.length;
+      return kept;
+    }),
+    signal,
+  );
+  if (segments !== manifest.counts.segments) throw changed('segments were added or removed');
 
   for (const space of SPACES) {
-    const list = vectors.get(space);
-    if (!list?.length) continue;
+    const entry = chosen.vectors.get(space);
+    if (!entry?.ids.length) continue;
+    const { ids, dim } = entry;
     yield* jsonSection(
       w,
       sections.vectorIds(space),
-      list.map((v) => v.segmentId),
+      batches(ids, BATCH_RECORDS, async (b) => b),
       signal,
     );
     yield w.section(sections.vectors(space));
-    const dim = list[0]!.vector.length;
-    const rowsPerBatch = Math.max(1, Math.floor(BATCH_BYTES / (dim * 4)));
-    for (let at = 0; at < list.length; at += rowsPerBatch) {
+    const rowsPerBatch = Math.max(1, Math.min(BATCH_RECORDS, Math.floor(BATCH_BYTES / (dim * 4))));
+    for (let at = 0; at < ids.length; at += rowsPerBatch) {
       signal?.throwIfAborted();
-      const rows = list.slice(at, at + rowsPerBatch);
-      const batch = new Float32Array(rows.length * dim);
-      rows.forEach((v, i) => batch.set(v.vector, i * dim));
-      yield* w.data(littleEndian(batch));
+      const batch = ids.slice(at, at + rowsPerBatch);
+      const tx = db.transaction('vectors', 'readonly');
+      const rows = await Promise.all(batch.map((id) => tx.store.get([id, space])));
+      const out = new Float32Array(batch.length * dim);
+      rows.forEach((v, i) => {
+        if (!v) throw changed(`a ${space} vector was removed`);
+        if (v.vector.length !== dim)
+          throw new BackupError(
+            'export-failed',
+            `The library holds ${space} vectors of two sizes (${dim} and ${v.vector.length}); re-add the files of one model before exporting.`,
+          );
+        out.set(v.vector, i * dim);
+      });
+      yield* w.data(littleEndian(out));
     }
     yield w.end();
   }
 
-  const thumbMeta: ExportedThumbnail[] = thumbnails.map((t) => ({
-    id: t.id,
-    itemId: t.itemId,
-    width: t.width,
-    height: t.height,
-    type: t.blob.type,
-    size: t.blob.size,
-  }));
-  yield* jsonSection(w, sections.thumbnails, thumbMeta, signal);
-  for (const [index, t] of thumbnails.entries()) {
+  const thumbs = chosen.thumbnailIds;
+  const sizes = new Float64Array(thumbs.length);
+  // Stored records as they are: their bytes are written straight out, without a Blob to make and read
+  // back for each (what thumbnailFromStore would give costs a round trip through the blob store).
+  const readThumbnails = async (ids: string[]) => {
+    const tx = db.transaction('thumbnails', 'readonly');
+    const found = await Promise.all(ids.map((id) => tx.store.get(id)));
+    return found.map((t) => {
+      if (!t) throw changed('a thumbnail was removed');
+      return t.bytes ? { ...t, size: t.bytes.byteLength } : { ...t, type: t.blob.type, size: t.blob.size };
+    });
+  };
+  let index = 0;
+  yield* jsonSection(
+    w,
+    sections.thumbnails,
+    batches(thumbs, BATCH_RECORDS, async (batch) =>
+      (await readThumbnails(batch)).map((t): ExportedThumbnail => {
+        sizes[index++] = t.size;
+        return { id: t.id, itemId: t.itemId, width: t.width, height: t.height, type: t.type, size: t.size };
+      }),
+    ),
+    signal,
+  );
+  for (let at = 0; at < thumbs.length;) {
     signal?.throwIfAborted();
-    yield w.section(sections.thumbnail(index));
-    yield* w.data(new Uint8Array(await t.blob.arrayBuffer()));
-    yield w.end();
+    // As many thumbnails as make about BATCH_BYTES, by the sizes their records gave.
+    let end = at + 1;
+    for (let bytes = sizes[at]!; end < thumbs.length && bytes + sizes[end]! <= BATCH_BYTES; end++)
+      bytes += sizes[end]!;
+    const batch = await readThumbnails(thumbs.slice(at, end));
+    for (const [n, t] of batch.entries()) {
+      if (t.size !== sizes[at + n]) throw changed('a thumbnail was rewritten');
+      yield w.section(sections.thumbnail(at + n));
+      yield* w.data(new Uint8Array(t.bytes ?? (await t.blob!.arrayBuffer())));
+      yield w.end();
+    }
+    at = end;
   }
 
-  for (const { index, file } of originals) {
-    yield w.section(sections.original(index));
+  for (const { index: at, file } of originals) {
+    yield w.section(sections.original(at));
     const reader = file.stream().getReader();
     try {
       for (;;) {
@@ -226,7 +369,7 @@ async function* generate(
         } catch (error) {
           throw new BackupError(
             'export-failed',
-            `Could not read the original of "${items[index]!.name}" (it changed or was removed during the export); export again.`,
+            `Could not read the original of "${chosen.items[at]!.name}" (it changed or was removed during the export); export again.`,
             { cause: error },
           );
         }
@@ -238,31 +381,66 @@ async function* generate(
     }
     yield w.end();
   }
+
+  // Whatever rewrites an item's segments, vectors or thumbnails rewrites the item too (its updatedAt), so
+  // items unchanged at the end mean everything above is one consistent snapshot.
+  for (let at = 0; at < chosen.items.length; at += BATCH_RECORDS)
+    await currentItems(chosen.items.slice(at, at + BATCH_RECORDS));
   yield w.finish();
 }
 
-/** A section of JSON lines, one value per line, encoded in batches. */
-function* jsonSection(
+/** `list` in slices of `size`, each turned into values by `read`. */
+async function* batches<T, U>(
+  list: T[],
+  size: number,
+  read: (batch: T[]) => Promise<U[]>,
+): AsyncGenerator<U[]> {
+  for (let at = 0; at < list.length; at += size) yield await read(list.slice(at, at + size));
+}
+
+/** Every segment in key order, a page per transaction, turned into values by `keep`. */
+async function* segmentPages(
+  library: Library,
+  keep: (page: SegmentRecord[]) => unknown[],
+): AsyncGenerator<unknown[]> {
+  let after: string | undefined;
+  for (;;) {
+    const tx = library.db.transaction('segments', 'readonly');
+    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+    const [values, keys] = await Promise.all([
+      tx.store.getAll(range, BATCH_RECORDS),
+      tx.store.getAllKeys(range, BATCH_RECORDS),
+    ]);
+    yield keep(values);
+    if (values.length < BATCH_RECORDS) return;
+    after = keys[keys.length - 1];
+  }
+}
+
+/** A section of JSON lines, one value per line, from batches of values, encoded about 1 MiB at a time. */
+async function* jsonSection(
   w: FrameWriter,
   name: string,
-  values: unknown[],
+  values: Iterable<unknown[]> | AsyncIterable<unknown[]>,
   signal?: AbortSignal,
-): Generator<Uint8Array> {
+): AsyncGenerator<Uint8Array> {
   yield w.section(name);
-  let batch: string[] = [];
+  let lines: string[] = [];
   let size = 0;
-  for (const value of values) {
-    const line = `${JSON.stringify(value)}\n`;
-    batch.push(line);
-    size += line.length;
-    if (size >= BATCH_BYTES) {
-      signal?.throwIfAborted();
-      yield* w.data(encoder.encode(batch.join('')));
-      batch = [];
-      size = 0;
+  for await (const batch of values) {
+    for (const value of batch) {
+      const line = `${JSON.stringify(value)}\n`;
+      lines.push(line);
+      size += line.length;
+      if (size >= OUTPUT_BYTES) {
+        signal?.throwIfAborted();
+        yield* w.data(encoder.encode(lines.join('')));
+        lines = [];
+        size = 0;
+      }
     }
   }
-  if (batch.length) yield* w.data(encoder.encode(batch.join('')));
+  if (lines.length) yield* w.data(encoder.encode(lines.join('')));
   yield w.end();
 }
 

@@ -1,22 +1,20 @@
-// Reads an export file, checks all of it, and only then replaces the library with it in one IndexedDB
-// transaction. Until that transaction commits, the current library is untouched: a foreign, damaged,
-// truncated or newer file, a record that fails its check, a vector of the wrong size, or a full disk all
-// end the import with a BackupError and leave everything as it was.
+// Reads an export file and replaces the library with it. The file is read as a stream and every record is
+// checked as it comes; checked records go into the staging stores a batch at a time (staging.ts,
+// batches.ts), and only when all of the file has passed are they moved into the library's stores, in one
+// transaction (swap-library.ts). Until that transaction commits the current library is untouched: a
+// foreign, damaged, truncated or newer file, a record that fails its check, a vector of the wrong size, a
+// thumbnail or original that is not what it says, or a full disk all end the import with a BackupError and
+// leave everything as it was.
 //
 // Original files (when the export has them) are streamed into OPFS under new names while the file is read,
-// and verified against their item's size and SHA-256; they are deleted again if the import fails, and the
-// replaced library's copies are deleted once the new records are committed.
+// and verified against their item's size, SHA-256 and kind; they are deleted again if the import fails, and
+// the replaced library's copies are deleted once the new records are committed.
 import { createSHA256 } from 'hash-wasm';
+import { detectType, SNIFF_BYTES } from '../ingest/detect-type.ts';
 import type { Library } from '../library/library.ts';
 import { ORIGINALS_DIR, removeStoredFile } from '../library/originals.ts';
-import type {
-  ItemRecord,
-  JobRecord,
-  SegmentRecord,
-  Space,
-  StoredThumbnail,
-  VectorRecord,
-} from '../library/records.ts';
+import type { ItemRecord, Space, StoredThumbnail, VectorRecord } from '../library/records.ts';
+import { BATCH_BYTES, BATCH_RECORDS } from './batches.ts';
 import { BackupError } from './errors.ts';
 import { FORMAT_VERSION, readFrames, type FrameEvent } from './format.ts';
 import {
@@ -26,11 +24,11 @@ import {
   checkThumbnail,
   SPACES,
   sections,
-  type ExportManifest,
-  type ExportedItem,
-  type ExportedSegment,
   type ExportedThumbnail,
 } from './records.ts';
+import { Staging, withImportLock } from './staging.ts';
+import { swapInStaged } from './swap-library.ts';
+import { checkThumbnailBytes } from './thumbnail-check.ts';
 
 export interface ImportOptions {
   /** The vector sizes this app's models produce; a file whose vectors have other sizes is refused. */
@@ -38,8 +36,6 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** Bytes of the file read so far, and its size. */
   onProgress?: (read: number, total: number) => void;
-  /** The library's schema version; a file from a newer one is refused before the rest is read. */
-  schemaVersion?: number;
 }
 
 export interface ImportReport {
@@ -53,16 +49,7 @@ export interface ImportReport {
   exportedAt: string;
 }
 
-/** An export file read and checked, ready to be written. */
-export interface CheckedExport {
-  manifest: ExportManifest;
-  items: ExportedItem[];
-  segments: ExportedSegment[];
-  vectors: Map<Space, { ids: string[]; rows: Float32Array; dim: number }>;
-  thumbnails: { meta: ExportedThumbnail; bytes: ArrayBuffer }[];
-  /** Staged original copies by item index. */
-  originals: Map<number, { path: string; size: number }>;
-}
+type Staged = Omit<ImportReport, 'replacedItems'>;
 
 /** Replaces the library with the export file's contents, after checking all of it. */
 export async function importLibrary(
@@ -70,55 +57,46 @@ export async function importLibrary(
   file: Blob,
   options: ImportOptions = {},
 ): Promise<ImportReport> {
-  const checked = await readExport(file, { ...options, schemaVersion: library.db.version });
-  try {
-    const { replacedItems, oldCopies } = await replaceLibrary(library, checked);
-    // The replaced library's stored copies, now referenced by nothing. Only those: a general sweep could
-    // take a copy another tab has just saved and not yet recorded.
-    for (const path of oldCopies) await removeStoredFile(path, { force: true }).catch(() => undefined);
-    return {
-      items: checked.items.length,
-      segments: checked.segments.length,
-      vectors: Object.fromEntries([...checked.vectors].map(([space, v]) => [space, v.ids.length])),
-      thumbnails: checked.thumbnails.length,
-      originals: checked.originals.size,
-      replacedItems,
-      exportedAt: checked.manifest.exportedAt,
-    };
-  } catch (error) {
-    await discardStaged(checked.originals);
-    throw error;
-  }
+  return withImportLock(async () => {
+    const staging = new Staging(library);
+    /** Paths of the original copies written so far, to remove if the import fails. */
+    const copies: string[] = [];
+    try {
+      await staging.clear();
+      const staged = await stage(file, staging, copies, { ...options, schemaVersion: library.db.version });
+      const { replacedItems, oldCopies } = await swapInStaged(library);
+      // The replaced library's stored copies, now referenced by nothing. Only those: a general sweep could
+      // take a copy another tab has just saved and not yet recorded.
+      const kept = new Set(copies);
+      for (const path of oldCopies)
+        if (!kept.has(path)) await removeStoredFile(path, { force: true }).catch(() => undefined);
+      return { ...staged, replacedItems };
+    } catch (error) {
+      await staging.clear().catch(() => undefined);
+      await discardCopies(copies);
+      throw asBackupError(error);
+    }
+  });
 }
 
-/**
- * Reads and checks a whole export file without writing to the library (originals are staged in OPFS and
- * removed again on failure). Throws a BackupError naming the first problem.
- */
-export async function readExport(file: Blob, options: ImportOptions = {}): Promise<CheckedExport> {
-  const staged = new Map<number, { path: string; size: number }>();
-  try {
-    return await readAndCheck(file, options, staged);
-  } catch (error) {
-    await discardStaged(staged);
-    if (error instanceof BackupError) throw error;
-    if (isQuotaError(error)) throw storageFull(error);
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new BackupError(
-      'malformed',
-      `The export file could not be read: ${(error as Error).message ?? error}`,
-      {
-        cause: error,
-      },
-    );
-  }
+function asBackupError(error: unknown): unknown {
+  if (error instanceof BackupError) return error;
+  if (isQuotaError(error)) return storageFull(error);
+  if (error instanceof DOMException && error.name === 'AbortError') return error;
+  return new BackupError(
+    'malformed',
+    `The export file could not be imported: ${(error as Error).message ?? error}`,
+    { cause: error },
+  );
 }
 
-async function readAndCheck(
+/** Reads, checks and stages the whole file; the staging stores then hold it, ready to swap in. */
+async function stage(
   file: Blob,
-  options: ImportOptions,
-  staged: Map<number, { path: string; size: number }>,
-): Promise<CheckedExport> {
+  staging: Staging,
+  copies: string[],
+  options: ImportOptions & { schemaVersion: number },
+): Promise<Staged> {
   let read = 0;
   const counted = file.stream().pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -151,43 +129,94 @@ async function readAndCheck(
       else throw malformed(`section "${name}" is not closed`);
     }
   };
-  const jsonSection = async <T>(name: string, check: (value: unknown, index: number) => T): Promise<T[]> => {
-    const out: T[] = [];
-    const lines = new JsonLines(name, (value) => out.push(check(value, out.length)));
-    await section(name, (bytes) => lines.push(bytes));
+  /**
+   * Reads a section of JSON lines, checking each value as it comes and handing the checked ones to
+   * `write` in batches; returns how many there were. Memory holds one data frame and one batch.
+   */
+  const jsonSection = async <T>(
+    name: string,
+    check: (value: unknown, index: number) => T,
+    write: (batch: T[]) => Promise<void> = async () => undefined,
+  ): Promise<number> => {
+    let count = 0;
+    let batch: T[] = [];
+    let bytes = 0;
+    const lines = new JsonLines(name);
+    await section(name, async (chunk) => {
+      for (const { value, length } of lines.push(chunk)) {
+        batch.push(check(value, count++));
+        bytes += length;
+        if (batch.length >= BATCH_RECORDS || bytes >= BATCH_BYTES) {
+          await write(batch);
+          batch = [];
+          bytes = 0;
+        }
+      }
+    });
     lines.finish();
-    return out;
+    if (batch.length) await write(batch);
+    return count;
   };
 
-  const [manifestValue] = await jsonSection(sections.manifest, (v) => v);
+  let manifestValue: unknown;
+  await jsonSection(sections.manifest, (v, i) => {
+    if (i > 0) throw malformed('the manifest section holds more than one record');
+    manifestValue = v;
+  });
   const manifest = checkManifest(manifestValue, {
     formatVersion: FORMAT_VERSION,
-    schemaVersion: options.schemaVersion ?? Number.MAX_SAFE_INTEGER,
+    schemaVersion: options.schemaVersion,
   });
+  const declared = manifest.counts;
 
-  const items = await jsonSection(sections.items, checkItem);
-  expectCount('items', items.length, manifest.counts.items);
-  const itemIds = unique(
-    'item',
-    items.map((i) => i.id),
+  // What stays in memory for the whole import: ids, to check references (see batches.ts).
+  const itemIds: string[] = [];
+  const itemOrdinal = new Map<string, number>();
+  const hashes = new Set<string>();
+  const items = await jsonSection(
+    sections.items,
+    (v, i) => {
+      if (i >= declared.items)
+        throw malformed(`the manifest says ${declared.items} items but the file holds more`);
+      const item = checkItem(v, i);
+      if (itemOrdinal.has(item.id)) throw invalid(`item "${item.id}" appears twice`);
+      if (item.sha256 !== undefined) {
+        if (hashes.has(item.sha256))
+          throw invalid(`content hash (sha256) of an item "${item.sha256}" appears twice`);
+        hashes.add(item.sha256);
+      }
+      itemOrdinal.set(item.id, itemIds.length);
+      itemIds.push(item.id);
+      return item as ItemRecord;
+    },
+    (batch) => staging.addItems(batch),
   );
-  unique(
-    'content hash (sha256) of an item',
-    items.flatMap((i) => (i.sha256 ? [i.sha256] : [])),
-  );
+  expectCount('items', items, declared.items);
+  hashes.clear();
 
-  const segments = await jsonSection(sections.segments, checkSegment);
-  expectCount('segments', segments.length, manifest.counts.segments);
-  const segmentById = new Map(segments.map((s) => [s.id, s]));
-  unique(
-    'segment',
-    segments.map((s) => s.id),
+  /** Segment id → its item's ordinal × 8 + a bit per space it lists. */
+  const segmentRefs = new Map<string, number>();
+  /** Thumbnail id → the first segment that shows it. */
+  const shown = new Map<string, string>();
+  const segments = await jsonSection(
+    sections.segments,
+    (v, i) => {
+      if (i >= declared.segments)
+        throw malformed(`the manifest says ${declared.segments} segments but the file holds more`);
+      const s = checkSegment(v, i);
+      if (segmentRefs.has(s.id)) throw invalid(`segment "${s.id}" appears twice`);
+      const ordinal = itemOrdinal.get(s.itemId);
+      if (ordinal === undefined)
+        throw invalid(`segment "${s.id}" belongs to item "${s.itemId}", which the file does not have`);
+      segmentRefs.set(s.id, ordinal * 8 + s.spaces.reduce((m, space) => m | spaceBit(space), 0));
+      if (s.thumbnailId !== undefined && !shown.has(s.thumbnailId)) shown.set(s.thumbnailId, s.id);
+      return s;
+    },
+    (batch) => staging.addSegments(batch),
   );
-  for (const s of segments)
-    if (!itemIds.has(s.itemId))
-      throw invalid(`segment "${s.id}" belongs to item "${s.itemId}", which the file does not have`);
+  expectCount('segments', segments, declared.segments);
 
-  const vectors = new Map<Space, { ids: string[]; rows: Float32Array; dim: number }>();
+  const vectors: Partial<Record<Space, number>> = {};
   for (const space of SPACES) {
     const entry = manifest.spaces[space];
     if (!entry) continue;
@@ -197,75 +226,144 @@ async function readAndCheck(
         'wrong-dimension',
         `This library was made with a different ${space.toUpperCase()} model: its vectors have ${entry.dim} numbers, this Trove's model makes ${expected}. Set the same models (Settings → Models) before importing.`,
       );
-    const bytes = entry.count * entry.dim * 4;
-    if (bytes > file.size)
+    if (entry.count * entry.dim * 4 > file.size)
       throw malformed(`the manifest claims more ${space} vectors than the file can hold`);
-    const ids = await jsonSection(sections.vectorIds(space), (v, i) => {
+    const ids: string[] = [];
+    const seen = new Set<string>();
+    await jsonSection(sections.vectorIds(space), (v, i) => {
       if (typeof v !== 'string') throw invalid(`${space} vector ${i + 1} has no segment id`);
-      return v;
+      if (i >= entry.count)
+        throw malformed(`the manifest says ${entry.count} ${space} vector ids but the file holds more`);
+      if (seen.has(v)) throw invalid(`${space} vector of segment "${v}" appears twice`);
+      const ref = segmentRefs.get(v);
+      if (ref === undefined)
+        throw invalid(`a ${space} vector belongs to segment "${v}", which the file does not have`);
+      if (!(ref & spaceBit(space)))
+        throw invalid(`segment "${v}" has a ${space} vector but does not list ${space} among its spaces`);
+      seen.add(v);
+      ids.push(v);
     });
     expectCount(`${space} vector ids`, ids.length, entry.count);
-    unique(`${space} vector of segment`, ids);
-    for (const id of ids) {
-      const seg = segmentById.get(id);
-      if (!seg) throw invalid(`a ${space} vector belongs to segment "${id}", which the file does not have`);
-      if (!seg.spaces.includes(space))
-        throw invalid(`segment "${id}" has a ${space} vector but does not list ${space} among its spaces`);
-    }
-    const rows = new Float32Array(entry.count * entry.dim);
-    const target = new Uint8Array(rows.buffer);
+    seen.clear();
+    await stageRows(space, entry.dim, ids, (id) => itemIds[segmentRefs.get(id)! >>> 3]!);
+    vectors[space] = ids.length;
+  }
+
+  /** Reads a space's rows into vector records, a batch of rows at a time. */
+  async function stageRows(space: Space, dim: number, ids: string[], itemOf: (id: string) => string) {
+    const rowBytes = dim * 4;
+    const expected = ids.length * rowBytes;
+    const rowsPerBatch = Math.min(ids.length, BATCH_RECORDS, Math.max(1, Math.floor(BATCH_BYTES / rowBytes)));
+    const buffer = new Uint8Array(rowsPerBatch * rowBytes);
+    let filled = 0;
+    let row = 0;
+    let total = 0;
+    const flush = async () => {
+      const rows = filled / rowBytes;
+      const values = fromLittleEndian(new Float32Array(buffer.buffer.slice(0, filled)));
+      const batch: VectorRecord[] = [];
+      for (let r = 0; r < rows; r++) {
+        const segmentId = ids[row + r]!;
+        const vector = values.slice(r * dim, (r + 1) * dim);
+        checkRow(space, segmentId, vector);
+        batch.push({ segmentId, space, itemId: itemOf(segmentId), vector });
+      }
+      await staging.addVectors(batch);
+      row += rows;
+      filled = 0;
+    };
+    await section(sections.vectors(space), async (chunk) => {
+      if (total + chunk.length > expected)
+        throw malformed(`the ${space} vectors hold more bytes than ${ids.length} × ${dim} numbers`);
+      total += chunk.length;
+      for (let at = 0; at < chunk.length;) {
+        const k = Math.min(chunk.length - at, buffer.length - filled);
+        buffer.set(chunk.subarray(at, at + k), filled);
+        filled += k;
+        at += k;
+        if (filled === buffer.length) await flush();
+      }
+    });
+    if (total !== expected) throw malformed(`the ${space} vectors hold ${total} bytes, expected ${expected}`);
+    if (filled) await flush();
+  }
+
+  const thumbs: ExportedThumbnail[] = [];
+  const thumbIds = new Set<string>();
+  await jsonSection(sections.thumbnails, (v, i) => {
+    if (i >= declared.thumbnails)
+      throw malformed(`the manifest says ${declared.thumbnails} thumbnails but the file holds more`);
+    const t = checkThumbnail(v, i);
+    if (thumbIds.has(t.id)) throw invalid(`thumbnail "${t.id}" appears twice`);
+    if (!itemOrdinal.has(t.itemId))
+      throw invalid(`thumbnail "${t.id}" belongs to item "${t.itemId}", which the file does not have`);
+    thumbIds.add(t.id);
+    thumbs.push(t);
+  });
+  expectCount('thumbnails', thumbs.length, declared.thumbnails);
+  for (const [thumbnailId, segmentId] of shown)
+    if (!thumbIds.has(thumbnailId))
+      throw invalid(`segment "${segmentId}" shows thumbnail "${thumbnailId}", which the file does not have`);
+  shown.clear();
+  thumbIds.clear();
+  segmentRefs.clear();
+
+  let thumbBatch: StoredThumbnail[] = [];
+  let thumbBytes = 0;
+  for (const [index, meta] of thumbs.entries()) {
+    // The record's size is capped (records.ts), so this buffer is too.
+    const bytes = new Uint8Array(meta.size);
     let at = 0;
-    await section(sections.vectors(space), (chunk) => {
-      if (at + chunk.length > target.length)
-        throw malformed(`the ${space} vectors hold more bytes than ${entry.count} × ${entry.dim} numbers`);
-      target.set(chunk, at);
+    await section(sections.thumbnail(index), (chunk) => {
+      if (at + chunk.length > meta.size)
+        throw malformed(`thumbnail "${meta.id}" holds more than the ${meta.size} bytes its record says`);
+      bytes.set(chunk, at);
       at += chunk.length;
     });
-    if (at !== target.length)
-      throw malformed(`the ${space} vectors hold ${at} bytes, expected ${target.length}`);
-    fromLittleEndian(rows);
-    checkRows(space, ids, rows, entry.dim);
-    vectors.set(space, { ids, rows, dim: entry.dim });
+    if (at !== meta.size)
+      throw malformed(`thumbnail "${meta.id}" holds ${at} bytes, its record says ${meta.size}`);
+    const checked = checkThumbnailBytes(bytes, meta.type);
+    if (!checked.ok)
+      throw new BackupError(
+        'unsafe-content',
+        `The export file holds a thumbnail Trove does not take: thumbnail "${meta.id}" ${checked.why}.`,
+      );
+    thumbBatch.push({
+      id: meta.id,
+      itemId: meta.itemId,
+      width: meta.width,
+      height: meta.height,
+      bytes: exactBuffer(checked.bytes),
+      type: checked.type,
+    });
+    thumbBytes += checked.bytes.length;
+    if (thumbBatch.length >= BATCH_RECORDS || thumbBytes >= BATCH_BYTES) {
+      await staging.addThumbnails(thumbBatch);
+      thumbBatch = [];
+      thumbBytes = 0;
+    }
   }
+  await staging.addThumbnails(thumbBatch);
 
-  const thumbMeta = await jsonSection(sections.thumbnails, checkThumbnail);
-  expectCount('thumbnails', thumbMeta.length, manifest.counts.thumbnails);
-  const thumbIds = unique(
-    'thumbnail',
-    thumbMeta.map((t) => t.id),
-  );
-  for (const t of thumbMeta)
-    if (!itemIds.has(t.itemId))
-      throw invalid(`thumbnail "${t.id}" belongs to item "${t.itemId}", which the file does not have`);
-  for (const s of segments)
-    if (s.thumbnailId !== undefined && !thumbIds.has(s.thumbnailId))
-      throw invalid(`segment "${s.id}" shows thumbnail "${s.thumbnailId}", which the file does not have`);
-  const thumbnails: { meta: ExportedThumbnail; bytes: ArrayBuffer }[] = [];
-  for (const [index, meta] of thumbMeta.entries()) {
-    const parts: Uint8Array[] = [];
-    await section(sections.thumbnail(index), (bytes) => void parts.push(bytes));
-    const bytes = await new Blob(parts as BlobPart[]).arrayBuffer();
-    if (bytes.byteLength !== meta.size)
-      throw malformed(`thumbnail "${meta.id}" holds ${bytes.byteLength} bytes, its record says ${meta.size}`);
-    thumbnails.push({ meta, bytes });
-  }
-
-  const dir = manifest.counts.originals ? await originalsDir() : undefined;
-  const hasher = manifest.counts.originals ? await createSHA256() : undefined;
+  const dir = declared.originals ? await originalsDir() : undefined;
+  const hasher = declared.originals ? await createSHA256() : undefined;
   let last = -1;
-  for (let n = 0; n < manifest.counts.originals; n++) {
+  for (let n = 0; n < declared.originals; n++) {
     const start = await next();
     const match = start.type === 'section' ? /^original\/(\d+)$/.exec(start.name) : null;
-    if (!match) throw malformed(`expected ${manifest.counts.originals} original files but found ${n}`);
+    if (!match) throw malformed(`expected ${declared.originals} original files but found ${n}`);
     const index = Number(match[1]);
-    const item = items[index];
-    if (!item || index <= last)
+    const id = itemIds[index];
+    if (id === undefined || index <= last)
       throw malformed(`original file ${n + 1} points at no item or comes out of order`);
     last = index;
+    const item = (await staging.getItem(id))!;
     const key = `import-${crypto.randomUUID()}`;
     const handle = await dir!.getFileHandle(key, { create: true });
-    staged.set(index, { path: `${ORIGINALS_DIR}/${key}`, size: 0 });
+    const path = `${ORIGINALS_DIR}/${key}`;
+    copies.push(path);
     const writable = await handle.createWritable();
+    const head = new Uint8Array(Math.min(SNIFF_BYTES, item.size));
     hasher!.init();
     let size = 0;
     try {
@@ -273,6 +371,9 @@ async function readAndCheck(
         const e = await next();
         if (e.type === 'end') break;
         if (e.type !== 'data') throw malformed(`the original of "${item.name}" is not closed`);
+        if (size + e.bytes.length > item.size)
+          throw invalid(`the original of "${item.name}" has more bytes than the ${item.size} its item says`);
+        if (size < head.length) head.set(e.bytes.subarray(0, head.length - size), size);
         hasher!.update(e.bytes);
         size += e.bytes.length;
         await writable.write(e.bytes as Uint8Array<ArrayBuffer>);
@@ -282,11 +383,12 @@ async function readAndCheck(
       await writable.abort().catch(() => undefined);
       throw error;
     }
-    staged.get(index)!.size = size;
     if (size !== item.size)
       throw invalid(`the original of "${item.name}" has ${size} bytes, its item says ${item.size}`);
     if (item.sha256 && hasher!.digest('hex') !== item.sha256)
       throw invalid(`the original of "${item.name}" does not match its content hash`);
+    checkOriginalContent(item, head);
+    await staging.setSource(id, { kind: 'opfs', path });
   }
 
   const end = await next();
@@ -294,139 +396,45 @@ async function readAndCheck(
     throw malformed(
       end.type === 'section' ? `unexpected section "${end.name}"` : 'unexpected data after the last section',
     );
-  return { manifest, items, segments, vectors, thumbnails, originals: new Map(staged) };
-}
-
-/**
- * Clears the library and writes the checked export, in one transaction. Returns how many items it replaced
- * and the stored copies those items and their jobs had.
- */
-async function replaceLibrary(
-  library: Library,
-  data: CheckedExport,
-): Promise<{ replacedItems: number; oldCopies: string[] }> {
-  if (data.manifest.schemaVersion > library.db.version)
-    throw new BackupError(
-      'newer-schema',
-      `This export was made by a newer Trove (library version ${data.manifest.schemaVersion}; this Trove has version ${library.db.version}). Update Trove, then import it.`,
-    );
-  const db = library.db as unknown as IDBPDatabaseLike;
-  const hasMeta = db.objectStoreNames.contains('meta');
-  const stores = [
-    'items',
-    'segments',
-    'vectors',
-    'thumbnails',
-    'jobs',
-    'folders',
-    ...(hasMeta ? ['meta'] : []),
-  ];
-  const tx = db.transaction(stores, 'readwrite');
-  const done = tx.done;
-  const pending: Promise<unknown>[] = [];
-  try {
-    const oldItems = (await tx.objectStore('items').getAll()) as ItemRecord[];
-    const oldJobs = (await tx.objectStore('jobs').getAll()) as JobRecord[];
-    const oldCopies = new Set<string>();
-    for (const source of [...oldItems.map((i) => i.source), ...oldJobs.map((j) => j.input?.source)])
-      if (source?.kind === 'opfs') oldCopies.add(source.path);
-    let nextKey = hasMeta ? ((await tx.objectStore('meta').get('nextSegmentKey'))?.value ?? 1) : 1;
-    const vectorsVersion = hasMeta ? ((await tx.objectStore('meta').get('vectorsVersion'))?.value ?? 0) : 0;
-    for (const store of ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders'])
-      pending.push(tx.objectStore(store).clear());
-
-    data.items.forEach((item, index) => {
-      const original = data.originals.get(index);
-      // neverWritten is not trusted from a file: a re-ingest of the item must look for its imported segments.
-      const record: ItemRecord = original
-        ? { ...item, source: { kind: 'opfs', path: original.path }, neverWritten: undefined }
-        : { ...item, neverWritten: undefined };
-      pending.push(tx.objectStore('items').put(record));
-    });
-    for (const segment of data.segments) {
-      // Fresh index keys from the library's own counter, so no key is ever reused.
-      const record: SegmentRecord = hasMeta ? { ...segment, key: nextKey++ } : { ...segment };
-      pending.push(tx.objectStore('segments').put(record));
-    }
-    const itemOf = new Map(data.segments.map((s) => [s.id, s.itemId]));
-    for (const [space, { ids, rows, dim }] of data.vectors) {
-      ids.forEach((segmentId, i) => {
-        // slice, not subarray: a view would make IndexedDB store the whole space's buffer with every vector.
-        const record: VectorRecord = {
-          segmentId,
-          space,
-          itemId: itemOf.get(segmentId)!,
-          vector: rows.slice(i * dim, (i + 1) * dim),
-        };
-        pending.push(tx.objectStore('vectors').put(record));
-      });
-    }
-    for (const { meta, bytes } of data.thumbnails) {
-      const record: StoredThumbnail = {
-        id: meta.id,
-        itemId: meta.itemId,
-        width: meta.width,
-        height: meta.height,
-        bytes,
-        type: meta.type,
-      };
-      pending.push(tx.objectStore('thumbnails').put(record));
-    }
-    if (hasMeta) {
-      pending.push(tx.objectStore('meta').put({ name: 'nextSegmentKey', value: nextKey }));
-      // A new vectors version tells every open index that it no longer matches the store.
-      pending.push(tx.objectStore('meta').put({ name: 'vectorsVersion', value: vectorsVersion + 1 }));
-    }
-    await Promise.all(pending);
-    await done;
-    for (const { path } of data.originals.values()) oldCopies.delete(path);
-    return { replacedItems: oldItems.length, oldCopies: [...oldCopies] };
-  } catch (error) {
-    for (const p of pending) p.catch(() => undefined);
-    try {
-      tx.abort();
-    } catch {
-      // already finished or aborted
-    }
-    const failure = await done.then(
-      () => error,
-      (txError: unknown) => txError ?? error,
-    );
-    if (isQuotaError(failure) || isQuotaError(error)) throw storageFull(failure);
-    throw error;
-  }
-}
-
-/** The minimal untyped view of the idb database the replace needs (it spans stores of several schema versions). */
-interface IDBPDatabaseLike {
-  objectStoreNames: DOMStringList;
-  transaction(
-    stores: string[],
-    mode: 'readwrite',
-  ): {
-    done: Promise<void>;
-    abort(): void;
-    objectStore(name: string): {
-      clear(): Promise<void>;
-      getAll(): Promise<unknown[]>;
-      get(key: string): Promise<{ value: number } | undefined>;
-      put(value: unknown): Promise<unknown>;
-    };
+  return {
+    items,
+    segments,
+    vectors,
+    thumbnails: thumbs.length,
+    originals: declared.originals,
+    exportedAt: manifest.exportedAt,
   };
 }
 
-/** Splits a section's bytes into lines and parses each as JSON. */
+/**
+ * An original is kept only when its bytes are the kind of file its item says, recognised as ingest
+ * recognises files (detect-type.ts). The viewer shows an image item's copy through a blob: URL, so an
+ * "image" whose bytes are HTML or SVG would be a document of the app's origin when opened on its own.
+ */
+function checkOriginalContent(item: ItemRecord, head: Uint8Array): void {
+  const found = detectType(head, item.name, item.size);
+  const refuse = (why: string) => {
+    throw new BackupError(
+      'unsafe-content',
+      `The export file holds an original Trove does not take: the original of "${item.name}" ${why}.`,
+    );
+  };
+  if (!found.ok) refuse(`is not a file Trove reads (${found.message})`);
+  else if (found.type.kind !== item.kind || (item.format !== undefined && found.type.format !== item.format))
+    refuse(
+      `is ${found.type.format} (${found.type.kind}) by its content, but its item says ${item.kind}${item.format ? ` (${item.format})` : ''}`,
+    );
+}
+
+/** Splits a section's bytes into lines and parses each as JSON, as they are asked for. */
 class JsonLines {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private rest = '';
   private line = 0;
 
-  constructor(
-    private readonly name: string,
-    private readonly onValue: (value: unknown) => void,
-  ) {}
+  constructor(private readonly name: string) {}
 
-  push(bytes: Uint8Array): void {
+  *push(bytes: Uint8Array): Generator<{ value: unknown; length: number }> {
     let text: string;
     try {
       text = this.rest + this.decoder.decode(bytes, { stream: true });
@@ -436,42 +444,51 @@ class JsonLines {
     const lines = text.split('\n');
     this.rest = lines.pop()!;
     if (this.rest.length > 64 * 1024 * 1024) throw malformed(`section "${this.name}" has a line over 64 MB`);
-    for (const line of lines) this.parse(line);
+    for (const line of lines) yield { value: this.parse(line), length: line.length };
   }
 
   finish(): void {
     if (this.rest.length) throw malformed(`section "${this.name}" does not end with a complete line`);
   }
 
-  private parse(line: string): void {
+  private parse(line: string): unknown {
     this.line++;
-    let value: unknown;
     try {
-      value = JSON.parse(line);
+      return JSON.parse(line);
     } catch {
       throw malformed(`line ${this.line} of section "${this.name}" is not valid JSON`);
     }
-    this.onValue(value);
   }
 }
 
-function checkRows(space: Space, ids: string[], rows: Float32Array, dim: number): void {
-  for (let r = 0; r < ids.length; r++) {
-    let norm = 0;
-    for (let i = r * dim; i < (r + 1) * dim; i++) {
-      const v = rows[i]!;
-      if (!Number.isFinite(v))
-        throw invalid(`the ${space} vector of segment "${ids[r]}" holds a number that is not finite`);
-      norm += v * v;
-    }
-    if (norm === 0) throw invalid(`the ${space} vector of segment "${ids[r]}" is all zeros`);
-  }
+/** The bytes as an ArrayBuffer of their own, copied only when they are a view into a larger one. */
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+    ? bytes.buffer
+    : bytes.slice().buffer;
 }
 
-function fromLittleEndian(values: Float32Array): void {
-  if (new Uint8Array(Uint16Array.of(1).buffer)[0] === 1) return;
+function spaceBit(space: Space): number {
+  return 1 << SPACES.indexOf(space);
+}
+
+function checkRow(space: Space, segmentId: string, vector: Float32Array): void {
+  let norm = 0;
+  for (const v of vector) {
+    if (!Number.isFinite(v))
+      throw invalid(`the ${space} vector of segment "${segmentId}" holds a number that is not finite`);
+    norm += v * v;
+  }
+  if (norm === 0) throw invalid(`the ${space} vector of segment "${segmentId}" is all zeros`);
+}
+
+function fromLittleEndian(values: Float32Array): Float32Array {
+  if (new Uint8Array(Uint16Array.of(1).buffer)[0] === 1) return values;
   const view = new DataView(values.buffer);
   for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * 4, true);
+  return values;
 }
 
 function expectCount(what: string, found: number, declared: number): void {
@@ -479,26 +496,17 @@ function expectCount(what: string, found: number, declared: number): void {
     throw malformed(`the manifest says ${declared} ${what} but the file holds ${found}`);
 }
 
-function unique(what: string, ids: string[]): Set<string> {
-  const seen = new Set<string>();
-  for (const id of ids) {
-    if (seen.has(id)) throw invalid(`${what} "${id}" appears twice`);
-    seen.add(id);
-  }
-  return seen;
-}
-
 async function originalsDir(): Promise<FileSystemDirectoryHandle> {
   const root = await navigator.storage.getDirectory();
   return root.getDirectoryHandle(ORIGINALS_DIR, { create: true });
 }
 
-async function discardStaged(staged: Map<number, { path: string }>): Promise<void> {
-  if (!staged.size) return;
+async function discardCopies(copies: string[]): Promise<void> {
+  if (!copies.length) return;
   const dir = await originalsDir();
-  for (const { path } of staged.values())
+  for (const path of copies)
     await dir.removeEntry(path.slice(ORIGINALS_DIR.length + 1)).catch(() => undefined);
-  staged.clear();
+  copies.length = 0;
 }
 
 function isQuotaError(error: unknown): boolean {

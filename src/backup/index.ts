@@ -7,5 +7,5 @@ export {
   type ExportOptions,
   type ExportPlan,
 } from './export-library.ts';
-export { importLibrary, readExport, type ImportOptions, type ImportReport } from './import-library.ts';
+export { importLibrary, type ImportOptions, type ImportReport } from './import-library.ts';
 export { rebuildVectorIndexes } from './rebuild-indexes.ts';

@@ -3,6 +3,7 @@
 // library, and every message names the record and the field that is wrong.
 import type { ItemRecord, SegmentRecord, Space, ThumbnailRecord } from '../library/records.ts';
 import { BackupError } from './errors.ts';
+import { maxThumbnailBytes, thumbnailTypeAllowed } from './thumbnail-check.ts';
 
 export const FORMAT_NAME = 'trove-library';
 export const SPACES: readonly Space[] = ['clip', 'clap', 'text'];
@@ -233,14 +234,19 @@ export function checkThumbnail(value: unknown, index: number): ExportedThumbnail
   const id = f.string('id', { nonEmpty: true, max: 300 });
   const at = new Fields(value as Record<string, unknown>, `thumbnail "${id}"`);
   const type = at.string('type', { max: 100 });
-  if (type && !/^image\/[\w.+-]+$/.test(type)) at.fail('type', 'must be an image type');
+  // Checked again against the bytes when they arrive (thumbnail-check.ts); refused here, before any are read.
+  if (!thumbnailTypeAllowed(type))
+    at.fail('type', `is "${type}"; only JPEG, PNG and WebP thumbnails (and Trove's own waveforms) are taken`);
+  const size = at.number('size', { int: true, min: 0 });
+  if (size > maxThumbnailBytes(type))
+    at.fail('size', `is over the ${maxThumbnailBytes(type)} bytes a thumbnail may have`);
   return {
     id,
     itemId: at.string('itemId', { nonEmpty: true, max: 200 }),
     width: at.number('width', { int: true, min: 0 }),
     height: at.number('height', { int: true, min: 0 }),
     type,
-    size: at.number('size', { int: true, min: 0 }),
+    size,
   };
 }
 

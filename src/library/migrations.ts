@@ -71,6 +71,17 @@ export const migrations: Migration[] = [
       tx.objectStore('items').createIndex('sourcePath', 'source.path');
     },
   },
+  {
+    version: 4,
+    name: 'staging stores an import fills batch by batch before it replaces the library in one transaction',
+    up(db) {
+      // Keyed as the stores they stand in for; nothing else reads them (see src/backup/staging.ts).
+      db.createObjectStore('staged-items', { keyPath: 'id' });
+      db.createObjectStore('staged-segments', { keyPath: 'id' });
+      db.createObjectStore('staged-vectors', { keyPath: ['segmentId', 'space'] });
+      db.createObjectStore('staged-thumbnails', { keyPath: 'id' });
+    },
+  },
 ];
 
 /** Checks that versions run 1, 2, 3, … with no gap or repeat, so every database can reach the latest. */

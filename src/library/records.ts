@@ -207,6 +207,11 @@ export interface LibrarySchema extends DBSchema {
     key: string;
     value: MetaRecord;
   };
+  /** An import's records while it is read, before they replace the library's (src/backup/staging.ts). */
+  'staged-items': { key: string; value: ItemRecord };
+  'staged-segments': { key: string; value: SegmentRecord };
+  'staged-vectors': { key: [string, Space]; value: VectorRecord };
+  'staged-thumbnails': { key: string; value: StoredThumbnail };
 }
 
 /**
@@ -221,3 +226,11 @@ export interface MetaRecord {
 
 export type StoreName =
   'items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs' | 'folders' | 'migrations' | 'meta';
+
+/** The stores an import is staged in, by the store each stands in for. */
+export const STAGED_STORES = {
+  items: 'staged-items',
+  segments: 'staged-segments',
+  vectors: 'staged-vectors',
+  thumbnails: 'staged-thumbnails',
+} as const;

@@ -104,7 +104,8 @@ async function addWithResults(
 }
 
 async function populate(lib: Library): Promise<void> {
-  const thumb = await fixtureFile('image/red-square.png');
+  const png = await fixtureFile('image/red-square.png');
+  const thumb = new Blob([png], { type: 'image/png' });
   await addWithResults(
     lib,
     'image/red-square.png',
@@ -525,6 +526,61 @@ describe('import refuses bad files and leaves the library untouched', () => {
     );
   });
 
+  it('a thumbnail that is a scripted SVG, not the picture it says, not raster, or a decoder bomb', async () => {
+    const withThumbnail = (type: string, bytes: Uint8Array) =>
+      mutate((s) =>
+        editJson(s, 'thumbnails', (l) => l.map((t) => ({ ...(t as object), type, size: bytes.length }))).map(
+          (x) => (x.name === 'thumbnail/0' ? { name: x.name, bytes } : x),
+        ),
+      );
+    const svg = utf8(
+      '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>indexedDB.deleteDatabase("trove-library")</script></svg>',
+    );
+    await refused(
+      await withThumbnail('image/svg+xml', svg),
+      'unsafe-content',
+      /thumbnail "image-red-square.png:thumb" is an SVG that is not a waveform Trove drew/,
+    );
+    const html = utf8('<!doctype html><script>alert(document.domain)</script>');
+    await refused(
+      await withThumbnail('image/png', html),
+      'unsafe-content',
+      /says it is image\/png but its bytes are not a JPEG, PNG or WebP picture/,
+    );
+    await refused(await withThumbnail('image/png', svg), 'unsafe-content', /its bytes are not a JPEG/);
+    await refused(await withThumbnail('text/html', html), 'invalid-record', /field "type" is "text\/html"/);
+    await refused(
+      await withThumbnail('image/png', pngHeader(20000, 20000)),
+      'unsafe-content',
+      /is 20000×20000 pixels, more than the 4096×4096 a thumbnail may have/,
+    );
+  });
+
+  it('an original that is not the kind of file its item says: HTML kept as a photo', async () => {
+    const full = await decodeSections(exportedWithOriginals);
+    const items = jsonLines(full.find((s) => s.name === 'items')!) as ItemRecord[];
+    const photo = items.findIndex((i) => i.kind === 'image');
+    const html = utf8('<!doctype html><script>alert(document.domain)</script>');
+    const sha256 = await digest(new Blob([html]));
+    const asPhoto = (name: string) =>
+      encodeSections(
+        editJson(full, 'items', (l) =>
+          l.map((i, n) => (n === photo ? { ...(i as object), name, size: html.length, sha256 } : i)),
+        ).map((s) => (s.name === `original/${photo}` ? { name: s.name, bytes: html } : s)),
+      );
+    // Its size and content hash agree with the bytes, so only the content check can refuse it.
+    await refused(
+      await asPhoto('red-square.png'),
+      'unsafe-content',
+      /original of "red-square.png" is not a file Trove reads \(red-square.png is named .png but is HTML\)/,
+    );
+    await refused(
+      await asPhoto('red-square.html'),
+      'unsafe-content',
+      /original of "red-square.html" is html \(text\) by its content, but its item says image \(png\)/,
+    );
+  });
+
   it('a full disk: the import stops with a storage message and nothing is lost', async () => {
     const session = cdp();
     const origin = location.origin;
@@ -560,6 +616,20 @@ function sectionsItemSegment(kind: string): string {
   return (jsonLines(sections.find((s) => s.name === 'segments')!) as { id: string; kind: string }[]).find(
     (s) => s.kind === kind,
   )!.id;
+}
+
+function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(text);
+}
+
+/** A PNG signature and IHDR claiming this size, and nothing after: the header of a decoder bomb. */
+function pngHeader(width: number, height: number): Uint8Array {
+  const b = new Uint8Array(33);
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  new DataView(b.buffer).setUint32(16, width);
+  new DataView(b.buffer).setUint32(20, height);
+  b.set([8, 6, 0, 0, 0], 24);
+  return b;
 }
 
 function findBytes(haystack: Uint8Array, needle: Uint8Array): number {

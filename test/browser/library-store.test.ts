@@ -50,7 +50,20 @@ describe('the library store (real IndexedDB)', () => {
   it('creates every store and records the applied migration', async () => {
     const { lib } = await freshLibrary();
     expect([...lib.db.objectStoreNames].sort()).toEqual(
-      ['folders', 'items', 'jobs', 'meta', 'migrations', 'segments', 'thumbnails', 'vectors'].sort(),
+      [
+        'folders',
+        'items',
+        'jobs',
+        'meta',
+        'migrations',
+        'segments',
+        'thumbnails',
+        'vectors',
+        'staged-items',
+        'staged-segments',
+        'staged-vectors',
+        'staged-thumbnails',
+      ].sort(),
     );
     const applied = await lib.appliedMigrations();
     expect(applied.map((m) => m.version)).toEqual(migrations.map((m) => m.version));

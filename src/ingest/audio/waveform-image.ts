@@ -26,18 +26,37 @@ export const WAVEFORM_BARS = Math.floor((WAVEFORM_WIDTH + GAP) / (BAR + GAP));
 
 /** The waveform of `peaks` (one per bar) as an SVG document. */
 export function waveformSvg(peaks: ArrayLike<number>): string {
-  const mid = WAVEFORM_HEIGHT / 2;
-  const half = mid - PADDING;
+  return drawWaveformBars(waveformBarHeights(peaks));
+}
+
+/** Each bar's half-height in pixels (0 draws no bar), for peaks scaled as QUIET_FLOOR says. */
+export function waveformBarHeights(peaks: ArrayLike<number>): number[] {
+  const half = WAVEFORM_HEIGHT / 2 - PADDING;
   let loudest = 0;
   for (let i = 0; i < peaks.length; i++) loudest = Math.max(loudest, peaks[i]!);
   const gain = 1 / Math.max(loudest, QUIET_FLOOR);
-  // Centre the bars: the width is rarely a whole number of bar + gap steps.
-  const left = Math.floor((WAVEFORM_WIDTH - (peaks.length * (BAR + GAP) - GAP)) / 2);
+  return Array.from({ length: peaks.length }, (_, i) => Math.round(Math.min(half, peaks[i]! * gain * half)));
+}
+
+/** Where bar `i` of `count` starts; the bars are centred, the width is rarely a whole number of steps. */
+export function waveformBarLeft(i: number, count: number): number {
+  return Math.floor((WAVEFORM_WIDTH - (count * (BAR + GAP) - GAP)) / 2) + i * (BAR + GAP);
+}
+
+/** The tallest bar, in pixels from the middle line. */
+export const WAVEFORM_MAX_BAR = WAVEFORM_HEIGHT / 2 - PADDING;
+
+/**
+ * The SVG of bars with these half-heights (see waveformBarHeights). Its text is built from numbers only,
+ * so an import can rebuild a waveform from the heights it read and never keep the bytes it was given.
+ */
+export function drawWaveformBars(heights: ArrayLike<number>): string {
+  const mid = WAVEFORM_HEIGHT / 2;
   const bars: string[] = [];
-  for (let i = 0; i < peaks.length; i++) {
-    const h = Math.round(Math.min(half, peaks[i]! * gain * half));
+  for (let i = 0; i < heights.length; i++) {
+    const h = Math.min(WAVEFORM_MAX_BAR, Math.max(0, Math.round(heights[i]!)));
     if (h < 1) continue;
-    bars.push(`M${left + i * (BAR + GAP)} ${mid - h}h${BAR}v${2 * h}h-${BAR}z`);
+    bars.push(`M${waveformBarLeft(i, heights.length)} ${mid - h}h${BAR}v${2 * h}h-${BAR}z`);
   }
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WAVEFORM_WIDTH}" height="${WAVEFORM_HEIGHT}" ` +
