@@ -30,7 +30,8 @@ export default defineConfig({
   retries: 0,
   fullyParallel: false,
   workers: 1,
-  reporter: [['list']],
+  // The JSON report gives per-file times (scripts/test-timings/table.ts, test/README.md).
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e-tier.json' }]],
   use: {
     baseURL: `http://localhost:${port}`,
     browserName: 'chromium',
