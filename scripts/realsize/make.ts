@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { validateModelsConfig, type AnyRole } from '../../src/models/config.ts';
 import type { HubManifestLike } from '../../src/models/required-files.ts';
 import hub from '../../src/models/hub-manifest.json' with { type: 'json' };
-import { GENERATED_MODELS, realsizeModelsConfig, realsizePlan } from './plan.ts';
+import { GENERATED_MODELS, RealsizePlanError, realsizeModelsConfig, realsizePlan } from './plan.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -38,23 +38,41 @@ writeFileSync(path.join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n')
 const started = Date.now();
 const run = spawnSync(
   python,
-  [path.join(repo, 'scripts/realsize/python/generate.py'), path.join(out, 'plan.json'), out, ...(values.tiny ? ['--tiny'] : [])],
+  [
+    path.join(repo, 'scripts/realsize/python/generate.py'),
+    path.join(out, 'plan.json'),
+    out,
+    ...(values.tiny ? ['--tiny'] : []),
+  ],
   { stdio: 'inherit', env: { ...process.env, RAYON_NUM_THREADS: process.env.RAYON_NUM_THREADS ?? '2' } },
 );
 if (run.status !== 0) process.exit(run.status ?? 1);
-const present = plan.models.filter((m) => GENERATED_MODELS.includes(m.model)).map((m) => m.role);
-const config = realsizeModelsConfig(shipped, values.host, present);
-writeFileSync(path.join(out, 'models.json'), JSON.stringify(config, null, 2) + '\n');
-console.log(`wrote ${out} in ${((Date.now() - started) / 1000).toFixed(0)} s; check it with npm run realsize:verify`);
+// A run may make only some roles; models.json covers every role whose folder is there, and waits for the rest.
+const all = realsizePlan(shipped, hub as unknown as HubManifestLike);
+const present = all.models
+  .filter((m) => existsSync(path.join(out, m.model, 'config.json')))
+  .map((m) => m.role);
+try {
+  const config = realsizeModelsConfig(shipped, values.host, present);
+  writeFileSync(path.join(out, 'models.json'), JSON.stringify(config, null, 2) + '\n');
+} catch (e) {
+  if (!(e instanceof RealsizePlanError)) throw e;
+  console.log(`models.json not written yet: ${e.message}`);
+}
+console.log(
+  `wrote ${out} in ${((Date.now() - started) / 1000).toFixed(0)} s; check it with npm run realsize:verify`,
+);
 
 /** A venv under .cache with the generators' packages, made once; pip uses the machine's own package source. */
 function ensureVenv(): void {
   const probe = () =>
     existsSync(python) &&
-    spawnSync(python, ['-c', 'import torch, transformers, onnx, onnxruntime, tokenizers'], { stdio: 'ignore' })
-      .status === 0 &&
-    spawnSync(python, ['-c', 'import importlib.util as u; assert u.find_spec("open_clip")'], { stdio: 'ignore' })
-      .status === 0;
+    spawnSync(python, ['-c', 'import torch, transformers, onnx, onnxruntime, tokenizers'], {
+      stdio: 'ignore',
+    }).status === 0 &&
+    spawnSync(python, ['-c', 'import importlib.util as u; assert u.find_spec("open_clip")'], {
+      stdio: 'ignore',
+    }).status === 0;
   if (probe()) return;
   console.log(`setting up ${venv} (torch, transformers, onnx, onnxruntime; once) ...`);
   if (!existsSync(python)) execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
@@ -72,9 +90,11 @@ function ensureVenv(): void {
  * package mirror, make them the only indexes, so pip never waits on an unreachable default index.
  */
 function localIndexArgs(): string[] {
-  let urls: string[] = [];
+  let urls: string[];
   try {
-    urls = execFileSync('python3', ['-m', 'pip', 'config', 'get', 'global.extra-index-url'], { encoding: 'utf8' })
+    urls = execFileSync('python3', ['-m', 'pip', 'config', 'get', 'global.extra-index-url'], {
+      encoding: 'utf8',
+    })
       .split(/\s+/)
       .filter(Boolean);
   } catch {

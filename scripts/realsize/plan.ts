@@ -65,7 +65,9 @@ export function realsizePlan(
       const onHub = listed[sub] ?? [];
       for (const d of askedDtypes(rc)) {
         if (!onHub.includes(d))
-          throw new RealsizePlanError(`${role}: models.json asks for ${sub} in ${d}, which ${rc.model} lacks`);
+          throw new RealsizePlanError(
+            `${role}: models.json asks for ${sub} in ${d}, which ${rc.model} lacks`,
+          );
       }
       const wanted = new Set<Dtype>([...MIRRORED_DTYPES, ...askedDtypes(rc)]);
       dtypes[sub] = [...wanted].filter((d) => onHub.includes(d)).sort();
@@ -98,7 +100,8 @@ export function realsizeModelsConfig(
     const rc = roles[role];
     if (!rc) continue;
     if (!present.includes(role)) {
-      if (role !== 'caption') throw new RealsizePlanError(`the real-size world lacks the required role "${role}"`);
+      if (role !== 'caption')
+        throw new RealsizePlanError(`the real-size world lacks the required role "${role}"`);
       delete roles.caption;
       continue;
     }
@@ -118,3 +121,27 @@ export const GENERATED_MODELS: readonly string[] = [
   'Xenova/multilingual-e5-small',
   'Xenova/whisper-base',
 ];
+
+export interface SizeRow {
+  file: string;
+  bytes: number;
+  /** What the Hub listing recorded in hub-manifest.json shows for the same file, if it lists it. */
+  hubShown?: string;
+  hubBytes?: number;
+}
+
+/** Each planned file's size beside the Hub's, so a generated world can be checked against the real one. */
+export function sizeReport(
+  entry: PlannedModel,
+  hub: HubManifestLike,
+  sizeOf: (file: string) => number,
+): SizeRow[] {
+  const listed = hub.models[entry.model];
+  const byPath = new Map(
+    [...(listed?.rootFiles ?? []), ...(listed?.onnxFiles ?? [])].map((f) => [f.path, f]),
+  );
+  return entry.files.map((file) => {
+    const h = byPath.get(file);
+    return { file, bytes: sizeOf(file), ...(h ? { hubShown: h.shown, hubBytes: h.bytes } : {}) };
+  });
+}

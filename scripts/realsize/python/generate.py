@@ -57,7 +57,12 @@ def main():
         files = {f: os.path.getsize(os.path.join(out_dir, f)) for f in entry["files"]}
         report.append({"role": entry["role"], "model": entry["model"], "seconds": seconds, "files": files})
         print(f"{entry['role']}: done in {seconds} s", flush=True)
-    json.dump({"tiny": tiny, "models": report}, open(os.path.join(root, "generated.json"), "w"), indent=2)
+    # One record per model, kept across runs that make only some of them.
+    path = os.path.join(root, "generated.json")
+    done = json.load(open(path)) if os.path.exists(path) else {}
+    for r in report:
+        done[r["model"]] = {**r, "tiny": tiny}
+    json.dump(done, open(path, "w"), indent=2)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ The copies are made the way the Hub's transformers.js repos were: fp16 keeps flo
 import copy
 import hashlib
 import os
+import tempfile
 
 import numpy as np
 import onnx
@@ -45,8 +46,28 @@ def to_fp16(src, dst):
 def to_q8(src, dst):
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    model = onnx.load(src)
+    if unshare_transposed(model):
+        # The quantizer only quantizes a MatMul whose weight is an initializer; left as a Transpose, the
+        # output projection would stay fp32 beside a uint8 copy of the same matrix.
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "unshared.onnx")
+            onnx.save(model, src)
+            quantize_dynamic(src, dst, weight_type=QuantType.QUInt8, extra_options={"EnableSubgraph": True})
+        return
     # EnableSubgraph: the merged decoder keeps its MatMuls inside the If branches.
     quantize_dynamic(src, dst, weight_type=QuantType.QUInt8, extra_options={"EnableSubgraph": True})
+
+
+def unshare_transposed(model):
+    """Undoes share_transposed: each share/ Transpose becomes a transposed initializer again."""
+    g = model.graph
+    inits = {t.name: t for t in g.initializer}
+    shared = [n for n in g.node if n.op_type == "Transpose" and n.name.startswith("share/")]
+    for n in shared:
+        g.initializer.append(numpy_helper.from_array(numpy_helper.to_array(inits[n.input[0]]).T.copy(), name=n.output[0]))
+        g.node.remove(n)
+    return len(shared) > 0
 
 
 SUFFIX = {"fp32": "", "fp16": "_fp16", "q8": "_quantized"}
@@ -93,6 +114,22 @@ def _branch(graph, prefix, outer, shared_names):
         o2.name = rename(o.name)
         outputs.append(o2)
     return nodes, outputs
+
+
+def share_transposed(initializers, min_size=1 << 20):
+    """Drops a large initializer that is another one transposed (the exporter folds the tied output
+    projection into a copy of the token embedding) and makes it with a Transpose node instead, which ONNX
+    Runtime folds again when it loads the model: the file holds the weights once, as the Hub's does."""
+    arrays = {t.name: t for t in initializers if len(t.dims) == 2 and t.dims[0] * t.dims[1] >= min_size}
+    nodes, dropped = [], set()
+    for a in arrays.values():
+        for b in arrays.values():
+            if a is b or a.name in dropped or b.name in dropped or list(b.dims) != list(a.dims)[::-1]:
+                continue
+            if np.array_equal(numpy_helper.to_array(b), numpy_helper.to_array(a).T):
+                nodes.append(helper.make_node("Transpose", [a.name], [b.name], name=f"share/{b.name}", perm=[1, 0]))
+                dropped.add(b.name)
+    return [t for t in initializers if t.name not in dropped], nodes
 
 
 def merge_decoders(no_past_path, with_past_path, out_path, empty_outputs):
@@ -145,7 +182,8 @@ def merge_decoders(no_past_path, with_past_path, out_path, empty_outputs):
         "If", ["use_cache_branch"], order, name="optimum::if", then_branch=then_graph, else_branch=else_graph
     )
     inputs = [outer_inputs[n] for n in outer_inputs] + [use_cache]
-    graph = helper.make_graph([node], "merged_decoder", inputs, list(a.graph.output), initializer=initializers)
+    initializers, transposes = share_transposed(initializers)
+    graph = helper.make_graph([*transposes, node], "merged_decoder", inputs, list(a.graph.output), initializer=initializers)
     model = helper.make_model(graph, opset_imports=a.opset_import, producer_name="trove-realsize")
     model.ir_version = a.ir_version
     onnx.checker.check_model(model)

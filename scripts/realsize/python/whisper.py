@@ -129,6 +129,58 @@ class Decoder(torch.nn.Module):
         return (self.proj_out(d.layer_norm(x)), *presents)
 
 
+# Tokens the decoder says per 30 s window. Random weights alone never end a window: their logits are
+# nearly flat, so the timestamp rule (pick a timestamp when all timestamps together outweigh the best text
+# token) fires at every step and the decoder runs to max_length. Real speech gives about 3-4 tokens/s.
+TOKENS_PER_WINDOW = 100
+
+
+def shape_transcripts(model, gen_cfg, ids, target=TOKENS_PER_WINDOW, seed=6):
+    """Makes the random decoder talk like a trained one, at the same cost: peaked logits (the final layer norm
+    scaled up), no special tokens in the text, and an end-of-text logit that grows with the position (a ramp
+    along one direction u in the position embeddings, read by the end-of-text embedding), tuned so a window
+    of noise ends after about `target` tokens. Shapes and operations are untouched."""
+    d = model.model.decoder
+    g = torch.Generator().manual_seed(seed)
+    u = torch.randn(d.embed_positions.weight.shape[1], generator=g)
+    u /= u.norm()
+    eot = ids["<|endoftext|>"]
+    specials = [i for t, i in ids.items() if t != "<|endoftext|>"]
+    features = torch.randn(1, model.config.num_mel_bins, 3000, generator=g)
+    captured = {}
+    hook = d.layer_norm.register_forward_hook(lambda m, args, out: captured.update(x=args[0]))
+    with torch.no_grad():
+        d.layer_norm.weight.mul_(20.0)
+        d.embed_tokens.weight[specials] *= 0.05
+        prompt = torch.randint(0, eot, (1, 200), generator=g)
+        prompt[0, 0] = model.config.decoder_start_token_id
+        model(input_features=features, decoder_input_ids=prompt, use_cache=False)
+        noise = captured["x"][0].norm(dim=-1).mean().item()
+        hook.remove()
+        steps = torch.arange(d.embed_positions.weight.shape[0], dtype=torch.float32)[:, None]
+        d.embed_positions.weight.add_(steps * (noise / target) * u)
+        base = d.embed_tokens.weight[eot].clone()
+
+        def length(k):
+            d.embed_tokens.weight[eot] = base + k * u
+            out = model.generate(input_features=features, generation_config=gen_cfg, return_timestamps=True,
+                                 language="en", task="transcribe", max_new_tokens=int(target * 2.5))
+            seq = out["sequences"] if isinstance(out, dict) else out
+            return seq.shape[-1]
+
+        lo, hi = 0.0, 2.0
+        for _ in range(7):
+            mid = (lo + hi) / 2
+            n = length(mid)
+            print(f"  whisper: end-of-text strength {mid:.3f} -> {n} tokens", flush=True)
+            if n > target:
+                lo = mid
+            else:
+                hi = mid
+        d.embed_tokens.weight[eot] = base + hi * u
+    return length(hi)
+
+
 def check_against_transformers(model, enc_out):
     """The written-out decoder must give transformers' logits, step by step through the cache."""
     ids = torch.tensor([[model.config.decoder_start_token_id, 50259 % model.config.vocab_size, 7, 11, 13]])
@@ -157,6 +209,8 @@ def build(out_dir, sub_models, tiny):
     write_json(out_dir, "preprocessor_config.json", fe)
 
     model = random_model(WhisperForConditionalGeneration, cfg, 5)
+    gen_cfg = generation_config(cfg, ids, tiny)
+    print(f"  whisper: a window of noise now decodes to {shape_transcripts(model, gen_cfg, ids)} tokens", flush=True)
     features = torch.randn(1, 80, 3000)
     with torch.no_grad():
         enc_out = model.model.encoder(input_features=features).last_hidden_state
