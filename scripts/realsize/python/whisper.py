@@ -129,7 +129,7 @@ class Decoder(torch.nn.Module):
         return (self.proj_out(d.layer_norm(x)), *presents)
 
 
-# Tokens the decoder says per 30 s window. Random weights alone never end a window: their logits are
+# Tokens the decoder says per 30 s window, with timestamps, as transformers.js decodes it. Random weights alone never end a window: their logits are
 # nearly flat, so the timestamp rule (pick a timestamp when all timestamps together outweigh the best text
 # token) fires at every step and the decoder runs to max_length. Real speech gives about 3-4 tokens/s.
 TOKENS_PER_WINDOW = 100
@@ -163,22 +163,54 @@ def shape_transcripts(model, gen_cfg, ids, target=TOKENS_PER_WINDOW, seed=6):
 
         def length(k):
             d.embed_tokens.weight[eot] = base + k * u
-            out = model.generate(input_features=features, generation_config=gen_cfg, return_timestamps=True,
-                                 language="en", task="transcribe", max_new_tokens=int(target * 2.5))
-            seq = out["sequences"] if isinstance(out, dict) else out
-            return seq.shape[-1]
+            return greedy_with_timestamps(model, features, gen_cfg, ids, max_new=int(target * 2.5))
 
         lo, hi = 0.0, 2.0
-        for _ in range(7):
+        for _ in range(8):
             mid = (lo + hi) / 2
             n = length(mid)
-            print(f"  whisper: end-of-text strength {mid:.3f} -> {n} tokens", flush=True)
+            print(f"  whisper: end-of-text strength {mid:.4f} -> {n} tokens", flush=True)
             if n > target:
                 lo = mid
             else:
                 hi = mid
-        d.embed_tokens.weight[eot] = base + hi * u
-    return length(hi)
+        return length(hi)
+
+
+def greedy_with_timestamps(model, features, gen_cfg, ids, max_new):
+    """Tokens transformers.js 4.3.1 generates for one window with return_timestamps (its suppress-token and
+    WhisperTimeStampLogitsProcessor rules, greedy), up to and with end-of-text."""
+    eot, ts0 = gen_cfg.eos_token_id, gen_cfg.no_timestamps_token_id + 1
+    prompt = [gen_cfg.decoder_start_token_id, ids["<|en|>"], ids["<|transcribe|>"]]
+    begin = len(prompt)
+    enc = model.model.encoder(input_features=features).last_hidden_state
+    seq, past, step_ids = list(prompt), None, torch.tensor([prompt])
+    for _ in range(max_new):
+        out = model(encoder_outputs=(enc,), decoder_input_ids=step_ids, past_key_values=past, use_cache=True)
+        past, logits = out.past_key_values, out.logits[0, -1].clone()
+        logits[gen_cfg.suppress_tokens] = -float("inf")
+        if len(seq) == begin:
+            logits[gen_cfg.begin_suppress_tokens] = -float("inf")
+        logits[ts0 - 1] = -float("inf")  # <|notimestamps|>
+        if len(seq) == begin:
+            logits[:ts0] = -float("inf")
+        else:
+            tail = seq[begin:]
+            last_ts = tail[-1] >= ts0
+            penultimate_ts = len(tail) < 2 or tail[-2] >= ts0
+            if last_ts and penultimate_ts:
+                logits[ts0:] = -float("inf")
+            elif last_ts:
+                logits[:eot] = -float("inf")
+            logprobs = torch.log_softmax(logits, dim=-1)
+            if torch.logsumexp(logprobs[ts0:], dim=-1) > logprobs[:ts0].max():
+                logits[:ts0] = -float("inf")
+        token = int(logits.argmax())
+        seq.append(token)
+        if token == eot:
+            break
+        step_ids = torch.tensor([[token]])
+    return len(seq) - begin
 
 
 def check_against_transformers(model, enc_out):
