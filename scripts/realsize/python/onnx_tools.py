@@ -54,9 +54,24 @@ def to_q8(src, dst):
             src = os.path.join(tmp, "unshared.onnx")
             onnx.save(model, src)
             quantize_dynamic(src, dst, weight_type=QuantType.QUInt8, extra_options={"EnableSubgraph": True})
+        # Per-tensor uint8 quantization maps a matrix and its transpose to the same bytes, so the output
+        # projection's uint8 weight is again the embedding's, transposed: keep one copy.
+        reshare_transposed(dst)
         return
     # EnableSubgraph: the merged decoder keeps its MatMuls inside the If branches.
     quantize_dynamic(src, dst, weight_type=QuantType.QUInt8, extra_options={"EnableSubgraph": True})
+
+
+def reshare_transposed(path):
+    model = onnx.load(path)
+    initializers, transposes = share_transposed(list(model.graph.initializer))
+    if transposes:
+        del model.graph.initializer[:]
+        model.graph.initializer.extend(initializers)
+        nodes = list(model.graph.node)
+        del model.graph.node[:]
+        model.graph.node.extend(transposes + nodes)
+        onnx.save(model, path)
 
 
 def unshare_transposed(model):

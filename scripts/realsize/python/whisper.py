@@ -165,16 +165,18 @@ def shape_transcripts(model, gen_cfg, ids, target=TOKENS_PER_WINDOW, seed=6):
             d.embed_tokens.weight[eot] = base + k * u
             return greedy_with_timestamps(model, features, gen_cfg, ids, max_new=int(target * 2.5))
 
-        lo, hi = 0.0, 2.0
+        # Bisection on the end-of-text strength; the count is not quite monotonic in it, so the closest wins.
+        lo, hi, best = 0.0, 2.0, (float("inf"), 2.0)
         for _ in range(8):
             mid = (lo + hi) / 2
             n = length(mid)
             print(f"  whisper: end-of-text strength {mid:.4f} -> {n} tokens", flush=True)
+            best = min(best, (abs(n - target), mid))
             if n > target:
                 lo = mid
             else:
                 hi = mid
-        return length(hi)
+        return length(best[1])
 
 
 def greedy_with_timestamps(model, features, gen_cfg, ids, max_new):
