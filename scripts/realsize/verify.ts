@@ -170,9 +170,11 @@ const checks: Record<string, Check> = {
         { pooling: 'mean', normalize: true },
       );
       expectDims(`${model} embeddings`, out, [TEXTS.length, dim!]);
+      const one = await extractor([`query: ${TEXTS[0]}`], { pooling: 'mean', normalize: true });
+      expectDims(`${model} embeddings (one short text)`, one, [1, dim!]);
     });
     await extractor.dispose();
-    return { model: { load, first, warm, note: `${TEXTS.length} queries` } };
+    return { model: { load, first, warm, note: `${TEXTS.length} queries + 1 query` } };
   },
 
   async speech(model, dtype) {
@@ -221,7 +223,9 @@ for (const entry of plan.models) {
   ) as Dtype;
   const dir = path.join(root, entry.model);
   const missing = entry.files.filter((f) => !existsSync(path.join(dir, f)));
-  const sizes = sizeReport(entry, hub as unknown as HubManifestLike, (f) => statSync(path.join(dir, f)).size);
+  const sizes = sizeReport(entry, hub as unknown as HubManifestLike, (f) =>
+    existsSync(path.join(dir, f)) ? statSync(path.join(dir, f)).size : NaN,
+  );
   const check = checks[entry.role];
   if (missing.length > 0) {
     console.log(`${entry.role}: MISSING ${missing.join(', ')}`);
