@@ -1,11 +1,14 @@
 // A stand-in for a self-hosted model host, used by the e2e tier: serves test/fixtures/models/ on its own
-// origin with CORS, as a real model host (or the Hub) does. Usage: node scripts/serve-fixture-models.js [port]
+// origin with CORS, as a real model host (or the Hub) does. Usage: node scripts/serve-fixture-models.js [port] [dir]
+// A dir serves another folder in the same layout, e.g. the real-size models (scripts/realsize/README.md).
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../test/fixtures/models/', import.meta.url));
+const root = process.argv[3]
+  ? resolve(process.argv[3]) + sep
+  : fileURLToPath(new URL('../test/fixtures/models/', import.meta.url));
 const port = Number(process.argv[2] ?? 4174);
 /** @type {Record<string, string>} */
 const types = { '.json': 'application/json', '.onnx': 'application/octet-stream', '.txt': 'text/plain' };
@@ -35,4 +38,4 @@ createServer((req, res) => {
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(file).pipe(res);
-}).listen(port, () => console.log(`fixture models on http://localhost:${port}/`));
+}).listen(port, () => console.log(`models in ${root} on http://localhost:${port}/`));
