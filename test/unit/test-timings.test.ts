@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secondsPerFile, timingTable } from '../../scripts/test-timings/table.ts';
+import { secondsFromVitestOutput, secondsPerFile, timingTable } from '../../scripts/test-timings/table.ts';
 
 describe('per-file test timings', () => {
   it('sums Vitest files by their duration', () => {
@@ -39,6 +39,20 @@ describe('per-file test timings', () => {
     });
     expect(m.get('a.spec.ts [desktop]')).toBe(2.5);
     expect(m.get('a.spec.ts [phone]')).toBe(1);
+  });
+
+  it("reads each file's time, hooks included, from a Vitest run's output", () => {
+    const m = secondsFromVitestOutput(
+      [
+        ' \x1b[32m✓\x1b[39m  browser (chromium)  test/browser/ingest-captions.test.ts (4 tests) 453384ms',
+        ' ❯  browser (chromium)  test/browser/caption.test.ts (13 tests | 1 failed | 1 skipped) 382088ms',
+        '     ✓ a test line inside a file 2696ms',
+      ].join('\n'),
+    );
+    expect([...m]).toEqual([
+      ['ingest-captions.test.ts', 453.384],
+      ['caption.test.ts', 382.088],
+    ]);
   });
 
   it('tables both runs with a dash where a file ran in only one, and totals', () => {
