@@ -6,8 +6,6 @@
 export const MAX_TEST_EXECUTION_TIME = 120_000;
 /** A Vitest hook (beforeAll and the like), which may load the fixture models. */
 export const MAX_HOOK_TIME = 60_000;
-/** Loading the fixture models into a worker from a cold cache. */
-export const MAX_MODEL_LOAD_TIME = 30_000;
 /** The built app opening (and restoring its library) until its first state shows. */
 export const MAX_PAGE_LOAD_TIME = 30_000;
 /** Adding an e2e spec's set of fixture files, the first model loads included, until every one is ready. */
