@@ -11,7 +11,7 @@
 import type { Library } from '../library/library.ts';
 import { openOriginal } from '../library/originals.ts';
 import type { ItemRecord, OriginalSource, SegmentRecord, Space } from '../library/records.ts';
-import { BATCH_BYTES, BATCH_RECORDS } from './batches.ts';
+import { BATCH_BYTES, BATCH_RECORDS, pageAfter } from './batches.ts';
 import { BackupError } from './errors.ts';
 import { FORMAT_VERSION, FrameWriter, header } from './format.ts';
 import {
@@ -225,16 +225,11 @@ async function pages<T>(
   visit: (value: T) => void,
 ): Promise<void> {
   let after: IDBValidKey | undefined;
-  for (;;) {
-    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-    const [values, keys] = await Promise.all([
-      store.getAll(range, BATCH_RECORDS),
-      store.getAllKeys(range, BATCH_RECORDS),
-    ]);
-    values.forEach(visit);
-    if (values.length < BATCH_RECORDS) return;
-    after = keys[keys.length - 1];
-  }
+  do {
+    const page = await pageAfter(store, after);
+    page.values.forEach(visit);
+    after = page.next;
+  } while (after !== undefined);
 }
 
 function changed(what: string): BackupError {
@@ -403,18 +398,13 @@ async function* segmentPages(
   library: Library,
   keep: (page: SegmentRecord[]) => unknown[],
 ): AsyncGenerator<unknown[]> {
-  let after: string | undefined;
-  for (;;) {
+  let after: IDBValidKey | undefined;
+  do {
     const tx = library.db.transaction('segments', 'readonly');
-    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-    const [values, keys] = await Promise.all([
-      tx.store.getAll(range, BATCH_RECORDS),
-      tx.store.getAllKeys(range, BATCH_RECORDS),
-    ]);
-    yield keep(values);
-    if (values.length < BATCH_RECORDS) return;
-    after = keys[keys.length - 1];
-  }
+    const page = await pageAfter(tx.store, after);
+    yield keep(page.values);
+    after = page.next;
+  } while (after !== undefined);
 }
 
 /** A section of JSON lines, one value per line, from batches of values, encoded about 1 MiB at a time. */

@@ -4,7 +4,7 @@
 import type { IDBPObjectStore, IDBPTransaction } from 'idb';
 import type { Library } from '../library/library.ts';
 import { STAGED_STORES, type LibrarySchema, type SegmentRecord } from '../library/records.ts';
-import { BATCH_RECORDS } from './batches.ts';
+import { pageAfter, type KeyPaged } from './batches.ts';
 
 const live = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders'] as const;
 const scope = [...live, 'meta', ...Object.values(STAGED_STORES)] as const;
@@ -64,16 +64,11 @@ async function eachPage<S extends 'items' | 'jobs'>(
   visit: (value: LibrarySchema[S]['value']) => void,
 ): Promise<void> {
   let after: IDBValidKey | undefined;
-  for (;;) {
-    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-    const [values, keys] = await Promise.all([
-      store.getAll(range, BATCH_RECORDS),
-      store.getAllKeys(range, BATCH_RECORDS),
-    ]);
-    values.forEach(visit);
-    if (values.length < BATCH_RECORDS) return;
-    after = keys[keys.length - 1];
-  }
+  do {
+    const page = await pageAfter(store, after);
+    page.values.forEach(visit);
+    after = page.next;
+  } while (after !== undefined);
 }
 
 /** Moves every record of a staging store into its library store, a page at a time, emptying the first. */
@@ -86,15 +81,10 @@ async function move(
   const source = tx.objectStore(from) as unknown as AnyStore;
   const target = tx.objectStore(to) as unknown as AnyStore;
   let after: IDBValidKey | undefined;
-  for (;;) {
-    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-    const [values, keys] = await Promise.all([
-      source.getAll(range as never, BATCH_RECORDS),
-      source.getAllKeys(range as never, BATCH_RECORDS),
-    ]);
-    await Promise.all(values.map((v) => target.put(map(v) as never)));
-    if (values.length < BATCH_RECORDS) break;
-    after = keys[keys.length - 1] as IDBValidKey;
-  }
+  do {
+    const page = await pageAfter(source as unknown as KeyPaged<unknown>, after);
+    await Promise.all(page.values.map((v) => target.put(map(v) as never)));
+    after = page.next;
+  } while (after !== undefined);
   await source.clear();
 }
