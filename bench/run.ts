@@ -60,6 +60,8 @@ try {
     const started = new Date();
     const ctx: BenchContext = {
       args: options,
+      browser,
+      profileDir: profile,
       log: (m) => console.log(`[${section.name}] ${m}`),
       async openPage(path) {
         const page = await browser.newPage();

@@ -2,7 +2,7 @@
 // bench pages get the same plugins and isolation headers as the app) and one Chromium with a persistent
 // profile. The profile matters: in an incognito-like context Chromium serves OPFS from memory through
 // IPC, which makes every file read ~100× slower than for a real user.
-import type { Page } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 
 export interface BenchContext {
   /** Opens a page of the Vite server, e.g. '/bench/pages/vector-index.html'. */
@@ -10,6 +10,10 @@ export interface BenchContext {
   /** Arguments after the section names, e.g. ['--sizes=1k,10k']. */
   args: string[];
   log(message: string): void;
+  /** The browser, for sections that open pages elsewhere (the built app: bench/lib/app-server.ts). */
+  browser: BrowserContext;
+  /** The browser's profile folder; also found in its command line (bench/lib/app-driver.ts). */
+  profileDir: string;
 }
 
 export interface BenchSection {

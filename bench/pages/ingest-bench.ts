@@ -9,6 +9,7 @@ import { decodeImage } from '../../src/ingest/image/decode-image.ts';
 import { ImageDecoder } from '../../src/ingest/image/image-decoder.ts';
 import { OPFS_DIRECTORY } from '../../src/vector-index/opfs-vector-file.ts';
 import { fixtureModelsConfig } from '../../test/support/fixture-models.ts';
+import type { ModelsConfig } from '../../src/models/config.ts';
 import { fetchBlob } from '../../test/support/browser-media.ts';
 
 export type Kind = 'image' | 'audio' | 'video' | 'text';
@@ -48,11 +49,12 @@ async function withTrove<T>(
   run: (trove: Trove) => Promise<T>,
   pipeline = {},
   imageBatch?: number,
+  config: ModelsConfig = fixtureModelsConfig('/test/fixtures/models/'),
 ): Promise<T> {
   const stamp = `bench-${Date.now()}-${counter++}`;
   const names = { libraryDbName: `trove-${stamp}`, vectorDbName: `trove-vectors-${stamp}` };
   const trove = await openTrove({
-    config: fixtureModelsConfig('/test/fixtures/models/'),
+    config,
     prefer: 'wasm',
     pipeline,
     imageBatch,
@@ -240,64 +242,70 @@ async function run(
   );
 }
 
-/** Where an image's time goes, one image at a time, outside the queue. */
-async function imageStages(n: number, size = 640): Promise<StageTimes> {
-  return withTrove(async (trove) => {
-    const files = await images(n, size, Math.round((size * 3) / 4));
-    let t = performance.now();
-    const decoded = [];
-    for (const f of files) decoded.push(await decodeImage(f, 'jpeg'));
-    const decodePage = (performance.now() - t) / n;
-    const worker = new ImageDecoder();
-    await worker.decode(files[0]!, 'jpeg').then((d) => d.forEncoder.close());
-    t = performance.now();
-    const bitmaps = [];
-    for (const f of files) bitmaps.push((await worker.decode(f, 'jpeg')).forEncoder);
-    const decodeWorker = (performance.now() - t) / n;
-    // The encoder takes bitmaps over (transfers them), so the batched call needs a set of its own.
-    const batch = [];
-    for (const f of files) batch.push((await worker.decode(f, 'jpeg')).forEncoder);
-    worker.terminate();
-    t = performance.now();
-    for (const d of decoded) await trove.encoders.clip.embedImages([d.forEncoder]);
-    const encodePng = (performance.now() - t) / n;
-    t = performance.now();
-    for (const b of bitmaps) await trove.encoders.clip.embedImages([b]);
-    const encodeBitmap = (performance.now() - t) / n;
-    t = performance.now();
-    await trove.encoders.clip.embedImages(batch);
-    const encodeBatched = (performance.now() - t) / n;
-    for (const b of [...bitmaps, ...batch]) b.close();
-    const lib = trove.library;
-    const vector = new Float32Array(32).fill(1 / Math.sqrt(32));
-    const ids: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const id = `stage-${i}`;
-      ids.push(id);
-      await lib.addItem({
-        id,
-        name: id,
-        folderPath: '',
-        kind: 'image',
-        mime: 'image/jpeg',
-        size: 1,
-        mtime: 0,
-        status: 'pending',
-        addedAt: 0,
-        updatedAt: 0,
-      });
-    }
-    t = performance.now();
-    for (const [i, id] of ids.entries()) {
-      await lib.writeItemResults(id, {
-        segments: [{ id: `${id}:0`, itemId: id, kind: 'image', spaces: ['clip'], thumbnailId: `${id}:t0` }],
-        vectors: [{ segmentId: `${id}:0`, space: 'clip', vector }],
-        thumbnails: [{ id: `${id}:t0`, ...decoded[i]!.thumbnail }],
-      });
-    }
-    const write = (performance.now() - t) / n;
-    return { images: n, decodePage, decodeWorker, encodePng, encodeBitmap, encodeBatched, write };
-  });
+/** Where an image's time goes, one image at a time, outside the queue; `config` picks other models. */
+async function imageStages(n: number, size = 640, config?: ModelsConfig): Promise<StageTimes> {
+  return withTrove(
+    async (trove) => {
+      const files = await images(n, size, Math.round((size * 3) / 4));
+      let t = performance.now();
+      const decoded = [];
+      for (const f of files) decoded.push(await decodeImage(f, 'jpeg'));
+      const decodePage = (performance.now() - t) / n;
+      const worker = new ImageDecoder();
+      await worker.decode(files[0]!, 'jpeg').then((d) => d.forEncoder.close());
+      t = performance.now();
+      const bitmaps = [];
+      for (const f of files) bitmaps.push((await worker.decode(f, 'jpeg')).forEncoder);
+      const decodeWorker = (performance.now() - t) / n;
+      // The encoder takes bitmaps over (transfers them), so the batched call needs a set of its own.
+      const batch = [];
+      for (const f of files) batch.push((await worker.decode(f, 'jpeg')).forEncoder);
+      worker.terminate();
+      t = performance.now();
+      for (const d of decoded) await trove.encoders.clip.embedImages([d.forEncoder]);
+      const encodePng = (performance.now() - t) / n;
+      t = performance.now();
+      for (const b of bitmaps) await trove.encoders.clip.embedImages([b]);
+      const encodeBitmap = (performance.now() - t) / n;
+      t = performance.now();
+      await trove.encoders.clip.embedImages(batch);
+      const encodeBatched = (performance.now() - t) / n;
+      for (const b of [...bitmaps, ...batch]) b.close();
+      const lib = trove.library;
+      const dim = config?.roles.clip.dim ?? 32;
+      const vector = new Float32Array(dim).fill(1 / Math.sqrt(dim));
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const id = `stage-${i}`;
+        ids.push(id);
+        await lib.addItem({
+          id,
+          name: id,
+          folderPath: '',
+          kind: 'image',
+          mime: 'image/jpeg',
+          size: 1,
+          mtime: 0,
+          status: 'pending',
+          addedAt: 0,
+          updatedAt: 0,
+        });
+      }
+      t = performance.now();
+      for (const [i, id] of ids.entries()) {
+        await lib.writeItemResults(id, {
+          segments: [{ id: `${id}:0`, itemId: id, kind: 'image', spaces: ['clip'], thumbnailId: `${id}:t0` }],
+          vectors: [{ segmentId: `${id}:0`, space: 'clip', vector }],
+          thumbnails: [{ id: `${id}:t0`, ...decoded[i]!.thumbnail }],
+        });
+      }
+      const write = (performance.now() - t) / n;
+      return { images: n, decodePage, decodeWorker, encodePng, encodeBitmap, encodeBatched, write };
+    },
+    {},
+    undefined,
+    config,
+  );
 }
 
 declare global {

@@ -16,6 +16,8 @@ import type { QueryPlan } from '../../src/search/fan-out.ts';
 import type { SearchFilters } from '../../src/search/query.ts';
 import type { ItemRecord, SegmentRecord, Space } from '../../src/library/records.ts';
 import { mulberry32 } from '../../src/vector-index/sign-codes.ts';
+import { createEncoders } from '../../src/encoders/encoders.ts';
+import type { ModelsConfig } from '../../src/models/config.ts';
 
 const DIMS: Record<Space, number> = { clip: 512, clap: 512, text: 384 };
 /** Shares of the segments per space: frames and images, sound windows, text. */
@@ -207,6 +209,51 @@ async function run(
   };
 }
 
+export interface EncodedRun {
+  queries: number;
+  p50: number;
+  p95: number;
+  /** Median of the encoders' share (the three text encoders, in their workers). */
+  encodeP50: number;
+  /** The first query, with the text encoders loaded from Cache Storage (the model files were fetched before). */
+  firstMs: number;
+}
+
+/**
+ * Whole searches, words in and results out, with the encoders of `config` in their real workers (as the app
+ * has them) over the prepared library: what a user's query costs at this library size, less the UI.
+ */
+async function runEncoded(config: ModelsConfig, texts: string[]): Promise<EncodedRun> {
+  const s = state!;
+  const encoders = createEncoders(config, { prefer: 'wasm' });
+  try {
+    const searcher = new Searcher({ encoders, indexes: s.indexes, catalog: s.catalog });
+    let t = performance.now();
+    await searcher.search({ text: 'a first query', limit: 20 });
+    const firstMs = performance.now() - t;
+    for (const warm of ['warm one', 'warm two']) await searcher.search({ text: warm, limit: 20 });
+    const times: number[] = [];
+    const encode: number[] = [];
+    for (const text of texts) {
+      t = performance.now();
+      const res = await searcher.search({ text, limit: 20 });
+      times.push(performance.now() - t);
+      encode.push(res.timings.encode);
+    }
+    const at = (xs: number[], p: number) =>
+      [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)]!;
+    return {
+      queries: texts.length,
+      p50: at(times, 0.5),
+      p95: at(times, 0.95),
+      encodeP50: at(encode, 0.5),
+      firstMs,
+    };
+  } finally {
+    encoders.terminate();
+  }
+}
+
 const nulls = new Map<Space, Float32Array>();
 function nullVectors(space: Space): Float32Array {
   if (!nulls.has(space)) nulls.set(space, state!.sources[space].sample(1));
@@ -229,7 +276,12 @@ async function release(): Promise<void> {
 
 declare global {
   interface Window {
-    searchBench: { prepare: typeof prepare; run: typeof run; release: typeof release };
+    searchBench: {
+      prepare: typeof prepare;
+      run: typeof run;
+      runEncoded: typeof runEncoded;
+      release: typeof release;
+    };
   }
 }
-window.searchBench = { prepare, run, release };
+window.searchBench = { prepare, run, runEncoded, release };

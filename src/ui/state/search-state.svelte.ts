@@ -1,5 +1,6 @@
 // The search the user is composing and its results: the text, at most one image and one audio clip with
 // their weights, and the last response.
+import { tick } from 'svelte';
 import { decodeAudioFile } from '../../ingest/audio/decode-audio.ts';
 import { detectFileType } from '../../ingest/detect-type.ts';
 import { checkPixelLimits } from '../../ingest/image/pixel-limit.ts';
@@ -116,6 +117,7 @@ export class SearchState {
         pcm16k: this.audio.pcm16k,
         weight: hasText ? this.audio.weight : 1,
       };
+    const started = performance.now();
     this.status = 'searching';
     this.error = '';
     this.askedFor = [query.text && `“${query.text}”`, ...this.attachments.map((a) => a.name)]
@@ -126,6 +128,11 @@ export class SearchState {
       if (generation !== this.generation) return;
       this.response = response;
       this.status = 'done';
+      await tick();
+      // Asked → results in the page, with the stages inside; the benches (bench/sections/realsize.ts) and
+      // the browser's performance panel read it. One entry per search, kept short.
+      performance.clearMeasures('trove:search');
+      performance.measure('trove:search', { start: started, detail: response.timings });
     } catch (error) {
       if (generation !== this.generation) return;
       this.status = 'failed';

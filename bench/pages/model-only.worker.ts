@@ -1,0 +1,147 @@
+// Runs one model alone, as the app's encoder worker would (configureRuntime, the role's dtype for WASM, the
+// same host), and times it on inputs made before the clock starts. Each task is a fresh worker, so models
+// never share a worker's threads with another.
+import {
+  AutoTokenizer,
+  ClapAudioModelWithProjection,
+  ClapTextModelWithProjection,
+  CLIPTextModelWithProjection,
+  CLIPVisionModelWithProjection,
+  AutoModel,
+  Tensor,
+  pipeline,
+} from '@huggingface/transformers';
+import { configureRuntime, useModelHost } from '../../src/encoders/runtime.ts';
+import { resolveHost, type ModelsConfig, type Role } from '../../src/models/config.ts';
+
+export type ModelOnlyTask =
+  | { kind: 'clip-vision'; batch: number; images: number }
+  | { kind: 'clap-audio'; batch: number; windows: number }
+  | { kind: 'text-query'; role: 'clip' | 'clap' | 'text'; queries: string[] }
+  | { kind: 'speech'; seconds: number };
+
+export interface ModelOnlyResult {
+  kind: ModelOnlyTask['kind'];
+  role: Role;
+  dtype: string;
+  threads: number;
+  loadMs: number;
+  /** Per unit (image, 10 s window, query, audio second) after one warm-up call. */
+  msPerUnit: number;
+  unitsPerSecond: number;
+  /** Every timed call, ms. */
+  calls: number[];
+}
+
+function random(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+async function timeCalls(n: number, call: (i: number) => Promise<unknown>): Promise<number[]> {
+  await call(-1);
+  const calls: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await call(i);
+    calls.push(performance.now() - t);
+  }
+  return calls;
+}
+
+async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string): Promise<ModelOnlyResult> {
+  const { wasmThreads } = configureRuntime();
+  const role: Role =
+    task.kind === 'clip-vision'
+      ? 'clip'
+      : task.kind === 'clap-audio'
+        ? 'clap'
+        : task.kind === 'speech'
+          ? 'speech'
+          : task.role;
+  const rc = config.roles[role];
+  useModelHost(resolveHost(config, role, appUrl));
+  const dtype = rc.dtype?.wasm ?? 'q8';
+  const opts = { revision: rc.revision ?? 'main', device: 'wasm' as const, dtype };
+  const loadStart = performance.now();
+  let calls: number[];
+  let units: number;
+  switch (task.kind) {
+    case 'clip-vision': {
+      const model = await CLIPVisionModelWithProjection.from_pretrained(rc.model, opts);
+      const loadMs = performance.now() - loadStart;
+      const pixels = new Tensor('float32', random(task.batch * 3 * 224 * 224, 1), [task.batch, 3, 224, 224]);
+      calls = await timeCalls(Math.ceil(task.images / task.batch), () => model({ pixel_values: pixels }));
+      units = calls.length * task.batch;
+      return result(task, role, dtype, wasmThreads, loadMs, calls, units);
+    }
+    case 'clap-audio': {
+      const model = await ClapAudioModelWithProjection.from_pretrained(rc.model, opts);
+      const loadMs = performance.now() - loadStart;
+      // ClapFeatureExtractor's output for a 10 s window: [batch, 1, 1001, 64] log-mel frames.
+      const features = new Tensor('float32', random(task.batch * 1001 * 64, 2), [task.batch, 1, 1001, 64]);
+      calls = await timeCalls(Math.ceil(task.windows / task.batch), () =>
+        model({ input_features: features }),
+      );
+      units = calls.length * task.batch;
+      return result(task, role, dtype, wasmThreads, loadMs, calls, units);
+    }
+    case 'text-query': {
+      const tokenizer = await AutoTokenizer.from_pretrained(rc.model, opts);
+      const model =
+        role === 'clip'
+          ? await CLIPTextModelWithProjection.from_pretrained(rc.model, opts)
+          : role === 'clap'
+            ? await ClapTextModelWithProjection.from_pretrained(rc.model, opts)
+            : await AutoModel.from_pretrained(rc.model, opts);
+      const loadMs = performance.now() - loadStart;
+      const prefix = rc.prefixes?.query ?? '';
+      calls = await timeCalls(task.queries.length, (i) =>
+        model(tokenizer([prefix + task.queries[Math.max(0, i)]!], { padding: true, truncation: true })),
+      );
+      return result(task, role, dtype, wasmThreads, loadMs, calls, calls.length);
+    }
+    case 'speech': {
+      const asr = await pipeline('automatic-speech-recognition', rc.model, opts);
+      const loadMs = performance.now() - loadStart;
+      const audio = random(16_000 * task.seconds, 3).map((x) => x * 0.1);
+      calls = await timeCalls(1, () => asr(audio, { return_timestamps: true, chunk_length_s: 30 }));
+      return result(task, role, dtype, wasmThreads, loadMs, calls, task.seconds);
+    }
+  }
+}
+
+function result(
+  task: ModelOnlyTask,
+  role: Role,
+  dtype: string,
+  threads: number,
+  loadMs: number,
+  calls: number[],
+  units: number,
+): ModelOnlyResult {
+  const total = calls.reduce((a, b) => a + b, 0);
+  return {
+    kind: task.kind,
+    role,
+    dtype,
+    threads,
+    loadMs,
+    msPerUnit: total / units,
+    unitsPerSecond: (units * 1000) / total,
+    calls,
+  };
+}
+
+self.onmessage = async (e: MessageEvent<{ config: ModelsConfig; task: ModelOnlyTask; appUrl: string }>) => {
+  try {
+    self.postMessage(await runTask(e.data.config, e.data.task, e.data.appUrl));
+  } catch (err) {
+    self.postMessage({ error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err) });
+  }
+};

@@ -1,0 +1,418 @@
+// Real-size cost (issue 20): the built app driven through its UI on models of the real architecture and size
+// (npm run realsize:models, or real downloads with --models DIR), beside each model run alone in the same
+// browser and run. `npm run bench -- realsize [--models=DIR] [--photos=48] [--quick]`.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright';
+import { validateModelsConfig, type ModelsConfig } from '../../src/models/config.ts';
+import {
+  addFiles,
+  itemCount,
+  openApp,
+  percentiles,
+  rendererResidentBytes,
+  timeFileQuery,
+  timeTextQuery,
+  userAgentMemory,
+  waitForItems,
+  type QueryTiming,
+} from '../lib/app-driver.ts';
+import { serveApp } from '../lib/app-server.ts';
+import { argValue, type BenchContext, type BenchSection } from '../lib/harness.ts';
+import { writePhotos, writeRecordings, writeVideos } from '../lib/media-files.ts';
+import type { ModelOnlyResult, ModelOnlyTask } from '../pages/model-only.worker.ts';
+import type { EncodedRun } from '../pages/search-bench.ts';
+import type { StageTimes } from '../pages/ingest-bench.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const QUERIES = [
+  'red kite over the field',
+  'what did the plumber say about the valve',
+  'birthday cake with candles',
+  'a dog running on the beach',
+  'receipt from the hardware store',
+  'snow on the mountains',
+  'the train station at night',
+  'notes about the passport renewal',
+  'a cat sleeping on the sofa',
+  'sunset over the river',
+  'the recipe for sourdough bread',
+  'a crowded market street',
+  'children playing football',
+  'the leaking pipe under the sink',
+  'fireworks over the harbour',
+  'a bicycle against a wall',
+  'the meeting about the budget',
+  'a hawk feather on the path',
+  'rain on the window',
+  'the old stone bridge',
+];
+
+/** Busy share of all cores between two readings. */
+function cpuReading() {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.irq + times.idle;
+    total += all;
+    busy += all - times.idle;
+  }
+  return { busy, total };
+}
+function busyShare(from: ReturnType<typeof cpuReading>, to: ReturnType<typeof cpuReading>): number {
+  return (to.busy - from.busy) / Math.max(1, to.total - from.total);
+}
+
+function modelsConfig(modelsDir: string): ModelsConfig {
+  const own = join(modelsDir, 'models.json');
+  const path = existsSync(own) ? own : join(root, 'public/models.json');
+  const config = validateModelsConfig(JSON.parse(readFileSync(path, 'utf8')), path);
+  // Real downloads sit in a plain folder per model id; the caption model is off by default and not built.
+  const { caption: _caption, ...roles } = config.roles;
+  return { ...config, layout: 'flat', roles: roles as ModelsConfig['roles'], captions: { enabled: false } };
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const ms = (x: number) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : '–');
+
+interface IngestRate {
+  label: string;
+  files: number;
+  units: number;
+  unit: string;
+  seconds: number;
+  busy: number;
+}
+
+async function timedIngest(
+  page: Page,
+  label: string,
+  paths: string[],
+  units: number,
+  unit: string,
+  limitMs: number,
+): Promise<IngestRate> {
+  const before = await itemCount(page);
+  const cpu0 = cpuReading();
+  const t0 = Date.now();
+  await addFiles(page, paths);
+  await waitForItems(page, before + paths.length, limitMs);
+  const seconds = (Date.now() - t0) / 1000;
+  return { label, files: paths.length, units, unit, seconds, busy: busyShare(cpu0, cpuReading()) };
+}
+
+async function modelOnly(ctx: BenchContext, config: ModelsConfig, quick: boolean) {
+  const page = await ctx.openPage('/bench/pages/model-only.html');
+  await page.waitForFunction(() => 'modelOnly' in window);
+  const tasks: [string, ModelOnlyTask][] = [
+    ['CLIP vision, batch 8', { kind: 'clip-vision', batch: 8, images: quick ? 16 : 48 }],
+    ['CLIP vision, batch 1', { kind: 'clip-vision', batch: 1, images: quick ? 4 : 16 }],
+    ['CLAP audio, batch 4 windows of 10 s', { kind: 'clap-audio', batch: 4, windows: quick ? 4 : 12 }],
+    ['CLIP text, one query', { kind: 'text-query', role: 'clip', queries: QUERIES }],
+    ['CLAP text, one query', { kind: 'text-query', role: 'clap', queries: QUERIES }],
+    ['e5 text, one query', { kind: 'text-query', role: 'text', queries: QUERIES }],
+    ['Whisper, 30 s of audio', { kind: 'speech', seconds: 30 }],
+  ];
+  const out: { label: string; result: ModelOnlyResult }[] = [];
+  for (const [label, task] of tasks) {
+    ctx.log(`model only: ${label}`);
+    const result = await page.evaluate(([c, t]) => window.modelOnly.run(c, t), [config, task] as const);
+    ctx.log(
+      `  ${result.unitsPerSecond.toFixed(2)}/s, ${result.msPerUnit.toFixed(1)} ms each, load ${result.loadMs.toFixed(0)} ms`,
+    );
+    out.push({ label, result });
+  }
+  await page.close();
+  return out;
+}
+
+const section: BenchSection = {
+  name: 'realsize',
+  title: 'Real-size models through the real app (issue 20)',
+  async run(ctx) {
+    const modelsDir = argValue(ctx.args, 'models') ?? join(root, '.cache/realsize-models');
+    if (!existsSync(modelsDir))
+      throw new Error(
+        `${modelsDir} is missing: make it with \`npm run realsize:models\` (scripts/realsize/README.md)`,
+      );
+    const quick = ctx.args.includes('--quick');
+    const nPhotos = Number(argValue(ctx.args, 'photos') ?? (quick ? 16 : 48));
+    const nDuring = Number(argValue(ctx.args, 'during') ?? 500);
+    const config = modelsConfig(modelsDir);
+    const work = mkdtempSync(join(tmpdir(), 'trove-realsize-'));
+    const app = await serveApp({ root, outDir: join(work, 'dist'), modelsDir, config, log: ctx.log });
+    const localConfig: ModelsConfig = { ...config, host: app.modelHost };
+    const load0 = loadavg()[0]!;
+    try {
+      const alone = await modelOnly(ctx, localConfig, quick);
+
+      ctx.log('making inputs');
+      const media = join(root, 'test/fixtures/media');
+      const warmPhotos = await writePhotos(join(work, 'warm'), 4, 'warm');
+      const photos = await writePhotos(join(work, 'photos'), nPhotos);
+      const recordings = writeRecordings(join(work, 'audio'), quick ? 1 : 2, 30);
+      const videos = writeVideos(join(work, 'video'), quick ? 2 : 4, join(media, 'video'));
+      const during = await writePhotos(join(work, 'during'), nDuring, 'during');
+
+      const page = await ctx.browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.bringToFront();
+      const memory = async (label: string) => ({
+        label,
+        ua: await userAgentMemory(page),
+        rss: rendererResidentBytes(ctx.profileDir),
+      });
+
+      ctx.log('first visit');
+      const firstOpen = await openApp(page, app.url);
+      const t = Date.now();
+      await addFiles(page, [...warmPhotos, recordings[0]!, videos[0]!]);
+      await waitForItems(page, 6, 900_000);
+      const firstIngest = (Date.now() - t) / 1000;
+      const firstQuery = await timeTextQuery(page, 'the very first query');
+      ctx.log(
+        `  opened in ${firstOpen} ms, first 6 files in ${firstIngest.toFixed(0)} s, first query ${firstQuery.ms.toFixed(0)} ms`,
+      );
+
+      ctx.log(
+        `ingest: ${photos.length} photos, ${recordings.length - 1 || 1} recordings, ${videos.length - 1} clips`,
+      );
+      const rates: IngestRate[] = [];
+      rates.push(await timedIngest(page, '640×480 JPEG photos', photos, photos.length, 'photos', 900_000));
+      const audio =
+        recordings.length > 1 ? recordings.slice(1) : writeRecordings(join(work, 'audio2'), 1, 30);
+      rates.push(
+        await timedIngest(
+          page,
+          '30 s recordings (CLAP + Whisper)',
+          audio,
+          audio.length * 30,
+          'audio s',
+          900_000,
+        ),
+      );
+      rates.push(
+        await timedIngest(
+          page,
+          '6 s clips with sound',
+          videos.slice(1),
+          (videos.length - 1) * 6,
+          'video s',
+          900_000,
+        ),
+      );
+      for (const r of rates) ctx.log(`  ${r.label}: ${(r.units / r.seconds).toFixed(2)} ${r.unit}/s`);
+      const afterIngest = await memory('after ingest');
+
+      ctx.log('queries');
+      const text: QueryTiming[] = [];
+      for (const q of QUERIES) text.push(await timeTextQuery(page, q));
+      const image: QueryTiming[] = [];
+      for (const p of warmPhotos.slice(0, 3)) image.push(await timeFileQuery(page, 'image', p));
+      const sound: QueryTiming[] = [];
+      for (let i = 0; i < 3; i++)
+        sound.push(await timeFileQuery(page, 'audio', join(media, 'audio/speech-plumber.wav')));
+      const afterQueries = await memory('after queries');
+      const libraryItems = await itemCount(page);
+
+      ctx.log('reloads');
+      const reloadOpen = await openApp(page, app.url);
+      const afterReload = await timeTextQuery(page, 'first query after a reload');
+      await openApp(page, app.url);
+      await page.waitForTimeout(10_000);
+      const afterIdle = await timeTextQuery(page, 'first query after ten idle seconds');
+
+      ctx.log(`queries during an ingest of ${during.length} photos`);
+      const busy: QueryTiming[] = [];
+      const before = await itemCount(page);
+      await addFiles(page, during);
+      await page.getByRole('heading', { name: 'Adding files' }).waitFor({ timeout: 60_000 });
+      await page.waitForTimeout(5_000);
+      for (const q of QUERIES.slice(0, 5)) {
+        busy.push(await timeTextQuery(page, q));
+        await page.waitForTimeout(2_000);
+      }
+      const addedDuring = (await itemCount(page)) - before;
+      await page.getByRole('button', { name: 'Cancel all' }).click();
+      await page
+        .getByRole('heading', { name: 'Adding files' })
+        .waitFor({ state: 'hidden', timeout: 120_000 });
+
+      ctx.log('reload after the long session');
+      const longReload = await openApp(page, app.url);
+      const final = await memory('after the session, reloaded');
+      await page.close();
+
+      ctx.log('queries at 10k and 100k segments (search bench library, the encoders in their workers)');
+      const sizes = quick ? [10_000] : [10_000, 100_000];
+      const scaled: { n: number; run: EncodedRun }[] = [];
+      const bench = await ctx.openPage('/bench/pages/search.html');
+      await bench.waitForFunction(() => 'searchBench' in window);
+      for (const n of sizes) {
+        await bench.evaluate((n) => window.searchBench.prepare(n), n);
+        scaled.push({
+          n,
+          run: await bench.evaluate(([c, q]) => window.searchBench.runEncoded(c, q), [
+            localConfig,
+            QUERIES,
+          ] as const),
+        });
+        ctx.log(`  ${n}: p50 ${scaled.at(-1)!.run.p50.toFixed(0)} ms`);
+      }
+      await bench.evaluate(() => window.searchBench.release());
+      await bench.close();
+
+      ctx.log('one photo, stage by stage');
+      const stagePage = await ctx.openPage('/bench/pages/ingest.html');
+      await stagePage.waitForFunction(() => 'ingestBench' in window);
+      const stages: StageTimes = await stagePage.evaluate(
+        (c) => window.ingestBench.imageStages(8, 640, c),
+        localConfig,
+      );
+      await stagePage.close();
+
+      const vision8 = alone.find((a) => a.label === 'CLIP vision, batch 8')!.result;
+      const clapAlone = alone.find((a) => a.label.startsWith('CLAP audio'))!.result;
+      const whisperAlone = alone.find((a) => a.label.startsWith('Whisper'))!.result;
+      const textAlone = alone.filter((a) => a.result.kind === 'text-query');
+      const med = (xs: number[]) => percentiles(xs).p50;
+      const photoRate = rates[0]!.units / rates[0]!.seconds;
+      const audioRate = rates[1]!.units / rates[1]!.seconds;
+      // One audio second costs CLAP a tenth of a window plus Whisper's second: the rate both alone allow.
+      const audioAlone = 1 / (1 / (clapAlone.unitsPerSecond * 10) + 1 / whisperAlone.unitsPerSecond);
+      const textP = percentiles(text.map((q) => q.ms));
+      const encodersAlone = textAlone.reduce((sum, a) => sum + med(a.result.calls), 0);
+      const q = (x: QueryTiming) => `${ms(x.ms)} ms (encode ${ms(x.stages.encode)})`;
+      const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+      const verdict = (ok: boolean) => (ok ? '✅' : '❌');
+      const memRow = (m: Awaited<ReturnType<typeof memory>>) =>
+        `| ${m.label} | ${mb(m.rss)} | ${mb(m.ua.pageBytes)} | ${mb(m.ua.workerBytes)} (${m.ua.workers} workers) |`;
+      const target = (label: string, goal: string, value: string, ok: boolean) =>
+        `| ${label} | ${goal} | ${value} | ${verdict(ok)} |`;
+      const worstRss = Math.max(afterIngest.rss, afterQueries.rss, final.rss);
+      const scaled100 = scaled.find((s) => s.n === 100_000)?.run;
+
+      return [
+        `Models: \`${modelsDir}\` (${Object.entries(config.roles)
+          .map(([role, rc]) => `${role} ${rc.model} ${rc.dtype?.wasm ?? 'q8'}`)
+          .join(
+            ', ',
+          )}), served from a second origin; WASM with ${vision8.threads} threads per worker, V8's default`,
+        `compilers. The app is the production build served by \`vite preview\` and driven through its UI. Load average`,
+        `over the section: ${load0.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end. ${errors.length} console errors${errors.length ? `: ${errors.slice(0, 3).join(' | ')}` : ''}.`,
+        '',
+        '**Targets**',
+        '',
+        '| what | goal | measured | |',
+        '|---|---|---|---|',
+        target(
+          'photos, app ÷ model alone',
+          '≥ 85 %',
+          `${pct(photoRate / vision8.unitsPerSecond)} (${photoRate.toFixed(2)} ÷ ${vision8.unitsPerSecond.toFixed(2)} photos/s)`,
+          photoRate >= 0.85 * vision8.unitsPerSecond,
+        ),
+        target(
+          'audio, app ÷ models alone',
+          '≥ 85 %',
+          `${pct(audioRate / audioAlone)} (${audioRate.toFixed(2)} ÷ ${audioAlone.toFixed(2)} audio s/s)`,
+          audioRate >= 0.85 * audioAlone,
+        ),
+        target(
+          'text query p50 at 100k segments',
+          '≤ 150 ms',
+          scaled100 ? `${ms(scaled100.p50)} ms` : 'not run (--quick)',
+          !!scaled100 && scaled100.p50 <= 150,
+        ),
+        target(
+          'text query p50 in the app (small library)',
+          '≤ 150 ms',
+          `${ms(textP.p50)} ms`,
+          textP.p50 <= 150,
+        ),
+        target('first query after 10 s idle', '≤ 1.5 s', `${ms(afterIdle.ms)} ms`, afterIdle.ms <= 1500),
+        target(
+          'first query right after a reload',
+          '≤ 5 s',
+          `${ms(afterReload.ms)} ms`,
+          afterReload.ms <= 5000,
+        ),
+        target(
+          'query while ingest runs (worst)',
+          '≤ 1 s',
+          `${ms(Math.max(...busy.map((b) => b.ms)))} ms`,
+          Math.max(...busy.map((b) => b.ms)) <= 1000,
+        ),
+        target(
+          'reload after a long session, until the library shows',
+          '≤ 2 s',
+          `${ms(longReload)} ms`,
+          longReload <= 2000,
+        ),
+        target('memory, renderer (page + workers)', '≤ 1 GB', mb(worstRss), worstRss <= 2 ** 30),
+        '',
+        '**Ingest** (models warm)',
+        '',
+        '| input | files | wall time | rate | model alone | app ÷ alone | cores busy |',
+        '|---|---|---|---|---|---|---|',
+        `| ${rates[0]!.label} | ${rates[0]!.files} | ${rates[0]!.seconds.toFixed(1)} s | ${photoRate.toFixed(2)} photos/s | ${vision8.unitsPerSecond.toFixed(2)} images/s (CLIP vision, batch 8) | ${pct(photoRate / vision8.unitsPerSecond)} | ${pct(rates[0]!.busy)} |`,
+        `| ${rates[1]!.label} | ${rates[1]!.files} | ${rates[1]!.seconds.toFixed(1)} s | ${audioRate.toFixed(2)} audio s/s | ${audioAlone.toFixed(2)} audio s/s (CLAP ${(clapAlone.unitsPerSecond * 10).toFixed(1)} s/s with Whisper ${whisperAlone.unitsPerSecond.toFixed(2)} s/s) | ${pct(audioRate / audioAlone)} | ${pct(rates[1]!.busy)} |`,
+        `| ${rates[2]!.label} | ${rates[2]!.files} | ${rates[2]!.seconds.toFixed(1)} s | ${(rates[2]!.units / rates[2]!.seconds).toFixed(2)} video s/s | – | – | ${pct(rates[2]!.busy)} |`,
+        '',
+        `First visit: the app opened in ${ms(firstOpen)} ms; the first 6 files (4 photos, a recording, a clip), which downloaded and loaded the`,
+        `ingest models, took ${firstIngest.toFixed(1)} s; the first query (downloading and loading the three text encoders) took ${ms(firstQuery.ms)} ms.`,
+        '',
+        "**Queries** (Enter → results in the page; the app's own `trove:search` measure)",
+        '',
+        '| query | n | p50 | p95 | encode p50 |',
+        '|---|---|---|---|---|',
+        `| text, app, ${libraryItems} items | ${textP.n} | ${ms(textP.p50)} | ${ms(textP.p95)} | ${ms(med(text.map((x) => x.stages.encode)))} |`,
+        ...scaled.map(
+          (s) =>
+            `| text, search bench library of ${(s.n / 1000).toFixed(0)}k segments (no UI) | ${s.run.queries} | ${ms(s.run.p50)} | ${ms(s.run.p95)} | ${ms(s.run.encodeP50)} |`,
+        ),
+        `| image (a photo as the query) | ${image.length} | ${ms(med(image.map((x) => x.ms)))} | ${ms(percentiles(image.map((x) => x.ms)).p95)} | ${ms(med(image.map((x) => x.stages.encode)))} |`,
+        `| audio (a 5 s clip as the query) | ${sound.length} | ${ms(med(sound.map((x) => x.ms)))} | ${ms(percentiles(sound.map((x) => x.ms)).p95)} | ${ms(med(sound.map((x) => x.stages.encode)))} |`,
+        `| text while ${nDuring} photos are being added | ${busy.length} | ${ms(med(busy.map((x) => x.ms)))} | ${ms(percentiles(busy.map((x) => x.ms)).p95)} | ${ms(med(busy.map((x) => x.stages.encode)))} |`,
+        '',
+        `The three text encoders alone, one short query each (p50): ${textAlone.map((a) => `${a.label.split(',')[0]} ${ms(med(a.result.calls))} ms`).join(', ')}; together ${ms(encodersAlone)} ms if run one after another.`,
+        `First query right after a reload: ${q(afterReload)}; after 10 s idle: ${q(afterIdle)}. During the ingest ${addedDuring} photos became ready while the queries ran.`,
+        '',
+        '**Loading and memory**',
+        '',
+        `Reload after the session (${libraryItems} items, then an ingest of ${nDuring} photos cancelled part way): the library showed after ${ms(longReload)} ms; reload before that: ${ms(reloadOpen)} ms.`,
+        `Model load from Cache Storage, model alone: ${alone.map((a) => `${a.label.split(',')[0]} ${ms(a.result.loadMs)} ms`).join(', ')}.`,
+        '',
+        '| when | renderer resident (page + workers, WASM included) | page JS + DOM | workers JS |',
+        '|---|---|---|---|',
+        memRow(afterIngest),
+        memRow(afterQueries),
+        memRow(final),
+        '',
+        '**Where the time goes**',
+        '',
+        `One query (app, p50 of ${text.length}): encode ${ms(med(text.map((x) => x.stages.encode)))} ms, search ${ms(med(text.map((x) => x.stages.search)))} ms, fuse ${ms(med(text.map((x) => x.stages.fuse)))} ms, total in the searcher ${ms(med(text.map((x) => x.stages.total)))} ms, Enter → results ${ms(textP.p50)} ms.`,
+        '',
+        `One photo (${stages.images} 640×480 JPEGs, one at a time, outside the queue, ms per photo): decode in the image worker ${ms(stages.decodeWorker)}, CLIP vision one per call ${ms(stages.encodeBitmap)}, in one batch ${ms(stages.encodeBatched)}, store write ${ms(stages.write)}; model alone ${ms(vision8.msPerUnit)} (batch 8) and ${ms(alone.find((a) => a.label === 'CLIP vision, batch 1')!.result.msPerUnit)} (batch 1).`,
+        '',
+        '**Models alone** (one worker each, inputs made up front, after one warm-up call)',
+        '',
+        '| model | dtype | threads | load | per unit | units/s |',
+        '|---|---|---|---|---|---|',
+        ...alone.map(
+          ({ label, result: r }) =>
+            `| ${label} | ${r.dtype} | ${r.threads} | ${ms(r.loadMs)} ms | ${ms(r.msPerUnit)} ms | ${r.unitsPerSecond.toFixed(2)} |`,
+        ),
+      ].join('\n');
+    } finally {
+      await app.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
+
+export default section;
