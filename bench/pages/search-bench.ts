@@ -47,7 +47,11 @@ function word(random: () => number): string {
   return `w${Math.floor(Math.exp(lo + random() * (Math.log(VOCABULARY) - lo)))}`;
 }
 
-async function prepare(n: number): Promise<{ millis: number; counts: Record<Space, number> }> {
+/** A library of `n` segments; `dims` gives other models' dimensions (the default is the shipped models'). */
+async function prepare(
+  n: number,
+  dims: Record<Space, number> = DIMS,
+): Promise<{ millis: number; counts: Record<Space, number> }> {
   const started = performance.now();
   await release();
   const random = mulberry32(2026);
@@ -57,12 +61,12 @@ async function prepare(n: number): Promise<{ millis: number; counts: Record<Spac
   const sources = {} as Record<Space, ClusteredVectors>;
   const counts = {} as Record<Space, number>;
   for (const space of ['clip', 'clap', 'text'] as const) {
-    indexes[space] = (await openVectorIndex({ space, dim: DIMS[space], dbName }, worker)).index;
+    indexes[space] = (await openVectorIndex({ space, dim: dims[space], dbName }, worker)).index;
     counts[space] = Math.round(n * SHARE[space]);
     sources[space] = new ClusteredVectors({
-      dim: DIMS[space],
+      dim: dims[space],
       clusters: Math.max(10, Math.round(counts[space] / 1000)),
-      seed: DIMS[space] + counts[space],
+      seed: dims[space] + counts[space],
     });
   }
   const catalog = new RemoteCatalog();
