@@ -138,19 +138,10 @@ describe('extracted frames', () => {
   });
 
   it('never returns more than maxFrames, and a missing last thumbnail borrows the one before', () => {
-    const capped = framesOf(files('f', 5, 'bmp'), files('t', 5, 'jpg'), {
-      startS: 0,
-      endS: undefined,
-      intervalS: 1,
-      maxFrames: 3,
-    });
+    const open = (maxFrames: number) => ({ startS: 0, endS: undefined, intervalS: 1, maxFrames });
+    const capped = framesOf(files('f', 5, 'bmp'), files('t', 5, 'jpg'), open(3));
     expect(capped.map((f) => f.frame)).toEqual(['f_00001.bmp', 'f_00002.bmp', 'f_00003.bmp']);
-    const short = framesOf(files('f', 3, 'bmp'), files('t', 2, 'jpg'), {
-      startS: 0,
-      endS: undefined,
-      intervalS: 1,
-      maxFrames: 10,
-    });
+    const short = framesOf(files('f', 3, 'bmp'), files('t', 2, 'jpg'), open(10));
     expect(short.map((f) => f.thumb)).toEqual(['t_00001.jpg', 't_00002.jpg', 't_00002.jpg']);
   });
 });
