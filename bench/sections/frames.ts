@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { argValue, type BenchSection } from '../lib/harness.ts';
 import type { FramesRun } from '../pages/frames-bench.ts';
+import { frameArgs, frameWindow } from '../../src/ingest/video/ffmpeg-args.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const INTERVAL = 2;
@@ -51,14 +52,18 @@ function generateClip(seconds: number): string {
   return file;
 }
 
-/** The worker's filter graph and outputs (workers/ffmpeg.worker.ts), run by the native binary. */
-function nativeExtract(file: string, threads: number | null): { ms: number; frames: number } {
+/** The worker's own command line (src/ingest/video/ffmpeg-args.ts), run by the native binary. */
+function nativeExtract(
+  file: string,
+  seconds: number,
+  threads: number | null,
+): { ms: number; frames: number } {
   const out = mkdtempSync(join(tmpdir(), 'trove-frames-'));
-  const half = (0.5 / FPS).toFixed(6);
-  const filter =
-    `[0:v:0]setpts=PTS-${half}/TB,fps=1/${INTERVAL}:start_time=0:round=up,split=2[f][t];` +
-    '[f]scale=224:224:force_original_aspect_ratio=increase:force_divisible_by=2:flags=area[fo];' +
-    '[t]scale=160:160:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=area[to]';
+  // The whole clip as one window: the worker is asked for it in windows of at most its per-request cap.
+  const window = {
+    ...frameWindow({ intervalS: INTERVAL, frameRate: FPS, endS: seconds }),
+    maxFrames: Math.ceil(seconds / INTERVAL),
+  };
   const t0 = performance.now();
   execFileSync('ffmpeg', [
     '-hide_banner',
@@ -67,26 +72,7 @@ function nativeExtract(file: string, threads: number | null): { ms: number; fram
     '-nostdin',
     '-y',
     ...(threads ? ['-threads', String(threads), '-filter_complex_threads', '1'] : []),
-    '-i',
-    file,
-    '-filter_complex',
-    filter,
-    '-map',
-    '[fo]',
-    '-f',
-    'image2',
-    '-c:v',
-    'bmp',
-    join(out, 'f_%05d.bmp'),
-    '-map',
-    '[to]',
-    '-f',
-    'image2',
-    '-c:v',
-    'mjpeg',
-    '-q:v',
-    '5',
-    join(out, 't_%05d.jpg'),
+    ...frameArgs(file, out, window),
   ]);
   const ms = performance.now() - t0;
   const frames = Number(
@@ -115,8 +101,8 @@ const section: BenchSection = {
       ctx.log(`wasm run ${i + 1}/${runs}`);
       wasm.push(await page.evaluate(([u, n]) => window.framesBench.run(u, n), [url, INTERVAL] as const));
     }
-    const native1 = Array.from({ length: runs }, () => nativeExtract(clip, 1));
-    const nativeAll = Array.from({ length: runs }, () => nativeExtract(clip, null));
+    const native1 = Array.from({ length: runs }, () => nativeExtract(clip, seconds, 1));
+    const nativeAll = Array.from({ length: runs }, () => nativeExtract(clip, seconds, null));
     const wasmMs = median(wasm.map((r) => r.extractMs));
     const n1 = median(native1.map((r) => r.ms));
     const nAll = median(nativeAll.map((r) => r.ms));

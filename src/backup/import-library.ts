@@ -11,6 +11,7 @@
 // the replaced library's copies are deleted once the new records are committed.
 import { createSHA256 } from 'hash-wasm';
 import { detectType, SNIFF_BYTES } from '../ingest/detect-type.ts';
+import { isQuotaError } from '../ingest/quota-error.ts';
 import type { Library } from '../library/library.ts';
 import { ORIGINALS_DIR, removeStoredFile } from '../library/originals.ts';
 import type { ItemRecord, Space, StoredThumbnail, VectorRecord } from '../library/records.ts';
@@ -507,10 +508,6 @@ async function discardCopies(copies: string[]): Promise<void> {
   for (const path of copies)
     await dir.removeEntry(path.slice(ORIGINALS_DIR.length + 1)).catch(() => undefined);
   copies.length = 0;
-}
-
-function isQuotaError(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'QuotaExceededError';
 }
 
 function storageFull(cause: unknown): BackupError {

@@ -5,6 +5,7 @@ import { EncoderError } from '../encoders/protocol.ts';
 import { ItemGoneError } from '../library/library.ts';
 import type { ItemError } from '../library/records.ts';
 import { MediaDecodeError } from './media-error.ts';
+import { isQuotaError } from './quota-error.ts';
 
 export type Failure =
   /** Storage is full: pause the queue, keep the job queued. */
@@ -15,16 +16,6 @@ export type Failure =
   | { kind: 'gone' }
   /** This file cannot be ingested: record why on its item and job. */
   | { kind: 'file'; error: ItemError };
-
-export function isQuotaError(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const name = (e as { name?: unknown }).name;
-    if (name === 'QuotaExceededError') return true;
-    // Chromium reports a full disk during an OPFS write or IndexedDB commit this way in some versions.
-    if (name === 'UnknownError' && /quota|space/i.test(String((e as Error).message))) return true;
-  }
-  return false;
-}
 
 /** What to do about an error thrown while ingesting (the caller checks its own cancellation first). */
 export function classifyFailure(error: unknown, stage: string): Failure {

@@ -5,7 +5,8 @@ import { sha256OfBlob } from './content-hash.ts';
 import { diffFolder, scanFolder, walkDirectory, type ScannedFile } from '../library/folders.ts';
 import type { Library } from '../library/library.ts';
 import type { FolderRecord } from '../library/records.ts';
-import type { IntakeEntry, IntakeResult, JobQueue } from './job-queue.ts';
+import type { JobQueue } from './queue/job-queue.ts';
+import type { IntakeEntry, IntakeResult } from './queue/queue-types.ts';
 
 export interface FolderImportDeps {
   library: Library;

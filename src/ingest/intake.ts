@@ -5,7 +5,7 @@
 import { addFolderFile, addPickedFile } from '../library/add-file.ts';
 import type { Library } from '../library/library.ts';
 import type { JobRecord } from '../library/records.ts';
-import type { IntakeEntry, IntakeOutcome } from './job-queue.ts';
+import type { IntakeEntry, IntakeOutcome } from './queue/queue-types.ts';
 
 export async function intakeFile(
   library: Library,

@@ -2,6 +2,7 @@
 // and per-file updates. Kept apart from the queue so the UI imports types only.
 import type { ItemError, JobState } from '../library/records.ts';
 import type { MediaKind } from './detect-type.ts';
+import type { TypedEventTarget } from '../typed-event-target.ts';
 
 /**
  * Stages of one file, in the order they run. 'intake' is the copy into the library (hash, OPFS copy);
@@ -83,4 +84,21 @@ export interface QueueEventMap {
   paused: PauseReason;
   /** Every file of the batch is finished. */
   idle: QueueSnapshot;
+}
+
+/** The queue as the UI sees it. */
+export interface IngestQueue extends TypedEventTarget<QueueEventMap> {
+  snapshot(): QueueSnapshot;
+  /** Svelte store contract: `run` is called at once and on every change. */
+  subscribe(run: (snapshot: QueueSnapshot) => void): () => void;
+  /** Every job (queued, running, failed, cancelled, and done ones not yet pruned), oldest first. */
+  jobs(): Promise<JobView[]>;
+  cancel(jobId: string): Promise<void>;
+  cancelAll(): Promise<void>;
+  retry(jobId: string): Promise<void>;
+  pause(): void;
+  /** Resumes after pause() or a quota/permission pause; the file that hit it is tried again. */
+  resume(): void;
+  /** Resolves when nothing is queued or running (or the queue is paused). */
+  whenIdle(): Promise<QueueSnapshot>;
 }

@@ -3,7 +3,6 @@
 // walked, read, stored in IndexedDB and compared with isSameEntry exactly like a picked folder.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Trove } from '../../src/trove.ts';
-import { readDrop } from '../../src/ingest/ways-in.ts';
 import { destroyTrove, freshNames, openTestTrove, type TroveNames } from '../support/trove-harness.ts';
 import { fetchBlob } from '../support/browser-media.ts';
 
@@ -112,16 +111,5 @@ describe('folder import', () => {
     expect(again.folder.id).toBe(folder.id);
     expect(again.report.files).toEqual([]);
     expect((await trove.library.listFolders()).length).toBe(1);
-  });
-
-  it('reads a drop of files and of a folder (as a handle where the browser gives one)', async () => {
-    const dt = new DataTransfer();
-    const png = new File([await fetchBlob('image/red-square.png')], 'red.png', { type: 'image/png' });
-    dt.items.add(png);
-    dt.items.add(new File(['x'], '.DS_Store'));
-    const dropped = await readDrop(dt);
-    expect(dropped.folders).toEqual([]);
-    expect(dropped.files.map((f) => [f.file.name, f.folderPath])).toEqual([['red.png', '']]);
-    expect(dropped.files[0]!.file.size).toBe(png.size);
   });
 });

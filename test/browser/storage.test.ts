@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roomFor, storageReport } from '../../src/library/storage.ts';
+import { requestPersistence, roomFor, storageReport } from '../../src/library/storage.ts';
 
 describe('storage report (real StorageManager)', () => {
   it('reports usage against the quota, the per-kind breakdown and persistence state', async () => {
@@ -36,5 +36,15 @@ describe('storage report (real StorageManager)', () => {
     expect(await roomFor(1_000_000)).toMatchObject({ fits: true, needed: 1_000_000 });
     expect(await roomFor(Math.floor(free * 0.9))).toMatchObject({ fits: false });
     expect(await roomFor(free * 2)).toMatchObject({ fits: false });
+  });
+
+  it('asks the browser to keep the data, and says when the browser cannot be asked', async () => {
+    const granted = await requestPersistence();
+    expect(typeof granted).toBe('boolean');
+    // What the browser answered is what it reports afterwards.
+    expect((await storageReport())!.persisted).toBe(granted);
+    expect(
+      await requestPersistence({ estimate: navigator.storage.estimate.bind(navigator.storage) }),
+    ).toBeNull();
   });
 });

@@ -90,4 +90,13 @@ describe('readDrop', () => {
     ]);
     expect(await dropped.files[1]!.file.text()).toBe('two');
   });
+
+  it('skips hidden and system files dropped loose', async () => {
+    const data = new DataTransfer();
+    data.items.add(new File(['x'], '.DS_Store'));
+    data.items.add(new File(['one'], 'one.txt', { type: 'text/plain' }));
+    data.items.add(new File(['x'], 'Thumbs.db'));
+    const dropped = await readDrop(data);
+    expect(dropped.files.map((f) => [f.file.name, f.folderPath])).toEqual([['one.txt', '']]);
+  });
 });

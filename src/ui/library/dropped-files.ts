@@ -1,6 +1,7 @@
 // What a drop or a folder input brings in: loose files with the directory they had, and folders that can
 // be imported by handle (kept for rescans). Chromium gives handles for dropped entries; other browsers give
 // FileSystemEntry trees (webkitGetAsEntry), which are walked into files; the plain file list comes last.
+// Hidden and system files (.DS_Store, Thumbs.db, dot-folders) are skipped on every way in.
 import type { IncomingFile } from '../../trove.ts';
 import { isIgnoredName } from '../../library/folders.ts';
 
@@ -22,8 +23,9 @@ export function readDrop(data: DataTransfer): Promise<Dropped> {
     return fromHandles(items.map((i) => ({ handle: i.getAsFileSystemHandle!(), file: i.getAsFile() })));
   }
   const entries = items.map((i) => i.webkitGetAsEntry?.() ?? null);
-  if (entries.length && entries.every((e) => e !== null)) return fromEntries(entries as FileSystemEntry[]);
-  return Promise.resolve({ files: [...data.files].map((file) => ({ file, folderPath: '' })), folders: [] });
+  if (entries.length && entries.every((e) => e !== null))
+    return filesOfEntries(entries as FileSystemEntry[]).then((files) => ({ files, folders: [] }));
+  return Promise.resolve({ files: [...data.files].filter(wanted).map(loose), folders: [] });
 }
 
 async function fromHandles(
@@ -33,17 +35,23 @@ async function fromHandles(
   for (const { handle: pending, file } of dropped) {
     const handle = await pending.catch(() => null);
     if (handle?.kind === 'directory') out.folders.push(handle as FileSystemDirectoryHandle);
-    else if (handle)
-      out.files.push({ file: await (handle as FileSystemFileHandle).getFile(), folderPath: '' });
-    else if (file) out.files.push({ file, folderPath: '' });
+    else if (handle) {
+      if (!isIgnoredName(handle.name))
+        out.files.push(loose(await (handle as FileSystemFileHandle).getFile()));
+    } else if (file && wanted(file)) out.files.push(loose(file));
   }
   return out;
 }
 
-async function fromEntries(entries: FileSystemEntry[]): Promise<Dropped> {
+/**
+ * Every file under dropped entries (the legacy entries API, which works in every browser). A dropped
+ * folder's own name starts its files' paths; each directory is read in name order, so the same folder
+ * always gives the same list, whatever order the browser lists it in.
+ */
+export async function filesOfEntries(entries: FileSystemEntry[]): Promise<IncomingFile[]> {
   const files: IncomingFile[] = [];
   for (const entry of entries) await walkEntry(entry, '', files);
-  return { files, folders: [] };
+  return files;
 }
 
 async function walkEntry(entry: FileSystemEntry, dir: string, out: IncomingFile[]): Promise<void> {
@@ -55,15 +63,21 @@ async function walkEntry(entry: FileSystemEntry, dir: string, out: IncomingFile[
     out.push({ file, folderPath: dir });
     return;
   }
-  const reader = (entry as FileSystemDirectoryEntry).createReader();
   const path = dir ? `${dir}/${entry.name}` : entry.name;
-  // readEntries answers in batches (100 in Chromium) until it returns an empty one.
+  const children = await readAllEntries((entry as FileSystemDirectoryEntry).createReader());
+  children.sort((a, b) => a.name.localeCompare(b.name));
+  for (const child of children) await walkEntry(child, path, out);
+}
+
+/** readEntries answers in batches (100 in Chromium), until it returns an empty one. */
+async function readAllEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
+  const all: FileSystemEntry[] = [];
   for (;;) {
     const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
       reader.readEntries(resolve, reject),
     );
-    if (batch.length === 0) break;
-    for (const child of batch) await walkEntry(child, path, out);
+    if (batch.length === 0) return all;
+    all.push(...batch);
   }
 }
 
@@ -81,4 +95,12 @@ export function filesOfFolderInput(files: FileList | File[]): IncomingFile[] {
 /** Whether a drag carries files (and not, say, text selected on the page). */
 export function carriesFiles(data: DataTransfer | null): boolean {
   return !!data && [...data.types].includes('Files');
+}
+
+function wanted(file: File): boolean {
+  return !isIgnoredName(file.name);
+}
+
+function loose(file: File): IncomingFile {
+  return { file, folderPath: '' };
 }
