@@ -13,6 +13,24 @@ export async function openApp(page: Page, url: string, limitMs = 120_000): Promi
   return Date.now() - started;
 }
 
+/**
+ * When each step of opening the app ended, in ms since navigation (the app's trove:open:* marks, and the
+ * navigation's own responseEnd and domContentLoaded).
+ */
+export async function openSteps(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const steps: Record<string, number> = {};
+    if (nav) {
+      steps['html received'] = nav.responseEnd;
+      steps['DOM ready'] = nav.domContentLoadedEventEnd;
+    }
+    for (const m of performance.getEntriesByType('mark'))
+      if (m.name.startsWith('trove:open:')) steps[m.name.slice('trove:open:'.length)] = m.startTime;
+    return steps;
+  });
+}
+
 export async function itemCount(page: Page): Promise<number> {
   const text = await page.getByText(ITEMS).first().textContent();
   return Number(ITEMS.exec(text ?? '')?.[1] ?? NaN);
@@ -22,13 +40,24 @@ export async function addFiles(page: Page, paths: string[]): Promise<void> {
   await page.getByLabel('Add files').setInputFiles(paths);
 }
 
-/** Waits until `n` items are ready and no file is left in the queue. */
+/**
+ * Waits until `n` items are ready and no file is left in the queue; fails at once, with the count, when the
+ * queue has emptied with fewer (a file failed, or was the same as one already in the library).
+ */
 export async function waitForItems(page: Page, n: number, limitMs: number): Promise<void> {
-  await page
-    .getByText(new RegExp(`^${n} items?$`))
-    .first()
-    .waitFor({ timeout: limitMs });
-  await page.getByRole('heading', { name: 'Adding files' }).waitFor({ state: 'hidden', timeout: limitMs });
+  const until = Date.now() + limitMs;
+  const adding = page.getByRole('heading', { name: 'Adding files' });
+  let idleSince: number | undefined;
+  for (;;) {
+    const count = await itemCount(page);
+    const busy = await adding.isVisible();
+    if (count >= n && !busy) return;
+    idleSince = busy ? undefined : (idleSince ?? Date.now());
+    if (idleSince !== undefined && Date.now() - idleSince > 3000)
+      throw new Error(`the queue emptied with ${count} items ready, not ${n}`);
+    if (Date.now() > until) throw new Error(`${count} of ${n} items ready after ${limitMs / 1000} s`);
+    await page.waitForTimeout(100);
+  }
 }
 
 export interface QueryTiming {

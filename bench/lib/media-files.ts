@@ -16,12 +16,16 @@ export async function writePhotos(
   const paths: string[] = [];
   for (let i = 0; i < n; i++) {
     const pixels = Buffer.alloc(width * height * 3);
-    let s = (i + 1) * 2654435761;
+    // The prefix is part of the seed: two sets must not share a photo (the app would keep one copy).
+    let s = [...prefix].reduce(
+      (h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0,
+      (i + 1) * 2654435761,
+    );
     for (let y = 0; y < height; y++)
       for (let x = 0; x < width; x++) {
         s = (s * 1664525 + 1013904223) >>> 0;
         const o = (y * width + x) * 3;
-        pixels[o] = ((x * 255) / width + i * 37) & 255;
+        pixels[o] = ((x * 255) / width + i * 37 + (s & 7)) & 255;
         pixels[o + 1] = ((y * 255) / height + i * 91) & 255;
         pixels[o + 2] = (s >>> 24) & 255;
       }

@@ -13,6 +13,7 @@ import {
   addFiles,
   itemCount,
   openApp,
+  openSteps,
   percentiles,
   rendererResidentBytes,
   timeFileQuery,
@@ -250,6 +251,7 @@ const section: BenchSection = {
 
       ctx.log('reload after the long session');
       const longReload = await openApp(page, app.url);
+      const steps = await openSteps(page);
       const final = await memory('after the session, reloaded');
       await page.close();
 
@@ -395,6 +397,10 @@ const section: BenchSection = {
         '**Loading and memory**',
         '',
         `Reload after the session (${libraryItems} items, then an ingest of ${nDuring} photos cancelled part way): the library showed after ${ms(longReload)} ms; reload before that: ${ms(reloadOpen)} ms.`,
+        `Where that reload went (ms after navigation): ${Object.entries(steps)
+          .sort((a, b) => a[1] - b[1])
+          .map(([k, v]) => `${k} ${ms(v)}`)
+          .join(', ')}.`,
         `Model load from Cache Storage, model alone: ${alone.map((a) => `${a.label.split(',')[0]} ${ms(a.result.loadMs)} ms`).join(', ')}.`,
         '',
         '| when | renderer resident (page + workers, WASM included) | page JS + DOM | workers JS |',
