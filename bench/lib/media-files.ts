@@ -38,8 +38,11 @@ export async function writePhotos(
   return paths;
 }
 
-/** `n` distinct mono 16-bit WAV recordings of `seconds` at 48 kHz: tones of different pitch. */
-export function writeRecordings(dir: string, n: number, seconds: number): string[] {
+/**
+ * `n` distinct mono 16-bit WAV recordings of `seconds` at 48 kHz: tones of different pitch; sets made with
+ * different `first` numbers never share a pitch.
+ */
+export function writeRecordings(dir: string, n: number, seconds: number, first = 0): string[] {
   mkdirSync(dir, { recursive: true });
   const rate = 48_000;
   const samples = rate * seconds;
@@ -60,7 +63,7 @@ export function writeRecordings(dir: string, n: number, seconds: number): string
     const hz = 200 + i * 37;
     for (let t = 0; t < samples; t++)
       b.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * hz * t) / rate)), 44 + t * 2);
-    const path = join(dir, `recording-${i}.wav`);
+    const path = join(dir, `recording-${first + i}.wav`);
     writeFileSync(path, b);
     return path;
   });
