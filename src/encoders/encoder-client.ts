@@ -8,6 +8,9 @@ import {
   type TextPurpose,
   type TranscriptSpan,
 } from './protocol';
+import { batchSize, type InputKind } from './batching';
+import { JobLane, type Urgency } from './job-lane';
+import { chunked } from './vectors';
 
 export type WorkerFactory = () => Worker;
 
@@ -21,25 +24,44 @@ export interface EncoderEvents {
   progress: ProgressInfo & { role: string };
   runtime: RuntimeInfo;
   restart: { role: string; reason: string };
+  /** The worker was let go after a spell without work (idleReleaseMs); the next job starts a new one. */
+  released: { role: string };
+}
+
+export interface EncoderClientOptions {
+  /**
+   * Lets the worker go after this long without a job, to give its memory back: ORT's WASM heap only ever
+   * grows, so disposing a session frees nothing the system sees; ending the worker does.
+   */
+  idleReleaseMs?: number;
 }
 
 /**
- * The page's handle on one role's worker. Jobs run one at a time, so when the worker crashes only the
- * job in flight fails; the worker is replaced and the jobs behind it run on the new one.
+ * The page's handle on one role's worker. Jobs run one at a time (job-lane.ts), urgent ones first, so when
+ * the worker crashes only the job in flight fails; the worker is replaced and the jobs behind it run on the
+ * new one. Long inputs go in batches, each its own job, so an urgent job waits for one batch at most.
  */
 export class EncoderClient extends EventTarget {
   private worker?: Worker;
   private remote?: Comlink.Remote<EncoderWorkerApi>;
   private ready?: Promise<RuntimeInfo>;
   private crashed?: Promise<never>;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly lane: JobLane;
   runtimeInfo?: RuntimeInfo;
 
   constructor(
     private init: EncoderInit,
     private readonly makeWorker: WorkerFactory = defaultWorker,
+    options: EncoderClientOptions = {},
   ) {
     super();
+    const ms = options.idleReleaseMs;
+    this.lane = new JobLane(ms ? { ms, onIdle: () => this.release() } : undefined);
+  }
+
+  /** Whether a worker is running now (it starts with the first job). */
+  get started(): boolean {
+    return this.worker !== undefined;
   }
 
   /** Starts the worker and picks the device; model files download on first use of each sub-model. */
@@ -48,32 +70,36 @@ export class EncoderClient extends EventTarget {
     return this.ready;
   }
 
-  /** Queries and passages differ for models trained with prefixes (e5); both land in the same space. */
+  /**
+   * Queries and passages differ for models trained with prefixes (e5); both land in the same space. A
+   * query's texts go ahead of queued work.
+   */
   embedTexts(texts: string[], purpose: TextPurpose = 'passage'): Promise<Float32Array[]> {
-    return texts.length ? this.job((r) => r.embedTexts(texts, purpose)) : Promise.resolve([]);
+    return this.batches('text', texts, purpose === 'query' ? 'urgent' : 'ordinary', (r, batch) =>
+      r.embedTexts(batch, purpose),
+    );
   }
   /**
    * Image files, or decoded upright bitmaps; the caller closes the bitmaps. On WASM they are transferred
    * to the worker (a copy cost the page about 2 ms an image); on WebGPU they are copied, so a job retried
    * on a fresh worker after a WebGPU failure can send them again.
    */
-  embedImages(images: (Blob | ImageBitmap)[]): Promise<Float32Array[]> {
-    if (!images.length) return Promise.resolve([]);
-    return this.job((r) => {
-      const bitmaps = images.filter((i): i is ImageBitmap => i instanceof ImageBitmap);
+  embedImages(images: (Blob | ImageBitmap)[], urgency: Urgency = 'ordinary'): Promise<Float32Array[]> {
+    return this.batches('image', images, urgency, (r, batch) => {
+      const bitmaps = batch.filter((i): i is ImageBitmap => i instanceof ImageBitmap);
       const onWasm = this.runtimeInfo?.device === 'wasm';
-      return r.embedImages(onWasm && bitmaps.length ? Comlink.transfer(images, bitmaps) : images);
+      return r.embedImages(onWasm && bitmaps.length ? Comlink.transfer(batch, bitmaps) : batch);
     });
   }
-  embedAudio(windows: Float32Array[]): Promise<Float32Array[]> {
-    return windows.length ? this.job((r) => r.embedAudio(windows)) : Promise.resolve([]);
+  embedAudio(windows: Float32Array[], urgency: Urgency = 'ordinary'): Promise<Float32Array[]> {
+    return this.batches('audio', windows, urgency, (r, batch) => r.embedAudio(batch));
   }
-  transcribe(audio16k: Float32Array): Promise<TranscriptSpan[]> {
-    return this.job((r) => r.transcribe(audio16k));
+  transcribe(audio16k: Float32Array, urgency: Urgency = 'ordinary'): Promise<TranscriptSpan[]> {
+    return this.job((r) => r.transcribe(audio16k), urgency);
   }
   /** A caption per picture (caption role), with the task models.json names. */
-  caption(images: Blob[]): Promise<string[]> {
-    return images.length ? this.job((r) => r.caption(images)) : Promise.resolve([]);
+  caption(images: Blob[], urgency: Urgency = 'ordinary'): Promise<string[]> {
+    return images.length ? this.job((r) => r.caption(images), urgency) : Promise.resolve([]);
   }
   /** Whether the configuration asks for the text in pictures as well as captions (captions.ocr). */
   get readsText(): boolean {
@@ -100,12 +126,37 @@ export class EncoderClient extends EventTarget {
     this.worker = this.remote = this.ready = this.crashed = undefined;
   }
 
-  private job<T>(call: (remote: Comlink.Remote<EncoderWorkerApi>) => Promise<T>): Promise<T> {
+  /** Ends the worker if it has nothing to do; the next job starts a new one (models load from the cache). */
+  private release(): void {
+    if (!this.worker || this.lane.size > 0) return;
+    this.terminate();
+    this.dispatchEvent(new CustomEvent('released', { detail: { role: this.init.role } }));
+  }
+
+  /** Inputs in the worker's batch size, one job per batch, results in order. */
+  private async batches<I, O>(
+    kind: InputKind,
+    inputs: I[],
+    urgency: Urgency,
+    call: (remote: Comlink.Remote<EncoderWorkerApi>, batch: I[]) => Promise<O[]>,
+  ): Promise<O[]> {
+    if (!inputs.length) return [];
+    const size = batchSize(kind, this.runtimeInfo?.device ?? 'wasm');
+    const parts = await Promise.all(
+      chunked(inputs, size).map((batch) => this.job((r) => call(r, batch), urgency)),
+    );
+    return parts.flat();
+  }
+
+  private job<T>(
+    call: (remote: Comlink.Remote<EncoderWorkerApi>) => Promise<T>,
+    urgency: Urgency = 'ordinary',
+  ): Promise<T> {
     const attempt = async () => {
       await this.start();
       return (await Promise.race([call(this.remote!), this.crashed!])) as T;
     };
-    const result = this.queue.then(async () => {
+    return this.lane.add(async () => {
       try {
         return await attempt();
       } catch (err) {
@@ -115,9 +166,7 @@ export class EncoderClient extends EventTarget {
         this.init = { ...this.init, prefer: 'wasm', note: `${(err as Error).message}; now running on WASM` };
         return await attempt();
       }
-    });
-    this.queue = result.catch(() => {});
-    return result;
+    }, urgency);
   }
 
   private async spawn(): Promise<RuntimeInfo> {

@@ -10,24 +10,67 @@ import {
   type Role,
 } from '../models/config';
 import { EncoderClient, type WorkerFactory } from './encoder-client';
+import type { TextPurpose, TranscriptSpan } from './protocol';
 import { DownloadProgress } from './progress';
+
+/** The roles a text query reaches. */
+export const queryRoles = ['clip', 'clap', 'text'] as const;
+export type QueryRole = (typeof queryRoles)[number];
+
+/** Ingest's workers, let go after this long without work (issue 20: ingest-only models leave memory). */
+export const INGEST_IDLE_RELEASE_MS = 60_000;
 
 export type Encoders = Record<Role, EncoderClient> & {
   /** The caption role's worker, present only when captions are turned on (see captionsEnabled). */
   caption?: EncoderClient;
+  /**
+   * The text encoders of queries, each in a worker of its own that stays: a query never waits behind
+   * ingest's batches, and its models stay loaded while ingest's are let go.
+   */
+  query: Record<QueryRole, EncoderClient>;
+  /** What a search calls (fan-out.ts QueryEncoders): words to `query`, files urgently to the role's worker. */
+  forQueries: ReturnType<typeof queryView>;
   progress: DownloadProgress;
   terminate(): void;
 };
 
-/** One worker per role, configured from models.json; none of them starts until it is first used. */
+function queryView(
+  ingest: Record<Role, EncoderClient> & { caption?: EncoderClient },
+  query: Record<QueryRole, EncoderClient>,
+) {
+  const words = (role: QueryRole) => (t: string[], p?: TextPurpose) =>
+    query[role].embedTexts(t, p ?? 'query');
+  return {
+    clip: { embedTexts: words('clip'), embedImages: (b: Blob[]) => ingest.clip.embedImages(b, 'urgent') },
+    clap: {
+      embedTexts: words('clap'),
+      embedAudio: (w: Float32Array[]) => ingest.clap.embedAudio(w, 'urgent'),
+    },
+    text: { embedTexts: words('text') },
+    speech: {
+      transcribe: (a: Float32Array): Promise<TranscriptSpan[]> => ingest.speech.transcribe(a, 'urgent'),
+    },
+    ...(ingest.caption ? { caption: { caption: (b: Blob[]) => ingest.caption!.caption(b, 'urgent') } } : {}),
+  };
+}
+
+/**
+ * One worker per role for ingest, and one per query role for queries, configured from models.json; none
+ * of them starts until it is first used. `idleReleaseMs` (tests) overrides INGEST_IDLE_RELEASE_MS.
+ */
 export function createEncoders(
   config: ModelsConfig,
-  options: { appUrl?: string; prefer?: Device | 'auto'; makeWorker?: WorkerFactory } = {},
+  options: {
+    appUrl?: string;
+    prefer?: Device | 'auto';
+    makeWorker?: WorkerFactory;
+    idleReleaseMs?: number;
+  } = {},
 ): Encoders {
   const appUrl = options.appUrl ?? location.href;
   const allowedOrigins = [new URL(appUrl).origin, ...modelOrigins(config, appUrl)];
   const progress = new DownloadProgress();
-  const client = (role: AnyRole) => {
+  const client = (role: AnyRole, idleReleaseMs?: number) => {
     const rc = config.roles[role]!;
     const host = resolveHost(config, role, appUrl);
     const c = new EncoderClient(
@@ -48,22 +91,31 @@ export function createEncoders(
           : {}),
       },
       options.makeWorker,
+      { idleReleaseMs },
     );
     c.addEventListener('progress', (e) => progress.update((e as CustomEvent).detail));
     return c;
   };
-  const clients = Object.fromEntries(roles.map((role) => [role, client(role)])) as Record<
+  const release = options.idleReleaseMs ?? INGEST_IDLE_RELEASE_MS;
+  const clients = Object.fromEntries(roles.map((role) => [role, client(role, release)])) as Record<
     Role,
     EncoderClient
   >;
-  const caption = captionsEnabled(config) ? client('caption') : undefined;
+  const caption = captionsEnabled(config) ? client('caption', release) : undefined;
+  const query = Object.fromEntries(queryRoles.map((role) => [role, client(role)])) as Record<
+    QueryRole,
+    EncoderClient
+  >;
+  const ingest = { ...clients, ...(caption ? { caption } : {}) };
   return {
-    ...clients,
-    ...(caption ? { caption } : {}),
+    ...ingest,
+    query,
+    forQueries: queryView(ingest, query),
     progress,
     terminate: () => {
       roles.forEach((r) => clients[r].terminate());
       caption?.terminate();
+      queryRoles.forEach((r) => query[r].terminate());
     },
   };
 }

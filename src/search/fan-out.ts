@@ -135,6 +135,14 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
   };
 }
 
+/**
+ * Loads the text encoders of queries and embeds their null queries, so the first query pays neither (issue
+ * 20: a first query took 21 s). Meant for idle time after the library opens.
+ */
+export async function prepareQueries(encoders: QueryEncoders): Promise<void> {
+  await Promise.all([nullQuery(encoders.clip), nullQuery(encoders.clap), nullQuery(encoders.text)]);
+}
+
 const nullQueries = new WeakMap<object, Promise<Float32Array>>();
 
 /** The empty text's embedding, once per encoder (it never changes while the model does not). */

@@ -5,8 +5,15 @@ import type { KeyedSegment, Trove, TroveEventMap } from '../../trove.ts';
 import type { ItemRecord } from '../../library/records.ts';
 import { RemoteCatalog } from '../../search/catalog-client.ts';
 import { Searcher } from '../../search/searcher.ts';
+import { prepareQueries } from '../../search/fan-out.ts';
 import type { SearchQuery } from '../../search/query.ts';
 import type { SearchResponse } from '../../search/results.ts';
+
+/** Runs `task` once the page has had a moment of idle time after opening (at most 2 s later). */
+function whenIdle(task: () => unknown): void {
+  if ('requestIdleCallback' in globalThis) requestIdleCallback(() => void task(), { timeout: 2000 });
+  else setTimeout(() => void task(), 500);
+}
 
 export class SearchService {
   private readonly catalog = new RemoteCatalog();
@@ -16,7 +23,11 @@ export class SearchService {
   private pending: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly trove: Trove) {
-    this.searcher = new Searcher({ encoders: trove.encoders, indexes: trove.indexes, catalog: this.catalog });
+    this.searcher = new Searcher({
+      encoders: trove.encoders.forQueries,
+      indexes: trove.indexes,
+      catalog: this.catalog,
+    });
     const on = <K extends keyof TroveEventMap>(type: K, run: (detail: TroveEventMap[K]) => Promise<void>) =>
       trove.addEventListener(
         type,
@@ -31,6 +42,12 @@ export class SearchService {
     void this.enqueue(async () => {
       for (const { item, segments } of await trove.allSegments()) await this.upsert(item, segments);
     });
+    whenIdle(() =>
+      prepareQueries(trove.encoders.forQueries).catch((error: unknown) =>
+        // Not an error yet: the first query loads the encoders again and reports what went wrong there.
+        console.warn('Trove: preparing the query encoders failed', error),
+      ),
+    );
   }
 
   /** Searches once every catalog change made so far is in. */
