@@ -277,8 +277,14 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
   const { config } = options;
   // One lock and channel per library database, so tests with their own databases do not meet.
   const tabs = createTabSync({ name: `trove:${options.libraryDbName ?? LIBRARY_DB_NAME}` });
+  // Marks for each step of opening (trove:open:*), so a slow start shows where it waits (the realsize bench
+  // reads them; so does the browser's performance panel).
+  const mark = (step: string) => performance.mark(`trove:open:${step}`);
+  mark('start');
   const { isLeader } = await tabs.ready;
+  mark('tabs');
   const library = await Library.open({ name: options.libraryDbName });
+  mark('library');
   const encoders = createEncoders(config, { prefer: options.prefer ?? 'auto' });
   const ffmpeg = new FfmpegClient(options.ffmpeg);
   const images = new ImageDecoder();
@@ -294,12 +300,14 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
   try {
     const dbName = options.vectorDbName;
     const { indexes, reports } = await openIndexes(config, worker, { dbName, persistent: isLeader });
+    mark('indexes');
     const sync = new IndexSync(library, indexes, {
       onError: (error) => console.warn('Trove: updating the vector index failed; it will be rebuilt', error),
       persist: isLeader,
       onStored: (itemId, removedKeys) => tabs.post({ type: 'item-ready', itemId, removedKeys }),
     });
     const rebuilt = await sync.verify(reports);
+    mark('verified');
     const pipeline = { encoders, ffmpeg, images, options: options.pipeline, sink: sync };
     const queue = await JobQueue.open(
       {
@@ -315,6 +323,7 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
       },
       { concurrency: options.concurrency, imageBatch: options.imageBatch, runsJobs: isLeader },
     );
+    mark('queue');
     const trove = new TroveApp({
       library,
       encoders,

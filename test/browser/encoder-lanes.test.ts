@@ -59,14 +59,14 @@ describe('encoder lanes', () => {
   });
 
   it('ingest’s worker is let go after the idle time and comes back for the next job', async () => {
-    const enc = encoders(300);
+    const enc = encoders(500);
     const released: string[] = [];
     enc.clip.addEventListener('released', (e) => released.push((e as CustomEvent).detail.role));
     const red = await fetchBlob('image/red-square.png');
-    const [before] = await enc.clip.embedImages([red]);
     await enc.query.clip.embedTexts(['red'], 'query');
+    const [before] = await enc.clip.embedImages([red]);
     expect(enc.clip.started).toBe(true);
-    await new Promise((r) => setTimeout(r, 800));
+    await new Promise((r) => setTimeout(r, 1500));
     expect(released).toEqual(['clip']);
     expect(enc.clip.started).toBe(false);
     // The query's worker stays.

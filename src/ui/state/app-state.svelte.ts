@@ -39,6 +39,7 @@ export class AppState {
     addEventListener('hashchange', () => (this.view = viewOfHash()));
     try {
       const loaded = await loadModelsConfig();
+      performance.mark('trove:open:config');
       this.config = loaded.config;
       this.modelsNotice = loaded.notice ?? '';
       this.trove = await openTrove({ config: this.config });

@@ -52,6 +52,7 @@ export class LibraryState {
     for (const type of ['item-ready', 'item-removed', 'cleared'])
       trove.addEventListener(type, () => void this.refresh());
     void this.refresh().then(async () => {
+      performance.mark('trove:open:listed');
       const { files, folders } = this.early;
       this.early = { files: [], folders: [] };
       await this.addFiles(files);
