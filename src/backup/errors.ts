@@ -26,3 +26,13 @@ export class BackupError extends Error {
     super(message, options);
   }
 }
+
+/** A file whose structure is not what an export writes (sections, lines, counts, sizes). */
+export function malformed(why: string): BackupError {
+  return new BackupError('malformed', `The export file is malformed: ${why}.`);
+}
+
+/** A file whose records are well formed but wrong (twice, or pointing at what the file lacks). */
+export function invalid(why: string): BackupError {
+  return new BackupError('invalid-record', `The export file is malformed: ${why}.`);
+}

@@ -11,7 +11,7 @@
 import type { Library } from '../library/library.ts';
 import { openOriginal } from '../library/originals.ts';
 import type { ItemRecord, OriginalSource, SegmentRecord, Space } from '../library/records.ts';
-import { BATCH_BYTES, BATCH_RECORDS, pageAfter } from './batches.ts';
+import { BATCH_BYTES, BATCH_RECORDS } from './batches.ts';
 import { BackupError } from './errors.ts';
 import { FORMAT_VERSION, FrameWriter, header } from './format.ts';
 import {
@@ -86,7 +86,7 @@ export async function exportLibrary(library: Library, options: ExportOptions = {
   const manifest: ExportManifest = {
     format: FORMAT_NAME,
     formatVersion: FORMAT_VERSION,
-    schemaVersion: library.db.version,
+    schemaVersion: library.schemaVersion,
     exportedAt: new Date().toISOString(),
     counts: {
       items: chosen.items.length,
@@ -156,80 +156,45 @@ export function exportFileName(date = new Date()): string {
  * Records are read a page at a time, and only IndexedDB requests are awaited, so the transaction stays open.
  */
 async function select(library: Library): Promise<Selection> {
-  const tx = library.db.transaction(['items', 'segments', 'vectors', 'thumbnails'], 'readonly');
-  const chosen: Selection = {
-    items: [],
-    itemIds: new Set(),
-    unfinished: 0,
-    segments: 0,
-    textChars: 0,
-    vectors: new Map(),
-    thumbnailIds: [],
-  };
-  await pages(tx.objectStore('items'), (item: ItemRecord) => {
-    if (!EXPORTED.has(item.status)) {
-      chosen.unfinished++;
-      return;
-    }
-    chosen.items.push({ id: item.id, updatedAt: item.updatedAt, name: item.name, source: item.source });
-    chosen.itemIds.add(item.id);
-  });
-  const segmentIds = new Set<string>();
-  await pages(tx.objectStore('segments'), (segment: SegmentRecord) => {
-    if (!chosen.itemIds.has(segment.itemId)) return;
-    segmentIds.add(segment.id);
-    chosen.segments++;
-    chosen.textChars += segment.text?.length ?? 0;
-  });
-  // Vectors by key only: their numbers are read when they are written out.
-  const vectors = tx.objectStore('vectors');
-  const keysPerPage = BATCH_RECORDS * 8;
-  let after: IDBValidKey | undefined;
-  for (;;) {
-    const keys = await vectors.getAllKeys(
-      after === undefined ? undefined : IDBKeyRange.lowerBound(after, true),
-      keysPerPage,
-    );
-    for (const [segmentId, space] of keys) {
-      if (!segmentIds.has(segmentId)) continue;
-      let list = chosen.vectors.get(space);
-      if (!list) {
-        const first = await vectors.get([segmentId, space]);
-        list = { ids: [], dim: first!.vector.length };
-        chosen.vectors.set(space, list);
+  return library.snapshot.view(async (view) => {
+    const chosen: Selection = {
+      items: [],
+      itemIds: new Set(),
+      unfinished: 0,
+      segments: 0,
+      textChars: 0,
+      vectors: new Map(),
+      thumbnailIds: [],
+    };
+    await view.eachItem((item) => {
+      if (!EXPORTED.has(item.status)) {
+        chosen.unfinished++;
+        return;
       }
+      chosen.items.push({ id: item.id, updatedAt: item.updatedAt, name: item.name, source: item.source });
+      chosen.itemIds.add(item.id);
+    });
+    const segmentIds = new Set<string>();
+    await view.eachSegment((segment) => {
+      if (!chosen.itemIds.has(segment.itemId)) return;
+      segmentIds.add(segment.id);
+      chosen.segments++;
+      chosen.textChars += segment.text?.length ?? 0;
+    });
+    // Vectors by key only: their numbers are read when they are written out, but for one of each space,
+    // whose size the manifest gives.
+    await view.eachVectorKey((segmentId, space) => {
+      if (!segmentIds.has(segmentId)) return;
+      let list = chosen.vectors.get(space);
+      if (!list) chosen.vectors.set(space, (list = { ids: [], dim: 0 }));
       list.ids.push(segmentId);
-    }
-    if (keys.length < keysPerPage) break;
-    after = keys[keys.length - 1];
-  }
-  const byItem = tx.objectStore('thumbnails').index('itemId');
-  for (let at = 0; at < chosen.items.length; at += BATCH_RECORDS) {
-    const found = await Promise.all(
-      chosen.items.slice(at, at + BATCH_RECORDS).map((i) => byItem.getAllKeys(i.id)),
-    );
-    for (const ids of found) chosen.thumbnailIds.push(...ids);
-  }
-  // In store (code unit) order, as the earlier export wrote them.
-  chosen.thumbnailIds.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  await tx.done;
-  return chosen;
-}
-
-/** Calls `visit` on every record of a store in key order, a page at a time, in the caller's transaction. */
-async function pages<T>(
-  store: {
-    getAll(range?: IDBKeyRange, count?: number): Promise<T[]>;
-    getAllKeys(range?: IDBKeyRange, count?: number): Promise<IDBValidKey[]>;
-  },
-  visit: (value: T) => void,
-): Promise<void> {
-  let after: IDBValidKey | undefined;
-  do {
-    const page = await pageAfter(store, after);
-    page.values.forEach(visit);
-    after = page.next;
-  } while (after !== undefined);
+    });
+    for (const [space, list] of chosen.vectors) list.dim = (await view.vectorLength(list.ids[0]!, space))!;
+    chosen.thumbnailIds = await view.thumbnailIdsOf(chosen.items.map((i) => i.id));
+    // In store (code unit) order, as the earlier export wrote them.
+    chosen.thumbnailIds.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return chosen;
+  });
 }
 
 function changed(what: string): BackupError {
@@ -247,11 +212,9 @@ async function* generate(
   originals: { index: number; file: File }[],
   signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
-  const db = library.db;
   /** The items of `batch` as they are now, which must be as they were chosen. */
   const currentItems = async (batch: Selection['items']) => {
-    const tx = db.transaction('items', 'readonly');
-    const found = await Promise.all(batch.map((i) => tx.store.get(i.id)));
+    const found = await library.snapshot.items(batch.map((i) => i.id));
     return found.map((item, n) => {
       if (!item || item.updatedAt !== batch[n]!.updatedAt) throw changed(`"${batch[n]!.name}" changed`);
       return item;
@@ -271,7 +234,7 @@ async function* generate(
   yield* jsonSection(
     w,
     sections.segments,
-    segmentPages(library, (page) => {
+    mapPages(library.snapshot.segmentPages(BATCH_RECORDS), (page) => {
       const kept = page.filter((s) => chosen.itemIds.has(s.itemId)).map(exportedSegment);
       segments += kept.length;
       return kept;
@@ -295,8 +258,7 @@ async function* generate(
     for (let at = 0; at < ids.length; at += rowsPerBatch) {
       signal?.throwIfAborted();
       const batch = ids.slice(at, at + rowsPerBatch);
-      const tx = db.transaction('vectors', 'readonly');
-      const rows = await Promise.all(batch.map((id) => tx.store.get([id, space])));
+      const rows = await library.snapshot.vectors(space, batch);
       const out = new Float32Array(batch.length * dim);
       rows.forEach((v, i) => {
         if (!v) throw changed(`a ${space} vector was removed`);
@@ -317,8 +279,7 @@ async function* generate(
   // Stored records as they are: their bytes are written straight out, without a Blob to make and read
   // back for each (what thumbnailFromStore would give costs a round trip through the blob store).
   const readThumbnails = async (ids: string[]) => {
-    const tx = db.transaction('thumbnails', 'readonly');
-    const found = await Promise.all(ids.map((id) => tx.store.get(id)));
+    const found = await library.snapshot.storedThumbnails(ids);
     return found.map((t) => {
       if (!t) throw changed('a thumbnail was removed');
       return t.bytes ? { ...t, size: t.bytes.byteLength } : { ...t, type: t.blob.type, size: t.blob.size };
@@ -393,18 +354,12 @@ async function* batches<T, U>(
   for (let at = 0; at < list.length; at += size) yield await read(list.slice(at, at + size));
 }
 
-/** Every segment in key order, a page per transaction, turned into values by `keep`. */
-async function* segmentPages(
-  library: Library,
-  keep: (page: SegmentRecord[]) => unknown[],
+/** Each page of `pages` turned into values by `keep`. */
+async function* mapPages<T>(
+  pages: AsyncIterable<T[]>,
+  keep: (page: T[]) => unknown[],
 ): AsyncGenerator<unknown[]> {
-  let after: IDBValidKey | undefined;
-  do {
-    const tx = library.db.transaction('segments', 'readonly');
-    const page = await pageAfter(tx.store, after);
-    yield keep(page.values);
-    after = page.next;
-  } while (after !== undefined);
+  for await (const page of pages) yield keep(page);
 }
 
 /** A section of JSON lines, one value per line, from batches of values, encoded about 1 MiB at a time. */

@@ -12,7 +12,7 @@
 // signature, which can occur inside raw vectors or a user's file, and it writes no ZIP64 for libraries
 // over 4 GB. Length-prefixed frames with a CRC per section have neither problem.
 import { createCRC32, type IHasher } from 'hash-wasm';
-import { BackupError } from './errors.ts';
+import { BackupError, malformed } from './errors.ts';
 
 /** "\x89TROVE\r\n\x1a\n": the high byte and the line endings catch text-mode transfers, as PNG's do. */
 export const MAGIC = Uint8Array.of(0x89, 0x54, 0x52, 0x4f, 0x56, 0x45, 0x0d, 0x0a, 0x1a, 0x0a);
@@ -133,27 +133,28 @@ export async function* readFrames(stream: ReadableStream<Uint8Array>): AsyncGene
       const kind = (await input.take(1, () => truncated('the file stops before its end marker')))[0];
       const cut = () => truncated(`the file stops inside section "${open ?? '(none)'}"`);
       if (kind === SECTION) {
-        if (open) throw bad(`section "${open}" is not closed before the next one starts`);
+        if (open) throw malformed(`section "${open}" is not closed before the next one starts`);
         const size = view(await input.take(2, cut)).getUint16(0, true);
-        if (size === 0 || size > MAX_NAME) throw bad(`a section name has length ${size}`);
+        if (size === 0 || size > MAX_NAME) throw malformed(`a section name has length ${size}`);
         open = decodeName(await input.take(size, cut));
         length = 0;
         crc.init();
         yield { type: 'section', name: open };
       } else if (kind === DATA) {
-        if (!open) throw bad('data appears outside any section');
+        if (!open) throw malformed('data appears outside any section');
         const size = view(await input.take(4, cut)).getUint32(0, true);
-        if (size > MAX_DATA_FRAME) throw bad(`a data frame claims ${size} bytes`);
+        if (size > MAX_DATA_FRAME) throw malformed(`a data frame claims ${size} bytes`);
         const bytes = await input.take(size, cut);
         crc.update(bytes);
         length += size;
         yield { type: 'data', bytes };
       } else if (kind === END) {
-        if (!open) throw bad('a section end appears outside any section');
+        if (!open) throw malformed('a section end appears outside any section');
         const v = view(await input.take(12, cut));
         const expected = v.getUint32(0, true);
         const declared = v.getFloat64(4, true);
-        if (declared !== length) throw bad(`section "${open}" says ${declared} bytes but holds ${length}`);
+        if (declared !== length)
+          throw malformed(`section "${open}" says ${declared} bytes but holds ${length}`);
         if (expected !== parseInt(crc.digest('hex'), 16))
           throw new BackupError(
             'corrupt',
@@ -164,14 +165,15 @@ export async function* readFrames(stream: ReadableStream<Uint8Array>): AsyncGene
         sections++;
         yield { type: 'end', name, length };
       } else if (kind === FINISH) {
-        if (open) throw bad(`the file finishes inside section "${open}"`);
+        if (open) throw malformed(`the file finishes inside section "${open}"`);
         const count = view(await input.take(4, cut)).getUint32(0, true);
-        if (count !== sections) throw bad(`the file says it has ${count} sections but holds ${sections}`);
-        if (!(await input.atEnd())) throw bad('there are bytes after the end of the export');
+        if (count !== sections)
+          throw malformed(`the file says it has ${count} sections but holds ${sections}`);
+        if (!(await input.atEnd())) throw malformed('there are bytes after the end of the export');
         yield { type: 'finish', sections };
         return;
       } else {
-        throw bad(`unknown frame type ${kind}`);
+        throw malformed(`unknown frame type ${kind}`);
       }
     }
   } finally {
@@ -183,7 +185,7 @@ function decodeName(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw bad('a section name is not valid UTF-8');
+    throw malformed('a section name is not valid UTF-8');
   }
 }
 
@@ -196,10 +198,6 @@ function truncated(why: string): BackupError {
     'truncated',
     `The export file is incomplete (${why}); it was probably cut short while copying or downloading.`,
   );
-}
-
-function bad(why: string): BackupError {
-  return new BackupError('malformed', `The export file is malformed: ${why}.`);
 }
 
 function view(bytes: Uint8Array): DataView {

@@ -8,4 +8,3 @@ export {
   type ExportPlan,
 } from './export-library.ts';
 export { importLibrary, type ImportOptions, type ImportReport } from './import-library.ts';
-export { rebuildVectorIndexes } from './rebuild-indexes.ts';

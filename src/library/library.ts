@@ -1,10 +1,23 @@
 // The library store: items, their segments, vectors and thumbnails, the persistent jobs, and imported
 // folders. Everything one item produces is written in one transaction, so a crash never leaves half an item.
-import type { IDBPDatabase, IDBPTransaction } from 'idb';
-import { jobsById } from './jobs-by-id.ts';
-import { storedThumbnail, thumbnailFromStore } from './thumbnail-bytes.ts';
+// This class is the only way into the `trove-library` database (README.md says who writes what).
+import type { IDBPDatabase } from 'idb';
+import { bumpVectorsVersion } from './counters.ts';
+import { ItemAdds } from './item-adds.ts';
+import * as jobWrites from './job-writes.ts';
+import { thumbnailFromStore } from './thumbnail-bytes.ts';
 import { openLibraryDb, type OpenOptions } from './open-db.ts';
 import { deleteOriginal, listOriginals, openOriginal, removeStoredFile } from './originals.ts';
+import { SnapshotReader } from './snapshot.ts';
+import { ImportStaging } from './staging.ts';
+import { inWriteTransaction } from './write-tx.ts';
+import {
+  ItemGoneError,
+  removeItemRecords,
+  writeResults,
+  type ItemResults,
+  type WrittenResults,
+} from './write-results.ts';
 import type {
   FolderRecord,
   ItemError,
@@ -23,47 +36,27 @@ import type {
   VectorRecord,
 } from './records.ts';
 
-/** What one item's ingest produced; written all at once by writeItemResults. */
-export interface ItemResults {
-  segments: SegmentRecord[];
-  vectors?: Omit<VectorRecord, 'itemId'>[];
-  thumbnails?: Omit<ThumbnailRecord, 'itemId'>[];
-  /** Fields to update on the item (status defaults to 'ready'). */
-  item?: Partial<Omit<ItemRecord, 'id'>>;
-  /** A job to mark done in the same transaction, so a resumed queue never redoes finished work. */
-  completeJobId?: string;
-}
-
-/** What writeItemResults stored: the item, its segments with their index keys, and the keys it replaced. */
-export interface WrittenResults {
-  item: ItemRecord;
-  segments: (SegmentRecord & { key: number })[];
-  /** Keys of the segments an earlier write had stored for this item, now gone (remove them from the index). */
-  removedKeys: number[];
-}
-
-export class ItemGoneError extends Error {
-  constructor(id: string) {
-    super(`Item ${id} is no longer in the library (it was deleted)`);
-    this.name = 'ItemGoneError';
-  }
-}
-
 /** Deterministic segment ids, so rewriting an item's results replaces rather than duplicates. */
 export function segmentId(itemId: string, index: number): string {
   return `${itemId}:${index}`;
 }
 
-type ItemTx = IDBPTransaction<
-  LibrarySchema,
-  ('items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs' | 'meta')[],
-  'readwrite'
->;
-
-const itemStores = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'meta'] as const;
+export { ItemGoneError, type ItemResults, type WrittenResults } from './write-results.ts';
+export type { ImportStaging } from './staging.ts';
 
 export class Library {
-  private constructor(readonly db: IDBPDatabase<LibrarySchema>) {}
+  /** Reads for an export: what a snapshot holds, then its records a batch at a time. */
+  readonly snapshot: SnapshotReader;
+  private readonly adds: ItemAdds;
+
+  /**
+   * `db` is public for the library's own modules and for tests; code outside src/library uses the methods
+   * (lint says so), so that this folder alone decides how the database is written.
+   */
+  private constructor(readonly db: IDBPDatabase<LibrarySchema>) {
+    this.snapshot = new SnapshotReader(db);
+    this.adds = new ItemAdds(db);
+  }
 
   static async open(options: OpenOptions = {}): Promise<Library> {
     return new Library(await openLibraryDb(options));
@@ -117,17 +110,13 @@ export class Library {
 
   /** Read-modify-write in one transaction. Throws ItemGoneError if the item was deleted. */
   async updateItem(id: string, patch: Partial<Omit<ItemRecord, 'id'>>): Promise<ItemRecord> {
-    const tx = this.db.transaction('items', 'readwrite');
-    const current = await tx.store.get(id);
-    if (!current) {
-      tx.abort();
-      await tx.done.catch(() => undefined);
-      throw new ItemGoneError(id);
-    }
-    const next: ItemRecord = { ...current, ...patch, id, updatedAt: Date.now() };
-    await tx.store.put(next);
-    await tx.done;
-    return next;
+    return inWriteTransaction(this.db, ['items'], async (tx) => {
+      const current = await tx.objectStore('items').get(id);
+      if (!current) throw new ItemGoneError(id);
+      const next: ItemRecord = { ...current, ...patch, id, updatedAt: Date.now() };
+      await tx.objectStore('items').put(next);
+      return next;
+    });
   }
 
   /**
@@ -144,153 +133,35 @@ export class Library {
    * writeItemResults for several items in one transaction (a batch of small images costs one commit, not
    * one each). An item deleted meanwhile is skipped, and its place in the answer is an ItemGoneError.
    */
-  async writeManyItemResults(
+  writeManyItemResults(
     entries: { itemId: string; results: ItemResults }[],
   ): Promise<(WrittenResults | ItemGoneError)[]> {
-    for (const { itemId, results } of entries) {
-      const segmentIds = new Set(results.segments.map((s) => s.id));
-      for (const segment of results.segments) {
-        if (segment.itemId !== itemId)
-          throw new Error(`Segment ${segment.id} belongs to ${segment.itemId}, not ${itemId}`);
-      }
-      for (const v of results.vectors ?? []) {
-        if (!segmentIds.has(v.segmentId)) throw new Error(`Vector for unknown segment ${v.segmentId}`);
-      }
-    }
-    // Read before the transaction opens: an await on anything else would let it commit early.
-    const thumbnails = await Promise.all(
-      entries.map(({ itemId, results }) =>
-        Promise.all((results.thumbnails ?? []).map((t) => storedThumbnail({ ...t, itemId }))),
-      ),
-    );
-    const tx: ItemTx = this.db.transaction(itemStores, 'readwrite');
-    const done = tx.done;
-    const pending: Promise<unknown>[] = [];
-    try {
-      // Every read of the batch is issued at once (requests of one transaction run in order, so they need
-      // not wait for each other), then the writes; a batch costs a few round trips, not a few per item.
-      const track = <T>(p: Promise<T>): Promise<T> => (pending.push(p), p);
-      const metaRead = track(tx.objectStore('meta').get('nextSegmentKey'));
-      const jobIds = entries.flatMap(({ results }) => results.completeJobId ?? []);
-      const jobsRead = track(jobsById(tx.objectStore('jobs'), jobIds));
-      const itemsRead = entries.map(({ itemId }) => track(tx.objectStore('items').get(itemId)));
-      const jobs = await jobsRead;
-      // Earlier results are looked for only where there can be some (see ItemRecord.neverWritten): three
-      // index reads an item, which a batch of new photos would otherwise spend finding nothing.
-      const found = (await Promise.all(itemsRead)).map((item, i) => {
-        const jobId = entries[i]!.results.completeJobId;
-        return [item, jobId ? jobs.get(jobId) : undefined] as const;
-      });
-      const derivedFound = await Promise.all(
-        entries.map(({ itemId }, i) => {
-          const current = found[i]![0];
-          return current && !current.neverWritten ? track(derivedOf(tx, itemId)) : noneDerived;
-        }),
-      );
-      // Keys come from a counter in the same transaction, so they are unique and never reused, even for a
-      // rewrite of the same item (the index may still hold the old keys until they are removed).
-      let nextKey = (await metaRead)?.value ?? 1;
-      let vectorsChanged = false;
-      const out: (WrittenResults | ItemGoneError)[] = [];
-      for (const [i, { itemId, results }] of entries.entries()) {
-        const [current, job] = found[i]!;
-        const derived = derivedFound[i]!;
-        if (!current) {
-          out.push(new ItemGoneError(itemId));
-          continue;
-        }
-        const removed = removeFound(tx, derived, pending);
-        const segments = results.segments.map((seg) => ({ ...seg, key: nextKey++ }));
-        vectorsChanged ||= removed.vectors > 0 || (results.vectors?.length ?? 0) > 0;
-        const next: ItemRecord = {
-          ...current,
-          status: 'ready',
-          error: undefined,
-          ...results.item,
-          id: itemId,
-          neverWritten: undefined,
-          updatedAt: Date.now(),
-        };
-        // A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
-        for (const seg of segments) pending.push(tx.objectStore('segments').put(seg));
-        for (const v of results.vectors ?? []) pending.push(tx.objectStore('vectors').put({ ...v, itemId }));
-        for (const t of thumbnails[i]!) pending.push(tx.objectStore('thumbnails').put(t));
-        if (job) pending.push(tx.objectStore('jobs').put({ ...job, state: 'done', updatedAt: Date.now() }));
-        pending.push(tx.objectStore('items').put(next));
-        out.push({ item: next, segments, removedKeys: removed.keys });
-      }
-      pending.push(tx.objectStore('meta').put({ name: 'nextSegmentKey', value: nextKey }));
-      if (vectorsChanged) pending.push(bumpVectorsVersion(tx));
-      await Promise.all(pending);
-      await done;
-      return out;
-    } catch (error) {
-      for (const p of pending) p.catch(() => undefined);
-      try {
-        tx.abort();
-      } catch {
-        // Already finished or aborted.
-      }
-      await done.catch(() => undefined);
-      throw error;
-    }
+    return writeResults(this.db, entries);
   }
 
   /**
-   * Marks several jobs running at once; see startJob. `knownItems` are item records the caller already holds
-   * (by item id), which are then not read again: a job exists only while its item does (removeItem deletes
-   * both in one transaction), so finding the job is enough to know the item is still there.
+   * Marks several jobs running at once; see startJob. `knownItems` are item records the caller already
+   * holds, by item id, which are then not read again (job-writes.ts says why that is safe).
    */
-  async startJobs(
+  startJobs(
     jobIds: string[],
     stage: string,
     knownItems: ReadonlyMap<string, ItemRecord> = new Map(),
   ): Promise<Map<string, { job: JobRecord; item: ItemRecord }>> {
-    const tx = this.db.transaction(['jobs', 'items'], 'readwrite');
-    const jobs = tx.objectStore('jobs');
-    const out = new Map<string, { job: JobRecord; item: ItemRecord }>();
-    // Reads first (the jobs in one range read, then the items not already known), then the writes.
-    const stored = await jobsById(jobs, jobIds);
-    const found = await Promise.all(
-      jobIds.map(async (id) => {
-        const job = stored.get(id);
-        const itemId = job?.itemId;
-        const item = itemId
-          ? (knownItems.get(itemId) ?? (await tx.objectStore('items').get(itemId)))
-          : undefined;
-        return { id, job, item };
-      }),
-    );
-    const writes: Promise<unknown>[] = [];
-    for (const { id, job, item } of found) {
-      if (job && item) {
-        writes.push(
-          jobs.put({ ...job, state: 'running', attempts: job.attempts + 1, stage, updatedAt: Date.now() }),
-        );
-        out.set(id, { job, item });
-      } else if (job) {
-        writes.push(jobs.delete(id));
-      }
-    }
-    await Promise.all(writes);
-    await tx.done;
-    return out;
+    return jobWrites.startJobs(this.db, jobIds, stage, knownItems);
   }
 
   /** Adds or replaces vectors of existing segments, e.g. when a space is embedded after the first pass. */
   async putVectors(vectors: VectorRecord[]): Promise<void> {
-    const tx = this.db.transaction(['segments', 'vectors', 'meta'], 'readwrite');
-    if (vectors.length) await bumpVectorsVersion(tx);
-    for (const v of vectors) {
-      const segment = await tx.objectStore('segments').get(v.segmentId);
-      if (!segment || segment.itemId !== v.itemId) {
-        tx.abort();
-        await tx.done.catch(() => undefined);
-        throw new Error(`Vector for unknown segment ${v.segmentId}`);
+    await inWriteTransaction(this.db, ['segments', 'vectors', 'meta'], async (tx) => {
+      if (vectors.length) await bumpVectorsVersion(tx.objectStore('meta'));
+      for (const v of vectors) {
+        const segment = await tx.objectStore('segments').get(v.segmentId);
+        if (!segment || segment.itemId !== v.itemId)
+          throw new Error(`Vector for unknown segment ${v.segmentId}`);
+        await tx.objectStore('vectors').put(v);
       }
-      await tx.objectStore('vectors').put(v);
-    }
-    await tx.done;
+    });
   }
 
   /**
@@ -306,26 +177,16 @@ export class Library {
    * index), or null if there was no such item.
    */
   async removeItem(id: string): Promise<{ item: ItemRecord; keys: number[] } | null> {
-    const tx: ItemTx = this.db.transaction(itemStores, 'readwrite');
-    const item = await tx.objectStore('items').get(id);
-    if (!item) {
-      await tx.done;
-      return null;
-    }
-    const removed = await removeDerived(tx, id);
-    if (removed.vectors > 0) await bumpVectorsVersion(tx);
-    for (const key of await tx.objectStore('jobs').index('itemId').getAllKeys(id))
-      await tx.objectStore('jobs').delete(key);
-    await tx.objectStore('items').delete(id);
-    // A pack file goes with the last item in it; while others use it, only this file's bytes are erased.
-    const pack = item.source?.kind === 'opfs' && item.source.range ? item.source.path : undefined;
-    const lastInPack = !!pack && (await tx.objectStore('items').index('sourcePath').count(pack)) === 0;
-    await tx.done;
+    const removed = await removeItemRecords(this.db, id);
+    if (!removed) return null;
+    const { item, keys, lastInPack } = removed;
     // After the records are gone, so a crash in between leaves an orphan copy (see sweepOrphanOriginals)
-    // rather than an item whose original is missing.
-    const packRemoved = lastInPack && (await removeStoredFile(pack!));
+    // rather than an item whose original is missing. A pack file goes with the last item in it; while
+    // others use it, only this file's bytes are erased.
+    const packRemoved =
+      lastInPack && item.source?.kind === 'opfs' && (await removeStoredFile(item.source.path));
     if (!packRemoved) await deleteOriginal(item.source);
-    return { item, keys: removed.keys };
+    return { item, keys };
   }
 
   /**
@@ -336,7 +197,7 @@ export class Library {
     const stores = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders', 'meta'] as const;
     const tx = this.db.transaction(stores, 'readwrite');
     for (const store of stores) if (store !== 'meta') await tx.objectStore(store).clear();
-    await bumpVectorsVersion(tx);
+    await bumpVectorsVersion(tx.objectStore('meta'));
     await tx.done;
     for (const path of await listOriginals()) await removeStoredFile(path, { force: true });
   }
@@ -458,15 +319,8 @@ export class Library {
   }
 
   /** Marks a job failed and its item in error with the same reason, in one transaction. */
-  async failJob(jobId: string, error: ItemError): Promise<void> {
-    const tx = this.db.transaction(['jobs', 'items'], 'readwrite');
-    const job = await tx.objectStore('jobs').get(jobId);
-    if (job) {
-      await tx.objectStore('jobs').put({ ...job, state: 'failed', error, updatedAt: Date.now() });
-      const item = job.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
-      if (item) await tx.objectStore('items').put({ ...item, status: 'error', error, updatedAt: Date.now() });
-    }
-    await tx.done;
+  failJob(jobId: string, error: ItemError): Promise<void> {
+    return jobWrites.failJob(this.db, jobId, error);
   }
 
   /**
@@ -478,22 +332,8 @@ export class Library {
   }
 
   /** Puts a failed job back in the queue and its item back to pending, in one transaction. */
-  async requeueJob(jobId: string): Promise<JobRecord | undefined> {
-    const tx = this.db.transaction(['jobs', 'items'], 'readwrite');
-    const job = await tx.objectStore('jobs').get(jobId);
-    if (!job) {
-      await tx.done;
-      return undefined;
-    }
-    const next: JobRecord = { ...job, state: 'queued', error: undefined, updatedAt: Date.now() };
-    await tx.objectStore('jobs').put(next);
-    const item = job.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
-    if (item)
-      await tx
-        .objectStore('items')
-        .put({ ...item, status: 'pending', error: undefined, updatedAt: Date.now() });
-    await tx.done;
-    return next;
+  requeueJob(jobId: string): Promise<JobRecord | undefined> {
+    return jobWrites.requeueJob(this.db, jobId);
   }
 
   /**
@@ -503,75 +343,7 @@ export class Library {
    * fails, each is tried again alone, so every call gets its own outcome.
    */
   addItemWithJob(item: ItemRecord, job: JobRecord): Promise<{ item: ItemRecord; existing: boolean }> {
-    return new Promise((resolve, reject) => {
-      this.pendingAdds.push({ item, job, resolve, reject });
-      if (!this.addsRunning) void this.writePendingAdds();
-    });
-  }
-
-  private readonly pendingAdds: {
-    item: ItemRecord;
-    job: JobRecord;
-    resolve(value: { item: ItemRecord; existing: boolean }): void;
-    reject(error: unknown): void;
-  }[] = [];
-  private addsRunning = false;
-
-  private async writePendingAdds(): Promise<void> {
-    this.addsRunning = true;
-    try {
-      while (this.pendingAdds.length) {
-        const batch = this.pendingAdds.splice(0, 64);
-        let results: { item: ItemRecord; existing: boolean }[] | undefined;
-        try {
-          results = await this.addItemsWithJobs(batch);
-        } catch (error) {
-          if (batch.length === 1) batch[0]!.reject(error);
-        }
-        if (results) batch.forEach((b, i) => b.resolve(results[i]!));
-        else if (batch.length > 1)
-          for (const b of batch) await this.addItemsWithJobs([b]).then(([r]) => b.resolve(r!), b.reject);
-      }
-    } finally {
-      this.addsRunning = false;
-    }
-  }
-
-  /** Items with their jobs in one transaction; content already stored (or earlier in the list) is `existing`. */
-  private async addItemsWithJobs(
-    list: { item: ItemRecord; job: JobRecord }[],
-  ): Promise<{ item: ItemRecord; existing: boolean }[]> {
-    const tx = this.db.transaction(['items', 'jobs'], 'readwrite');
-    const done = tx.done;
-    const pending: Promise<unknown>[] = [];
-    try {
-      const bySha = tx.objectStore('items').index('sha256');
-      const found = await Promise.all(
-        list.map(({ item }) => (item.sha256 ? bySha.get(item.sha256) : undefined)),
-      );
-      const added = new Map<string, ItemRecord>();
-      const out = list.map(({ item, job }, i) => {
-        const known = found[i] ?? (item.sha256 ? added.get(item.sha256) : undefined);
-        if (known) return { item: known, existing: true };
-        const fresh: ItemRecord = { ...item, neverWritten: true };
-        pending.push(tx.objectStore('items').add(fresh));
-        pending.push(tx.objectStore('jobs').put({ ...job, itemId: item.id }));
-        if (item.sha256) added.set(item.sha256, fresh);
-        return { item: fresh, existing: false };
-      });
-      await Promise.all(pending);
-      await done;
-      return out;
-    } catch (error) {
-      for (const p of pending) p.catch(() => undefined);
-      try {
-        tx.abort();
-      } catch {
-        // Already finished or aborted.
-      }
-      await done.catch(() => undefined);
-      throw error;
-    }
+    return this.adds.add(item, job);
   }
 
   async deleteJob(id: string): Promise<void> {
@@ -614,6 +386,21 @@ export class Library {
     await this.db.put('meta', { name, value });
   }
 
+  /** Records that the vector indexes, now persisted, hold the store's vectors at `vectorsVersion`. */
+  async markIndexed(vectorsVersion: number): Promise<void> {
+    await this.setMeta('indexedVersion', vectorsVersion);
+  }
+
+  /** The database's schema version (an export records it; an import refuses a newer one). */
+  get schemaVersion(): number {
+    return this.db.version;
+  }
+
+  /** The stores an import is staged in before it replaces the library (see staging.ts). */
+  importStaging(): ImportStaging {
+    return new ImportStaging(this.db);
+  }
+
   /** Number of stored vectors of one space (to check a restored index against). */
   countVectors(space: Space): Promise<number> {
     return this.db.countFromIndex('vectors', 'space', space);
@@ -639,55 +426,4 @@ export class Library {
       folders: folders!,
     };
   }
-}
-
-/** Deletes an item's segments, vectors and thumbnails; returns the segments' index keys and the vector count. */
-async function removeDerived(tx: ItemTx, itemId: string): Promise<{ keys: number[]; vectors: number }> {
-  const deletes: Promise<unknown>[] = [];
-  const removed = removeFound(tx, await derivedOf(tx, itemId), deletes);
-  await Promise.all(deletes);
-  return removed;
-}
-
-interface Derived {
-  segments: SegmentRecord[];
-  vectorKeys: IDBValidKey[];
-  thumbnailKeys: IDBValidKey[];
-}
-
-const noneDerived: Derived = { segments: [], vectorKeys: [], thumbnailKeys: [] };
-
-/** What an item's earlier ingest stored (segments, vector and thumbnail keys), read in parallel. */
-async function derivedOf(tx: ItemTx, itemId: string): Promise<Derived> {
-  const [segments, vectorKeys, thumbnailKeys] = await Promise.all([
-    tx.objectStore('segments').index('itemId').getAll(itemId),
-    tx.objectStore('vectors').index('itemId').getAllKeys(itemId),
-    tx.objectStore('thumbnails').index('itemId').getAllKeys(itemId),
-  ]);
-  return { segments, vectorKeys, thumbnailKeys };
-}
-
-/** Issues the deletes of what derivedOf found (tracked in `pending`); returns the index keys and vector count. */
-function removeFound(
-  tx: ItemTx,
-  derived: Derived,
-  pending: Promise<unknown>[],
-): { keys: number[]; vectors: number } {
-  const keys: number[] = [];
-  for (const seg of derived.segments) {
-    if (seg.key !== undefined) keys.push(seg.key);
-    pending.push(tx.objectStore('segments').delete(seg.id));
-  }
-  for (const key of derived.vectorKeys)
-    pending.push(tx.objectStore('vectors').delete(key as [string, Space]));
-  for (const key of derived.thumbnailKeys) pending.push(tx.objectStore('thumbnails').delete(key as string));
-  return { keys, vectors: derived.vectorKeys.length };
-}
-
-type MetaTx = IDBPTransaction<LibrarySchema, ('meta' | StoreName)[], 'readwrite'>;
-
-async function bumpVectorsVersion(tx: MetaTx): Promise<void> {
-  const meta = tx.objectStore('meta');
-  const current = (await meta.get('vectorsVersion'))?.value ?? 0;
-  await meta.put({ name: 'vectorsVersion', value: current + 1 });
 }

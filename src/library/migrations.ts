@@ -75,7 +75,7 @@ export const migrations: Migration[] = [
     version: 4,
     name: 'staging stores an import fills batch by batch before it replaces the library in one transaction',
     up(db) {
-      // Keyed as the stores they stand in for; nothing else reads them (see src/backup/staging.ts).
+      // Keyed as the stores they stand in for; nothing else reads them (see staging.ts).
       db.createObjectStore('staged-items', { keyPath: 'id' });
       db.createObjectStore('staged-segments', { keyPath: 'id' });
       db.createObjectStore('staged-vectors', { keyPath: ['segmentId', 'space'] });

@@ -63,6 +63,19 @@ async function writeUnder<T extends { copied: boolean; pack?: { name: string; at
 }
 
 /**
+ * A new, empty stored copy under a name of its own (`originals/<prefix>-<random>`), for a copy written as
+ * a stream by the page itself (an import's originals) rather than by the originals worker. Remove it with
+ * removeStoredFile if it is not kept.
+ */
+export async function newStoredCopy(prefix: string): Promise<{ path: string; handle: FileSystemFileHandle }> {
+  const key = `${prefix}-${crypto.randomUUID()}`;
+  // A fresh directory handle: the copies of a whole library are written here, and a cached one may be of
+  // a directory removed since.
+  const handle = await (await originalsDir(true)).getFileHandle(key, { create: true });
+  return { path: `${ORIGINALS_DIR}/${key}`, handle };
+}
+
+/**
  * Copies a file into OPFS as `originals/<key>` and hashes it on the way, so the content is read once (in
  * the originals worker, see originals-writer.ts). On failure (a QuotaExceededError among others) nothing
  * is left behind, and the error is rethrown.

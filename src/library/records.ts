@@ -207,7 +207,7 @@ export interface LibrarySchema extends DBSchema {
     key: string;
     value: MetaRecord;
   };
-  /** An import's records while it is read, before they replace the library's (src/backup/staging.ts). */
+  /** An import's records while it is read, before they replace the library's (staging.ts). */
   'staged-items': { key: string; value: ItemRecord };
   'staged-segments': { key: string; value: SegmentRecord };
   'staged-vectors': { key: [string, Space]; value: VectorRecord };
@@ -226,11 +226,3 @@ export interface MetaRecord {
 
 export type StoreName =
   'items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs' | 'folders' | 'migrations' | 'meta';
-
-/** The stores an import is staged in, by the store each stands in for. */
-export const STAGED_STORES = {
-  items: 'staged-items',
-  segments: 'staged-segments',
-  vectors: 'staged-vectors',
-  thumbnails: 'staged-thumbnails',
-} as const;

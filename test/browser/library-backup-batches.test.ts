@@ -12,13 +12,8 @@ import { redrawWaveform } from '../../src/backup/waveform-thumbnail.ts';
 import { WAVEFORM_BARS, waveformSvg } from '../../src/ingest/audio/waveform-image.ts';
 import { Library } from '../../src/library/library.ts';
 import { listOriginals } from '../../src/library/originals.ts';
-import {
-  STAGED_STORES,
-  type ItemRecord,
-  type SegmentRecord,
-  type ThumbnailRecord,
-  type VectorRecord,
-} from '../../src/library/records.ts';
+import type { ItemRecord, SegmentRecord, ThumbnailRecord, VectorRecord } from '../../src/library/records.ts';
+import { STAGED_STORES } from '../../src/library/staging.ts';
 import { thumbnailFromStore } from '../../src/library/thumbnail-bytes.ts';
 import { decodeSections, editJson, encodeSections } from '../support/backup-files.ts';
 import { fixtureFile } from '../support/media-files.ts';

@@ -4,13 +4,9 @@
 import { deleteDB } from 'idb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
-import {
-  BackupError,
-  exportLibraryBlob,
-  importLibrary,
-  rebuildVectorIndexes,
-} from '../../src/backup/index.ts';
+import { BackupError, exportLibraryBlob, importLibrary } from '../../src/backup/index.ts';
 import { Library } from '../../src/library/library.ts';
+import { rebuildVectorIndexes } from '../../src/library/rebuild-indexes.ts';
 import { thumbnailFromStore } from '../../src/library/thumbnail-bytes.ts';
 import { listOriginals, openOriginal, saveOriginal } from '../../src/library/originals.ts';
 import type {
