@@ -4,6 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import svelteConfig from './svelte.config.js';
+import { moduleBoundaries } from './scripts/lint/module-map.js';
 
 export default ts.config(
   {
@@ -23,5 +24,22 @@ export default ts.config(
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'], svelteConfig } },
+  },
+  // Which folder may import which (README.md → Architecture).
+  ...moduleBoundaries(import.meta.dirname),
+  {
+    // Only src/library reads or writes the library's database (src/library/README.md).
+    files: ['src/**/*.{ts,js,svelte}', 'workers/**/*.{ts,js}'],
+    ignores: ['src/library/**', 'src/vector-index/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='db']",
+          message:
+            "The library's database is the library's own: use a method of Library (src/library/README.md).",
+        },
+      ],
+    },
   },
 );
