@@ -30,7 +30,7 @@ const section: BenchSection = {
       'Fixture models are a few KB, so these figures are the pipeline around the model: image decoding and',
       'resizing, log-mel features, tokenising, worker messages and ORT session overhead. WebGPU here is',
       'SwiftShader (a CPU emulation of a GPU), so its numbers say nothing about a real GPU. "First result"',
-      'starts a new worker with the model files already cached, as for a returning user. DESIGN.md gives the',
+      'starts a new worker with the model files already cached, as for a returning user. docs/design-notes.md gives the',
       'real-size CLIP image encoder at 149–649 ms per image on this machine: the pipeline must cost far less.',
     ];
     return lines.join('\n');

@@ -146,7 +146,7 @@ const section: BenchSection = {
       'CPU, and only less work per file raises it. "Speed probe" is the time of a fixed JavaScript workload',
       'run just before the row: this machine shares its host, and the same workload took from about 190 to',
       'about 860 ms within one bench run, which moves every figure here with it. The fixture models',
-      'cost almost nothing, so real models add their own time on top: DESIGN.md measures the real-size CLIP',
+      'cost almost nothing, so real models add their own time on top: docs/design-notes.md has the real-size CLIP',
       'image encoder at 149–649 ms per image here, about 7 images/s with batching.',
     ].join('\n');
   },

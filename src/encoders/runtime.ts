@@ -44,7 +44,7 @@ export function configureRuntime(): RuntimeSettings {
   wasm.wasmPaths = wasmPaths;
 
   // ORT defaults to half the cores (1 on a 2-core machine); threads need SharedArrayBuffer, which only a
-  // crossOriginIsolated page (COOP/COEP headers) has. Measured 3x faster on 2 cores (DESIGN.md).
+  // crossOriginIsolated page (COOP/COEP headers) has. Measured 3x faster on 2 cores (docs/design-notes.md).
   const isolated = globalThis.crossOriginIsolated === true;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   wasm.numThreads = isolated ? Math.max(1, Math.min(MAX_WASM_THREADS, cores)) : 1;

@@ -3,7 +3,11 @@
 import type { DBSchema } from 'idb';
 import type { MediaKind } from '../ingest/detect-type.ts';
 
-/** An embedding space: one model's vector space (see DESIGN.md). */
+/**
+ * An embedding space: one model's vector space, with an index of its own. `clip` holds images and video
+ * frames, `clap` audio windows, `text` document chunks, transcripts, captions and read text; scores of
+ * different spaces are calibrated before they are compared (docs/design-notes.md).
+ */
 export type Space = 'clip' | 'clap' | 'text';
 
 export type ItemStatus = 'pending' | 'processing' | 'ready' | 'error' | 'unsupported';

@@ -42,7 +42,10 @@ export const DTYPE_SUFFIX: Readonly<Record<string, string>> = Object.freeze({
   bnb4: '_bnb4',
 });
 
-/** How each app role loads its model (see DESIGN.md); the lead's config supplies model and dtypes. */
+/**
+ * How each app role loads its model (the folder layout is in docs/design-notes.md); the lead's config
+ * supplies model and dtypes.
+ */
 export const ROLE_LOADING: Readonly<
   Record<string, { subModels: readonly string[]; needs: readonly Need[] }>
 > = Object.freeze({

@@ -1,7 +1,7 @@
 // voy-search (the user's named choice) behind the same interface, so the benchmark can compare it.
 // voy returns neither scores nor distances, so this wrapper keeps its own float copy of every vector to
 // give real cosine scores, removes an id before re-adding it (voy would return it twice), and passes
-// `number[]` (voy rejects Float32Array). Measured limits are in shared/DESIGN.md and bench/RESULTS.md.
+// `number[]` (voy rejects Float32Array). Measured limits are in docs/design-notes.md and bench/RESULTS.md.
 import { Voy } from 'voy-search';
 import * as voyWasm from 'voy-search/voy_search_bg.wasm';
 import { checksum32 } from './checksum.ts';
