@@ -29,7 +29,7 @@ export class TroveTabs {
   constructor(private readonly peer: TabPeer) {
     const { tabs, queue } = peer;
     this.leading = tabs.isLeader;
-    tabs.subscribe((message) => void this.follow(message));
+    tabs.subscribe((message) => void this.follow(message)); // it reports its own failures
     // The leader tells other tabs when its jobs move on, a few times a second at most; a follower tells the
     // leader about the jobs it stored, for the leader to run.
     let jobsTimer: ReturnType<typeof setTimeout> | undefined;

@@ -91,7 +91,13 @@ class TroveApp extends TypedEventSource<TroveEventMap> implements Trove {
     });
     this.jobs.addEventListener('item-ready', (e) => this.emit('item-ready', { itemId: e.detail.itemId }));
     // A finished batch is saved at once rather than a moment later.
-    this.jobs.addEventListener('idle', () => void this.sync.flush().catch(() => undefined));
+    this.jobs.addEventListener('idle', () => {
+      this.sync.flush().catch((error: unknown) => {
+        // A save cut short by close() is dropped on purpose (the index worker is gone).
+        if (!this.closed)
+          console.warn('Trove: saving the vector indexes failed; the next change saves them again', error);
+      });
+    });
   }
 
   get tabRole(): TabRole {
@@ -290,7 +296,7 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
   const images = new ImageDecoder();
   const worker = spawnVectorIndexWorker();
   const stopAll = () => {
-    void tabs.close();
+    void tabs.close(); // never rejects: it only waits for the lock to be let go
     encoders.terminate();
     ffmpeg.terminate();
     images.terminate();
@@ -342,7 +348,10 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
     trove.takeOverWhenLeader(async () => (await openIndexes(config, worker, { dbName })).reports);
     if (options.autoStart !== false) queue.start();
     // A tab closed mid-copy leaves a stored copy without an item; an hour on, no tab is still adding it.
-    if (isLeader) void library.sweepOrphanOriginals({ olderThanMs: 3_600_000 }).catch(() => undefined);
+    if (isLeader)
+      library
+        .sweepOrphanOriginals({ olderThanMs: 3_600_000 })
+        .catch((error: unknown) => console.warn('Trove: removing orphaned copies failed', error));
     return trove;
   } catch (error) {
     stopAll();

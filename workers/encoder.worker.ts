@@ -139,9 +139,10 @@ const api: EncoderWorkerApi = {
     info!.note = next.note ?? probe.reason;
     return { ...info! };
   },
-  async runtime() {
+  // Comlink sends a throw back as the call's rejection, sync or not.
+  runtime() {
     if (!info) throw new EncoderError('The encoder worker has not been initialised');
-    return { ...info };
+    return Promise.resolve({ ...info });
   },
   embedTexts: (texts, purpose = 'passage') => {
     const prefix = init?.prefixes?.[purpose] ?? '';
@@ -154,8 +155,8 @@ const api: EncoderWorkerApi = {
   transcribe: (audio) => run((e) => e.transcribe?.(audio) ?? unsupported('transcribe speech')),
   caption: (images) => pictureAnswers(images, init?.captionTask ?? DEFAULT_CAPTION_TASK),
   readText: (images) => pictureAnswers(images, '<OCR>'),
-  async fetchedUrls() {
-    return performance.getEntriesByType('resource').map((e) => e.name);
+  fetchedUrls() {
+    return Promise.resolve(performance.getEntriesByType('resource').map((e) => e.name));
   },
   async loseWebGPUDevice() {
     const device = await (env.backends.onnx as { webgpu?: { device?: Promise<GPUDevice> | GPUDevice } })

@@ -183,6 +183,7 @@ async function take(file: Blob, dirName: string, key: string, detect: boolean): 
     } catch {
       // Already closed.
     }
+    // The copy's error is the one to report; a file that cannot be removed now is swept later (above).
     if (opened)
       await (await directory(dirName).catch(() => undefined))?.removeEntry(key).catch(() => undefined);
     return failure(error);

@@ -128,7 +128,7 @@ export async function* answerQuestion(input: AskInput): AsyncGenerator<AnswerEve
   return yield* finish({ kind: 'extractive', ...extractive, sources, error: failure });
 }
 
-async function* finish(result: AnswerResult): AsyncGenerator<AnswerEvent, AnswerResult> {
+function* finish(result: AnswerResult): Generator<AnswerEvent, AnswerResult> {
   yield { type: 'answer', segments: result.segments, text: result.text };
   yield { type: 'done', result };
   return result;

@@ -222,7 +222,7 @@ async function collect(engine: AnswerEngine, messages: ChatMessage[], maxTokens:
   return { text, finishReason };
 }
 
-async function* finish(result: SummaryResult): AsyncGenerator<SummaryEvent, SummaryResult> {
+function* finish(result: SummaryResult): Generator<SummaryEvent, SummaryResult> {
   yield { type: 'summary', segments: result.segments, text: result.text };
   yield { type: 'done', result };
   return result;

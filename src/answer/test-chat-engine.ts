@@ -43,8 +43,8 @@ function isChatEngine(value: unknown): value is TestChatEngine {
 export class ChatCompletionsAnswerEngine implements AnswerEngine {
   constructor(private readonly engine: TestChatEngine) {}
 
-  async info(): Promise<EngineInfo> {
-    return { model: this.engine.model, contextWindow: this.engine.contextWindow ?? 4096 };
+  info(): Promise<EngineInfo> {
+    return Promise.resolve({ model: this.engine.model, contextWindow: this.engine.contextWindow ?? 4096 });
   }
 
   async load(onProgress?: (p: LoadProgress) => void): Promise<EngineInfo> {

@@ -101,12 +101,13 @@ export class WebLLMAnswerEngine implements AnswerEngine {
   async unload(): Promise<void> {
     // A load in flight is abandoned at once, not awaited: it may be a download of a gigabyte.
     this.cancelLoad?.();
+    // A load that failed has nothing to unload; its error went to whoever awaited it.
     const current = this.loaded ?? (await this.loading?.catch(() => undefined));
     this.loaded = undefined;
     this.loading = undefined;
     if (!current) return;
     // WebLLM's unload frees the GPU buffers in order; terminating the worker then frees everything else,
-    // and is the fallback if the worker no longer answers.
+    // and is the fallback if the worker no longer answers (or its unload fails).
     await Promise.race([current.engine.unload().catch(() => {}), delay(UNLOAD_TIMEOUT_MS)]);
     current.worker.terminate();
   }

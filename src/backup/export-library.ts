@@ -250,7 +250,7 @@ async function* generate(
     yield* jsonSection(
       w,
       sections.vectorIds(space),
-      batches(ids, BATCH_RECORDS, async (b) => b),
+      batches(ids, BATCH_RECORDS, (b) => Promise.resolve(b)),
       signal,
     );
     yield w.section(sections.vectors(space));

@@ -255,6 +255,7 @@ class ByteQueue {
   }
 
   release(): void {
+    // Cancelling a stream that already failed rejects again with the failure already reported.
     this.reader.cancel().catch(() => undefined);
   }
 }

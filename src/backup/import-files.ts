@@ -101,6 +101,7 @@ export async function readOriginals(
       );
       await writable.close();
     } catch (error) {
+      // The copy's error is the one to throw; the import then removes what it wrote (import-library.ts).
       await writable.abort().catch(() => undefined);
       throw error;
     }

@@ -60,9 +60,15 @@ export async function importLibrary(
       // take a copy another tab has just saved and not yet recorded.
       const kept = new Set(copies);
       for (const path of oldCopies)
-        if (!kept.has(path)) await removeStoredFile(path, { force: true }).catch(() => undefined);
+        if (!kept.has(path))
+          await removeStoredFile(path, { force: true }).catch((error: unknown) =>
+            // The import is done; a copy left behind only takes room until sweepOrphanOriginals.
+            console.warn(`Trove: removing the replaced copy ${path} failed`, error),
+          );
       return { ...staged, replacedItems };
     } catch (error) {
+      // The import's error is the one to throw. Staged records left behind are cleared by the next import;
+      // copies, by sweepOrphanOriginals.
       await staging.clear().catch(() => undefined);
       for (const path of copies.splice(0))
         await removeStoredFile(path, { force: true }).catch(() => undefined);

@@ -63,7 +63,7 @@ export class SectionReader {
   async jsonSection<T>(
     name: string,
     check: (value: unknown, index: number) => T,
-    write: (batch: T[]) => Promise<void> = async () => undefined,
+    write: (batch: T[]) => Promise<void> = () => Promise.resolve(),
   ): Promise<number> {
     let count = 0;
     let batch: T[] = [];

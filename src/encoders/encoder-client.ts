@@ -183,6 +183,7 @@ export class EncoderClient extends EventTarget {
         reject(new EncoderError(`The ${role} encoder worker crashed (${reason}); it has been restarted`));
       });
     });
+    // A crash while no call waits on `crashed` is not lost: the 'restart' event above reports it.
     this.crashed.catch(() => {});
     const onProgress = Comlink.proxy((p: ProgressInfo) =>
       this.dispatchEvent(new CustomEvent('progress', { detail: { ...p, role } })),

@@ -28,7 +28,7 @@ export class JobLane {
     return new Promise<T>((resolve, reject) => {
       const waiting: Waiting = { run, resolve: resolve as (v: unknown) => void, reject };
       (urgency === 'urgent' ? this.urgent : this.ordinary).push(waiting);
-      void this.next();
+      void this.next(); // it hands each job's error to that job's promise, and never rejects itself
     });
   }
 

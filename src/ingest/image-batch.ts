@@ -60,7 +60,8 @@ export async function ingestImageBatch(
           ? await deps.images.decode(content, format)
           : await decodeImage(content, format);
         // Only captions need the original again; decoding took the bytes (they moved to the worker).
-        const original = content instanceof Blob ? async () => content : () => openOriginal(source);
+        const original =
+          content instanceof Blob ? () => Promise.resolve(content) : () => openOriginal(source);
         decoded[i] = { ...d, original };
         alive.push(i);
       } catch (error) {

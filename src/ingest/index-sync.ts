@@ -245,6 +245,7 @@ export class IndexSync implements ResultsSink {
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.chain.then(work, work);
+    // The chain only orders the work: each caller gets its own failure through `run`.
     this.chain = run.catch(() => undefined);
     return run;
   }

@@ -124,7 +124,7 @@ export async function ingestImage(
   } finally {
     if (decoded.forEncoder instanceof ImageBitmap) decoded.forEncoder.close();
   }
-  const results = await imageResults(async () => file, itemId, decoded, vector!, deps, signal);
+  const results = await imageResults(() => Promise.resolve(file), itemId, decoded, vector!, deps, signal);
   onProgress?.('embedding', 1);
   return results;
 }

@@ -63,7 +63,8 @@ async function recordTaken(
   try {
     result = await store(lib, itemFor(id, file, detection, saved.sha256, source, options), options);
   } catch (error) {
-    // Storage full (or any failure) while recording the item: the copy must not outlive it.
+    // Storage full (or any failure) while recording the item: the copy must not outlive it. The store's
+    // error is the one to throw; a copy that cannot go now is an orphan, for sweepOrphanOriginals.
     freshOriginals.take(id);
     await deleteOriginal(source).catch(() => undefined);
     throw error;

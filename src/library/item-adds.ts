@@ -26,6 +26,7 @@ export class ItemAdds {
   add(item: ItemRecord, job: JobRecord): Promise<Added> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, job, resolve, reject });
+      // writePending settles every caller's promise, with its own error, and never rejects itself.
       if (!this.running) void this.writePending();
     });
   }

@@ -217,6 +217,7 @@ export class Library {
     for (const path of await listOriginals()) {
       if (used.has(path)) continue;
       if (olderThanMs > 0) {
+        // A copy that cannot be opened was removed since the listing (by another tab's sweep).
         const file = await openOriginal({ kind: 'opfs', path }).catch(() => undefined);
         if (!file || Date.now() - file.lastModified < olderThanMs) continue;
       }

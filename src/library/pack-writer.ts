@@ -75,6 +75,8 @@ export class PackWriter {
           }
           if (at === 0) {
             this.close(pack);
+            // The write's error is the one to throw; a pack that could not go either is an orphan, which
+            // Library.sweepOrphanOriginals removes later.
             await this.remove(pack.name).catch(() => undefined);
           }
           throw error;

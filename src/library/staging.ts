@@ -89,7 +89,7 @@ export class ImportStaging {
   /** One transaction of puts; a failed request (a full disk among others) fails it as a whole. */
   private async put<S extends StagedStore>(store: S, values: LibrarySchema[S]['value'][]): Promise<void> {
     if (!values.length) return;
-    await inWriteTransaction(this.db, [store], async (tx, track) => {
+    await inWriteTransaction(this.db, [store], (tx, track) => {
       const target = tx.objectStore(store);
       for (const v of values) track(target.put(v));
     });

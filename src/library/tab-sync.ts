@@ -90,7 +90,10 @@ export function createTabSync(options: TabSyncOptions = {}): TabSync {
         return lead();
       }
       settleReady({ isLeader: false });
-      held$ = locks.request(name, { signal: abort.signal }, lead).catch(() => undefined);
+      held$ = locks.request(name, { signal: abort.signal }, lead).catch((error: unknown) => {
+        // close() gives up the wait by aborting it; any other failure leaves this tab a follower for good.
+        if (!abort.signal.aborted) console.warn('Trove: waiting to lead the library failed', error);
+      });
     })
     .catch(() => settleReady({ isLeader: false }));
 
@@ -126,12 +129,13 @@ export function createTabSync(options: TabSyncOptions = {}): TabSync {
             const signal = opts.signal;
             if (signal?.aborted) return reject(signal.reason);
             signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-            void whenLeader.then(resolve);
+            void whenLeader.then(resolve); // whenLeader never rejects
           });
         }
         return work();
       };
       const result = exclusiveChain.then(run, run);
+      // The chain only orders the work: each caller gets its own failure through `result`.
       exclusiveChain = result.catch(() => undefined);
       return result;
     },

@@ -9,7 +9,10 @@ type Stores = ArrayLike<StoreNames<LibrarySchema>>;
 
 export type WriteTx<Names extends Stores> = IDBPTransaction<LibrarySchema, Names, 'readwrite'>;
 
-/** Notes a request of the transaction and hands its promise back; noted requests are awaited before the commit. */
+/**
+ * Notes a request of the transaction and hands its promise back; noted requests are awaited before the
+ * commit, so a body need not await them (and lint lets their calls float: eslint.config.js).
+ */
 export type Track = <T>(request: Promise<T>) => Promise<T>;
 
 /**
@@ -22,24 +25,32 @@ export type Track = <T>(request: Promise<T>) => Promise<T>;
 export async function inWriteTransaction<Names extends Stores, R>(
   db: IDBPDatabase<LibrarySchema>,
   stores: Names,
-  body: (tx: WriteTx<Names>, track: Track) => Promise<R>,
+  body: (tx: WriteTx<Names>, track: Track) => R | Promise<R>,
 ): Promise<R> {
   const tx = db.transaction(stores, 'readwrite');
   const done = tx.done;
   const pending: Promise<unknown>[] = [];
-  const track: Track = (request) => (pending.push(request), request);
+  // `done` and the tracked requests are all observed below (awaited, or after the abort); these handlers
+  // only keep a failure that comes while the body is still running from being reported as unhandled.
+  done.catch(() => undefined);
+  const track: Track = (request) => {
+    pending.push(request);
+    request.catch(() => undefined);
+    return request;
+  };
   try {
     const result = await body(tx, track);
     await Promise.all(pending);
     await done;
     return result;
   } catch (error) {
-    for (const p of pending) p.catch(() => undefined);
     try {
       tx.abort();
     } catch {
       // Already finished or aborted.
     }
+    // The abort rejects `done`: that is expected here; the error worth throwing is the transaction's (or
+    // the body's), below.
     await done.catch(() => undefined);
     throw tx.error ?? error;
   }

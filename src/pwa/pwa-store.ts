@@ -96,6 +96,7 @@ export function createPwaStore(options: PwaStoreOptions): PwaStore {
       if (!registration || every <= 0) return;
       // A tab left open for days still learns about new versions.
       timer = setInterval(() => {
+        // A check that fails (the server is unreachable) is simply tried again at the next interval.
         if (win.navigator.onLine) registration.update().catch(() => undefined);
       }, every);
     },

@@ -108,7 +108,7 @@ export class SearchCatalog implements CatalogApi {
     return found.keys;
   }
 
-  async prepare(
+  prepare(
     spaces: Space[],
     filters: SearchFilters | undefined,
     sampleSize: number,
@@ -120,7 +120,7 @@ export class SearchCatalog implements CatalogApi {
         sample: this.backgroundSample(space, sampleSize),
       };
     }
-    return out;
+    return Promise.resolve(out);
   }
 
   /** Keys of the segments in `space` that pass the filters, or null when nothing is filtered out. */
@@ -158,20 +158,22 @@ export class SearchCatalog implements CatalogApi {
     return sample;
   }
 
-  async lexical(
+  lexical(
     text: string,
     negatives: string[],
     filters?: SearchFilters,
     limit?: number,
   ): Promise<LexicalSearch> {
     const pass = hasFilters(filters) ? itemFilter(filters!) : undefined;
-    return this.lexicalIndex.search(text, negatives, {
-      limit,
-      allowed: pass && ((key) => pass(this.itemOf(key))),
-    });
+    return Promise.resolve(
+      this.lexicalIndex.search(text, negatives, {
+        limit,
+        allowed: pass && ((key) => pass(this.itemOf(key))),
+      }),
+    );
   }
 
-  async describe(
+  describe(
     requests: { key: number; terms?: string[] }[],
     queryText: string,
     limit?: { items: number; perItem: number },
@@ -205,7 +207,7 @@ export class SearchCatalog implements CatalogApi {
         snippet: segment.text ? makeSnippet(segment.text, isMatch) : undefined,
       });
     }
-    return out;
+    return Promise.resolve(out);
   }
 
   private itemOf(key: number): ItemRecord {

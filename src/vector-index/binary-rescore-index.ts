@@ -25,7 +25,7 @@ import type {
 } from './types.ts';
 import { MemoryVectorFile, type VectorFile } from './vector-file.ts';
 import type { VectorStore } from './vector-store.ts';
-import { checkBatch, checkQuery, unitRow, TopK } from './vectors.ts';
+import { answered, checkBatch, checkQuery, unitRow, TopK } from './vectors.ts';
 
 export interface BinaryRescoreOptions {
   dim: number;
@@ -108,8 +108,8 @@ export class BinaryRescoreIndex implements VectorIndex {
     this.candidateCount = Math.min(count, MAX_CANDIDATES);
   }
 
-  async add(ids: ArrayLike<number>, vectors: Float32Array): Promise<void> {
-    this.addNow(ids, vectors);
+  add(ids: ArrayLike<number>, vectors: Float32Array): Promise<void> {
+    return answered(() => this.addNow(ids, vectors));
   }
 
   /** The synchronous body of add (see the note on consistency at the top). */
@@ -149,8 +149,8 @@ export class BinaryRescoreIndex implements VectorIndex {
     }
   }
 
-  async remove(ids: ArrayLike<number>): Promise<number> {
-    return this.removeNow(ids);
+  remove(ids: ArrayLike<number>): Promise<number> {
+    return answered(() => this.removeNow(ids));
   }
 
   /** Swap-remove: the last vector moves into the freed slot, so slots stay dense. */
@@ -180,8 +180,8 @@ export class BinaryRescoreIndex implements VectorIndex {
     return removed;
   }
 
-  async search(query: Float32Array, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
-    return this.searchNow(query, k, filter);
+  search(query: Float32Array, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
+    return answered(() => this.searchNow(query, k, filter));
   }
 
   searchNow(query: Float32Array, k: number, filter?: SearchFilter): SearchHit[] {
@@ -229,12 +229,12 @@ export class BinaryRescoreIndex implements VectorIndex {
     return hits;
   }
 
-  async size(): Promise<number> {
-    return this.s.count;
+  size(): Promise<number> {
+    return Promise.resolve(this.s.count);
   }
 
-  async stats(): Promise<IndexStats> {
-    return {
+  stats(): Promise<IndexStats> {
+    return answered(() => ({
       engine: this.engine,
       dim: this.dim,
       count: this.s.count,
@@ -246,7 +246,7 @@ export class BinaryRescoreIndex implements VectorIndex {
         this.s.file.residentBytes,
       persistedBytes: this.persistence.persistedBytes,
       vectorCopy: this.s.file.kind,
-    };
+    }));
   }
 
   persist(): Promise<PersistReport> {
@@ -261,8 +261,8 @@ export class BinaryRescoreIndex implements VectorIndex {
     return this.persistence.clear();
   }
 
-  async close(): Promise<void> {
-    this.s.file.close();
+  close(): Promise<void> {
+    return answered(() => this.s.file.close());
   }
 
   // ——— internals ———

@@ -12,7 +12,7 @@ import type {
   VectorIndex,
 } from './types.ts';
 import type { VectorStore } from './vector-store.ts';
-import { checkBatch, checkQuery, filterPredicate, TopK, unitRow } from './vectors.ts';
+import { answered, checkBatch, checkQuery, filterPredicate, TopK, unitRow } from './vectors.ts';
 
 export interface ExactOptions {
   dim: number;
@@ -42,7 +42,11 @@ export class ExactIndex implements VectorIndex {
     this.chunkSize = options.chunkSize ?? 4096;
   }
 
-  async add(ids: ArrayLike<number>, vectors: Float32Array): Promise<void> {
+  add(ids: ArrayLike<number>, vectors: Float32Array): Promise<void> {
+    return answered(() => this.addNow(ids, vectors));
+  }
+
+  private addNow(ids: ArrayLike<number>, vectors: Float32Array): void {
     checkBatch(ids, vectors, this.dim);
     const unit = new Float32Array(this.dim);
     for (let r = 0; r < ids.length; r++) {
@@ -59,7 +63,11 @@ export class ExactIndex implements VectorIndex {
     }
   }
 
-  async remove(ids: ArrayLike<number>): Promise<number> {
+  remove(ids: ArrayLike<number>): Promise<number> {
+    return answered(() => this.removeNow(ids));
+  }
+
+  private removeNow(ids: ArrayLike<number>): number {
     let removed = 0;
     for (let i = 0; i < ids.length; i++) {
       const slot = this.slots.get(ids[i]!);
@@ -77,7 +85,11 @@ export class ExactIndex implements VectorIndex {
     return removed;
   }
 
-  async search(query: Float32Array, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
+  search(query: Float32Array, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
+    return answered(() => this.searchNow(query, k, filter));
+  }
+
+  private searchNow(query: Float32Array, k: number, filter?: SearchFilter): SearchHit[] {
     checkQuery(query, this.dim, k);
     const q = unitRow(query, 0, this.dim, new Float32Array(this.dim));
     const allowed = filterPredicate(filter);
@@ -91,18 +103,18 @@ export class ExactIndex implements VectorIndex {
     return top.hits();
   }
 
-  async size(): Promise<number> {
-    return this.count;
+  size(): Promise<number> {
+    return Promise.resolve(this.count);
   }
 
-  async stats(): Promise<IndexStats> {
-    return {
+  stats(): Promise<IndexStats> {
+    return Promise.resolve({
       engine: this.engine,
       dim: this.dim,
       count: this.count,
       residentBytes: this.rows.byteLength + this.idOf.byteLength + this.slots.byteLength,
       persistedBytes: this.persistedBytes,
-    };
+    });
   }
 
   async persist(): Promise<PersistReport> {
@@ -188,8 +200,9 @@ export class ExactIndex implements VectorIndex {
     if (this.store) await this.store.clearSpace(this.space);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.rows = new Float32Array(0);
+    return Promise.resolve();
   }
 
   private grow(slots: number): void {

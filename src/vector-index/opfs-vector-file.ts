@@ -39,12 +39,6 @@ export async function openOpfsVectorFile(name: string, dim: number): Promise<Opf
   return new OpfsVectorFile(await file.createSyncAccessHandle(), dim);
 }
 
-export async function deleteOpfsVectorFile(name: string): Promise<void> {
-  const root = await navigator.storage.getDirectory();
-  const dir = await root.getDirectoryHandle(OPFS_DIRECTORY, { create: true });
-  await dir.removeEntry(`${name}.i8`).catch(() => undefined);
-}
-
 export class OpfsVectorFile implements VectorFile {
   readonly kind = 'opfs';
   readonly residentBytes = 0;

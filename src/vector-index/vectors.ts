@@ -1,5 +1,17 @@
 // Input checks and the small vector arithmetic that every engine shares.
 
+/**
+ * `work`'s answer as a promise, and a throw as a rejection, as an `async` method would give them: the
+ * engines here work synchronously, but the interface they share is asynchronous (a worker answers it).
+ */
+export function answered<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
 export function checkBatch(ids: ArrayLike<number>, vectors: Float32Array, dim: number): void {
   if (vectors.length !== ids.length * dim) {
     throw new RangeError(

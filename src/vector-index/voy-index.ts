@@ -14,7 +14,7 @@ import type {
   VectorIndex,
 } from './types.ts';
 import type { VectorStore } from './vector-store.ts';
-import { checkBatch, checkQuery, filterPredicate, TopK, unitRow } from './vectors.ts';
+import { answered, checkBatch, checkQuery, filterPredicate, TopK, unitRow } from './vectors.ts';
 
 export interface VoyOptions {
   dim: number;
@@ -45,7 +45,11 @@ export class VoyIndex implements VectorIndex {
     this.store = options.store;
   }
 
-  async add(ids: ArrayLike<number>, vectors: Float32Array): Promise<void> {
+  add(ids: ArrayLike<number>, vectors: Float32Array): Promise<void> {
+    return answered(() => this.addNow(ids, vectors));
+  }
+
+  private addNow(ids: ArrayLike<number>, vectors: Float32Array): void {
     checkBatch(ids, vectors, this.dim);
     const replaced: VoyEntry[] = [];
     const added: VoyEntry[] = [];
@@ -67,7 +71,11 @@ export class VoyIndex implements VectorIndex {
     this.voy.add({ embeddings: added.reverse() });
   }
 
-  async remove(ids: ArrayLike<number>): Promise<number> {
+  remove(ids: ArrayLike<number>): Promise<number> {
+    return answered(() => this.removeNow(ids));
+  }
+
+  private removeNow(ids: ArrayLike<number>): number {
     const gone: VoyEntry[] = [];
     for (let i = 0; i < ids.length; i++) {
       const v = this.vectors.get(ids[i]!);
@@ -79,7 +87,11 @@ export class VoyIndex implements VectorIndex {
     return gone.length;
   }
 
-  async search(query: Float32Array, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
+  search(query: Float32Array, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
+    return answered(() => this.searchNow(query, k, filter));
+  }
+
+  private searchNow(query: Float32Array, k: number, filter?: SearchFilter): SearchHit[] {
     checkQuery(query, this.dim, k);
     if (k === 0 || this.vectors.size === 0) return [];
     const q = unitRow(query, 0, this.dim);
@@ -98,11 +110,15 @@ export class VoyIndex implements VectorIndex {
     return top.hits();
   }
 
-  async size(): Promise<number> {
-    return this.vectors.size;
+  size(): Promise<number> {
+    return Promise.resolve(this.vectors.size);
   }
 
-  async stats(): Promise<IndexStats> {
+  stats(): Promise<IndexStats> {
+    return answered(() => this.statsNow());
+  }
+
+  private statsNow(): IndexStats {
     const voyMemory = (voyWasm as unknown as { memory: WebAssembly.Memory }).memory.buffer.byteLength;
     return {
       engine: this.engine,
@@ -197,9 +213,11 @@ export class VoyIndex implements VectorIndex {
     if (this.store) await this.store.clearSpace(this.space);
   }
 
-  async close(): Promise<void> {
-    this.voy.free();
-    this.vectors.clear();
+  close(): Promise<void> {
+    return answered(() => {
+      this.voy.free();
+      this.vectors.clear();
+    });
   }
 
   private requireStore(): VectorStore {

@@ -63,7 +63,7 @@ describe('an answer made of markup', () => {
     document.body.append(target);
     const panel = mount(AnswerHarness, { target, props: { app } });
     cleanups.push(() => {
-      unmount(panel);
+      void unmount(panel); // settles at once: no outro was asked for
       target.remove();
     });
 

@@ -120,7 +120,7 @@ describe('PWA banner', () => {
     document.body.append(target);
     const banner = mount(PwaBanner, { target, props: { store } });
     stops.push(() => {
-      unmount(banner);
+      void unmount(banner); // settles at once: no outro was asked for
       target.remove();
     });
     const region = target.querySelector('[role="status"]')!;

@@ -70,7 +70,7 @@ describe('tab sync: leadership', () => {
     const secondLeads = second.api.whenLeader();
     expect(await settled(secondLeads)).toBe(false);
 
-    first.close();
+    await first.close();
     expect(await within(secondLeads)).toBe(true);
     expect(first.isLeader).toBe(false);
 
@@ -94,7 +94,7 @@ describe('tab sync: leadership', () => {
     const waiting = follower.exclusive(async () => void order.push('follower import'));
     const second = follower.exclusive(async () => void order.push('follower second'));
     expect(await settled(waiting)).toBe(false);
-    leader.close();
+    await leader.close();
     await within(Promise.all([waiting, second]));
     expect(order).toEqual(['leader', 'follower import', 'follower second']);
 

@@ -25,7 +25,7 @@ const until = async (check: () => boolean, ms = 2000) => {
 };
 
 describe('MarkedText', () => {
-  it('marks the ranges with <mark> and keeps markup in the text as text', () => {
+  it('marks the ranges with <mark> and keeps markup in the text as text', async () => {
     const el = host();
     const text = 'a <b>red</b> kite & a red bus';
     const component = mount(MarkedText, {
@@ -42,7 +42,7 @@ describe('MarkedText', () => {
     expect([...el.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['red', 'red']);
     expect(el.querySelector('b')).toBeNull();
     expect(el.textContent).toBe(text);
-    unmount(component);
+    await unmount(component);
   });
 });
 
@@ -60,7 +60,7 @@ describe('Thumbnail', () => {
     const src = el.querySelector('img')!.getAttribute('src')!;
     expect(src).toMatch(/^blob:/);
     expect((await fetch(src)).ok).toBe(true);
-    unmount(component);
+    await unmount(component);
     await new Promise((r) => setTimeout(r, 20));
     expect(urls.size).toBe(0);
     await expect(fetch(src)).rejects.toThrow();
@@ -73,7 +73,7 @@ describe('Thumbnail', () => {
     await new Promise((r) => setTimeout(r, 20));
     flushSync();
     expect(el.querySelector('img')).toBeNull();
-    unmount(component);
+    await unmount(component);
   });
 });
 

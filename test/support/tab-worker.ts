@@ -24,8 +24,8 @@ const api = {
     sync!.post(message);
   },
   inbox: () => inbox.slice(),
-  close(): void {
-    sync?.close();
+  async close(): Promise<void> {
+    await sync?.close();
   },
   /** Stores an item with one segment per vector, as an ingest in this "tab" would. */
   async storeItem(

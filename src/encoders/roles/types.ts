@@ -55,6 +55,7 @@ export function once<T>(make: () => Promise<T>): Lazy<T> {
     });
     return p;
   };
+  // A load that failed left nothing to dispose; its error went to the call that asked for it.
   return Object.assign(get, { loaded: () => (p ? p.catch(() => undefined) : Promise.resolve(undefined)) });
 }
 

@@ -20,7 +20,8 @@ export interface PcmChunk {
 export interface PcmSource {
   /** Length in seconds when known in advance (for progress), else null. */
   durationS: number | null;
-  chunks(): AsyncGenerator<PcmChunk>;
+  /** The chunks in order; `for await` reads both kinds (audio decoded in one piece needs no waiting). */
+  chunks(): AsyncIterable<PcmChunk> | Iterable<PcmChunk>;
 }
 
 /** Audio already decoded in one piece. */
@@ -28,7 +29,7 @@ export function wholePcm(pcm48k: Float32Array, pcm16k: Float32Array): PcmSource 
   const durationS = pcm48k.length / CLAP_RATE;
   return {
     durationS,
-    async *chunks() {
+    *chunks() {
       yield { startS: 0, pcm48k, pcm16k, spanS: durationS, last: true };
     },
   };

@@ -59,7 +59,7 @@ export function decodeImageBitmap(
   format: MediaFormat,
   options: ImageOptions = {},
 ): Promise<DecodedImageBitmap> {
-  return withUpright(file, format, options, async (source, size) => {
+  return withUpright(file, format, options, (source, size) => {
     const ctx = canvasOfSize(size.width, size.height);
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(source, 0, 0, size.width, size.height);
@@ -75,7 +75,7 @@ async function withUpright<E extends Blob | ImageBitmap>(
   file: Blob | ArrayBuffer,
   format: MediaFormat,
   options: ImageOptions,
-  encoderImage: (source: CanvasImageSource, size: { width: number; height: number }) => Promise<E>,
+  encoderImage: (source: CanvasImageSource, size: { width: number; height: number }) => E | Promise<E>,
 ): Promise<{
   width: number;
   height: number;

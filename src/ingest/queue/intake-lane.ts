@@ -71,7 +71,8 @@ export class IntakeLane {
       if (this.inProgress.size >= this.concurrency || this.host.intakeBlocked()) break;
       if (this.inProgress.has(next.id)) continue;
       this.inProgress.add(next.id);
-      void this.takeIn(next);
+      // takeIn settles the file's own promise with its outcome; what it cannot settle is only reported.
+      this.takeIn(next).catch((error: unknown) => console.warn('Trove: taking a file in failed', error));
     }
   }
 

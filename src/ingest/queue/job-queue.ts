@@ -239,8 +239,8 @@ export class JobQueue extends TypedEventSource<QueueEventMap> implements IngestQ
     return () => this.removeEventListener('change', listener as EventListener);
   }
 
-  async jobs(): Promise<JobView[]> {
-    return [...this.entries.values()].map(viewOf);
+  jobs(): Promise<JobView[]> {
+    return Promise.resolve([...this.entries.values()].map(viewOf));
   }
 
   /**
@@ -275,7 +275,10 @@ export class JobQueue extends TypedEventSource<QueueEventMap> implements IngestQ
     // Items keep their status and errors; only the job records of the finished batch go.
     const finished = [...this.entries.values()].filter((e) => !isUnfinished(e) && e.id !== keep);
     for (const e of finished) this.entries.delete(e.id);
-    void this.deps.library.deleteJobs(finished.map((e) => e.id)).catch(() => undefined);
+    // Nothing waits on it: records left by a failure are only finished jobs, which a reload does not run.
+    void this.deps.library
+      .deleteJobs(finished.map((e) => e.id))
+      .catch((error: unknown) => console.warn('Trove: forgetting the finished jobs failed', error));
     this.clock.reset();
   }
 

@@ -82,7 +82,8 @@ export class JobRunner {
         next.kind === 'image' && this.host.deps.ingestImages && imageBatch > 1
           ? waiting.filter((e) => e.kind === 'image').slice(0, imageBatch)
           : [next];
-      void this.runUnit(unit);
+      // runUnit records each file's outcome, failures included; what it cannot record is only reported.
+      this.runUnit(unit).catch((error: unknown) => console.warn('Trove: ending an ingest run failed', error));
     }
   }
 

@@ -75,6 +75,7 @@ export async function extractPdfText(
   try {
     doc = await task.promise;
   } catch (error) {
+    // Only freeing the worker's copy: the reason the PDF could not be opened is what is reported.
     await task.destroy().catch(() => undefined);
     const name = (error as Error).name;
     if (name === 'PasswordException')

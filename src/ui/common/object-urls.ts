@@ -23,7 +23,11 @@ export class ObjectUrls {
     if (!entry) {
       const url = this.load(key).then(
         (blob) => (blob ? URL.createObjectURL(blob) : null),
-        () => null,
+        (error: unknown) => {
+          // Shown as no blob (a placeholder); the view has no better way to say it.
+          console.warn(`Trove: reading ${key} failed`, error);
+          return null;
+        },
       );
       entry = { refs: 0, url };
       this.entries.set(key, entry);
@@ -38,7 +42,7 @@ export class ObjectUrls {
         released = true;
         if (--held.refs > 0) return;
         if (this.entries.get(key) === held) this.entries.delete(key);
-        void held.url.then((u) => u && URL.revokeObjectURL(u));
+        void held.url.then((u) => u && URL.revokeObjectURL(u)); // never rejects: see acquire
       },
     };
   }

@@ -33,7 +33,10 @@ export class MicRecorder {
         reject((e as ErrorEvent).error ?? new Error('Recording failed')),
       );
     });
-    void this.finished.then(onStop, () => undefined).finally(() => this.release());
+    this.finished
+      .then(onStop)
+      .catch((error: unknown) => console.warn('Trove: recording from the microphone failed', error))
+      .finally(() => this.release());
     recorder.start();
     this.timer = setTimeout(() => this.stop(), maxS * 1000);
   }

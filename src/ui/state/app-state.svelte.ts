@@ -74,8 +74,19 @@ export class AppState {
     await this.answer.ask({ text, attachments }, search.results);
   }
 
-  /** Opens what a citation points at: the cited moment of a recording, or the cited passage. */
+  /**
+   * Opens what a citation points at: the cited moment of a recording, or the cited passage. Never rejects:
+   * a citation that cannot be read opens nothing, and says why in the console.
+   */
   async openSource(source: Source): Promise<void> {
+    try {
+      await this.openSourceNow(source);
+    } catch (error) {
+      console.warn(`Trove: opening the cited ${source.itemId} failed`, error);
+    }
+  }
+
+  private async openSourceNow(source: Source): Promise<void> {
     const library = this.trove?.library;
     if (!library) return;
     const item = await library.getItem(source.itemId);

@@ -48,6 +48,7 @@ export class LibraryState {
     trove.queue.subscribe((snapshot) => {
       this.queue = snapshot;
     });
+    // refresh, addFiles and addFolder never reject: their failures show as notices.
     trove.queue.addEventListener('job', () => void this.refresh());
     for (const type of ['item-ready', 'item-removed', 'cleared'])
       trove.addEventListener(type, () => void this.refresh());
@@ -60,7 +61,10 @@ export class LibraryState {
     });
   }
 
-  /** Re-reads items, folders and jobs; calls that arrive while one runs collapse into one more run. */
+  /**
+   * Re-reads items, folders and jobs; calls that arrive while one runs collapse into one more run. Never
+   * rejects: a failed read shows as a notice, and the lists stay as they were.
+   */
   refresh(): Promise<void> {
     if (this.refreshing) {
       this.again = true;
@@ -81,9 +85,11 @@ export class LibraryState {
         this.jobs = jobs;
         this.loading = false;
       } while (this.again);
-    })().finally(() => {
-      this.refreshing = null;
-    });
+    })()
+      .catch((error: unknown) => this.notify('error', `Could not read the library: ${messageOf(error)}`))
+      .finally(() => {
+        this.refreshing = null;
+      });
     return this.refreshing;
   }
 

@@ -29,9 +29,8 @@ export class SearchService {
       catalog: this.catalog,
     });
     const on = <K extends keyof TroveEventMap>(type: K, run: (detail: TroveEventMap[K]) => Promise<void>) =>
-      trove.addEventListener(
-        type,
-        (e) => void this.enqueue(() => run((e as CustomEvent<TroveEventMap[K]>).detail)),
+      trove.addEventListener(type, (e) =>
+        this.enqueue(() => run((e as CustomEvent<TroveEventMap[K]>).detail)),
       );
     // Listening before the first read: an item that becomes ready meanwhile is upserted twice, harmlessly.
     on('item-ready', ({ itemId }) => this.load(itemId));
@@ -39,7 +38,7 @@ export class SearchService {
     on('cleared', async () => {
       for (const id of [...this.itemIds]) await this.remove(id);
     });
-    void this.enqueue(async () => {
+    this.enqueue(async () => {
       for (const { item, segments } of await trove.allSegments()) await this.upsert(item, segments);
     });
     whenIdle(() =>
@@ -79,9 +78,10 @@ export class SearchService {
     this.itemIds.delete(itemId);
   }
 
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.pending.then(task);
-    this.pending = run.catch((error: unknown) => console.warn('Search catalog update failed', error));
-    return run;
+  /** Queues a catalog change; one that fails is reported, and the next runs all the same. */
+  private enqueue(task: () => Promise<void>): void {
+    this.pending = this.pending
+      .then(task)
+      .catch((error: unknown) => console.warn('Trove: updating the search catalog failed', error));
   }
 }
