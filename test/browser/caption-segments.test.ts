@@ -7,10 +7,11 @@ import { createEncoders } from '../../src/encoders/encoders';
 import { CaptionCollector, captionSegments } from '../../src/ingest/caption-segments';
 import { pictureForCaption } from '../../src/ingest/caption-image';
 import { SearchCatalog } from '../../src/search/catalog';
-import type { ItemRecord, SegmentRecord } from '../../src/library/records';
+import type { SegmentRecord } from '../../src/library/records';
 import { fixtureModelsConfig } from '../support/fixture-models';
 import { fetchBlob } from '../support/browser-media';
 import { fixtureAnswer } from '../../scripts/fixtures/models/florence-script';
+import { itemRecord } from '../support/factories.ts';
 
 const encoders = createEncoders(fixtureModelsConfig('/test/fixtures/models/', { enabled: true }), {
   prefer: 'wasm',
@@ -82,18 +83,7 @@ describe('caption segments', () => {
     const files = ['red-square.png', 'blue-sky.webp'];
     for (const [n, file] of files.entries()) {
       const [s] = await captionSegments([{ image: await picture(file) }], deps);
-      const item: ItemRecord = {
-        id: file,
-        name: file,
-        kind: 'image',
-        mime: 'image/png',
-        size: 1,
-        mtime: 0,
-        folderPath: '',
-        status: 'ready',
-        addedAt: 0,
-        updatedAt: 0,
-      };
+      const item = itemRecord(file, { mime: 'image/png' });
       const segment: SegmentRecord = { id: `${file}:s1`, itemId: file, spaces: ['text'], ...s!.draft };
       catalog.upsertItem(item, [{ key: n + 1, segment }]);
     }

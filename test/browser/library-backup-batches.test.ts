@@ -17,6 +17,7 @@ import { STAGED_STORES } from '../../src/library/staging.ts';
 import { thumbnailFromStore } from '../../src/library/thumbnail-bytes.ts';
 import { decodeSections, editJson, encodeSections } from '../support/backup-files.ts';
 import { fixtureFile } from '../support/media-files.ts';
+import { itemRecord } from '../support/factories.ts';
 
 /** Items in the large library: several batches of items, more of segments, vectors and thumbnails. */
 const ITEMS = 2 * BATCH_RECORDS + 50;
@@ -40,8 +41,7 @@ function hex64(n: number): string {
 }
 
 function item(id: string, n: number, kind: ItemRecord['kind']): ItemRecord {
-  return {
-    id,
+  return itemRecord(id, {
     name: `${id}.${kind === 'audio' ? 'wav' : 'jpg'}`,
     folderPath: `trip/day ${n % 7}`,
     kind,
@@ -52,7 +52,7 @@ function item(id: string, n: number, kind: ItemRecord['kind']): ItemRecord {
     status: 'pending',
     addedAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
-  };
+  });
 }
 
 /**

@@ -30,6 +30,7 @@ import {
   type Section,
 } from '../support/backup-files.ts';
 import { fixtureFile } from '../support/media-files.ts';
+import { itemRecord } from '../support/factories.ts';
 
 const dims: Record<Space, number> = { clip: 32, clap: 24, text: 16 };
 const run = Date.now();
@@ -45,11 +46,9 @@ function vector(dim: number, seed: number): Float32Array {
 }
 
 function item(id: string, patch: Partial<ItemRecord>): ItemRecord {
-  return {
-    id,
+  return itemRecord(id, {
     name: `${id}.bin`,
     folderPath: 'trip/day 1',
-    kind: 'image',
     mime: 'application/octet-stream',
     size: 0,
     mtime: 1_700_000_000_000,
@@ -57,7 +56,7 @@ function item(id: string, patch: Partial<ItemRecord>): ItemRecord {
     addedAt: 1_700_000_000_100,
     updatedAt: 1_700_000_000_200,
     ...patch,
-  };
+  });
 }
 
 /** Adds a file as a stored original, then its ingest results, as the pipeline does. */

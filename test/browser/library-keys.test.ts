@@ -5,6 +5,7 @@ import { deleteDB, openDB } from 'idb';
 import { Library, segmentId } from '../../src/library/library.ts';
 import { migrations } from '../../src/library/migrations.ts';
 import type { ItemRecord, SegmentRecord } from '../../src/library/records.ts';
+import { itemRecord } from '../support/factories.ts';
 
 const names: string[] = [];
 const libs: Library[] = [];
@@ -25,18 +26,8 @@ async function open(name: string, list = migrations): Promise<Library> {
   return lib;
 }
 
-const item = (id: string): ItemRecord => ({
-  id,
-  name: id,
-  folderPath: '',
-  kind: 'text',
-  mime: 'text/plain',
-  size: 1,
-  mtime: 0,
-  status: 'pending',
-  addedAt: 0,
-  updatedAt: 0,
-});
+const item = (id: string): ItemRecord =>
+  itemRecord(id, { kind: 'text', mime: 'text/plain', status: 'pending' });
 
 const chunk = (itemId: string, i: number): SegmentRecord => ({
   id: segmentId(itemId, i),

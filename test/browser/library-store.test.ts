@@ -5,6 +5,7 @@ import { migrations, type Migration } from '../../src/library/migrations.ts';
 import { deleteOriginal, listOriginals, openOriginal, saveOriginal } from '../../src/library/originals.ts';
 import { sha256OfBlob } from '../../src/ingest/content-hash.ts';
 import type { ItemRecord, SegmentRecord } from '../../src/library/records.ts';
+import { itemRecord } from '../support/factories.ts';
 
 let dbCount = 0;
 const opened: { lib: Library; name: string }[] = [];
@@ -24,11 +25,8 @@ afterEach(async () => {
 });
 
 function item(id: string, patch: Partial<ItemRecord> = {}): ItemRecord {
-  return {
-    id,
+  return itemRecord(id, {
     name: `${id}.png`,
-    folderPath: '',
-    kind: 'image',
     mime: 'image/png',
     size: 10,
     mtime: 1_700_000_000_000,
@@ -36,7 +34,7 @@ function item(id: string, patch: Partial<ItemRecord> = {}): ItemRecord {
     addedAt: Date.now(),
     updatedAt: Date.now(),
     ...patch,
-  };
+  });
 }
 
 function unitVector(dim: number, seed: number): Float32Array {

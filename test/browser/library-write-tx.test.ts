@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../src/library/library.ts';
 import type { FolderRecord, ItemRecord } from '../../src/library/records.ts';
 import { inWriteTransaction } from '../../src/library/write-tx.ts';
+import { itemRecord } from '../support/factories.ts';
 
 const opened: { lib: Library; name: string }[] = [];
 
@@ -25,19 +26,14 @@ afterEach(async () => {
 
 function item(id: string, sha256: string): ItemRecord {
   const now = Date.now();
-  return {
-    id,
+  return itemRecord(id, {
     name: `${id}.jpg`,
-    folderPath: '',
-    kind: 'image',
     mime: 'image/jpeg',
-    size: 1,
     mtime: now,
     sha256,
-    status: 'ready',
     addedAt: now,
     updatedAt: now,
-  };
+  });
 }
 
 let root: FileSystemDirectoryHandle;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ItemRecord, JobState, OriginalSource } from '../../src/library/records.ts';
+import type { JobState, OriginalSource } from '../../src/library/records.ts';
 import { fileFraction } from '../../src/ingest/stage-weights.ts';
 import { entryOf, newJobId, queuedJobFor } from '../../src/ingest/queue/job-entry.ts';
 import {
@@ -9,6 +9,7 @@ import {
   type ActiveFile,
   type BatchState,
 } from '../../src/ingest/queue/progress.ts';
+import { itemRecord } from '../support/factories.ts';
 
 type Kind = 'image' | 'video' | 'audio' | 'text' | 'unknown';
 
@@ -123,19 +124,15 @@ describe('job records', () => {
 
   it('makes one queued job for an item, from its stored original', () => {
     const source: OriginalSource = { kind: 'opfs', path: 'originals/x' };
-    const item: ItemRecord = {
-      id: 'item-1',
+    const item = itemRecord('item-1', {
       name: 'clip.mp4',
       folderId: 'folder-1',
       folderPath: 'trips',
       kind: 'video',
       mime: 'video/mp4',
       size: 1234,
-      mtime: 0,
       status: 'error',
-      addedAt: 0,
-      updatedAt: 0,
-    };
+    });
     const job = queuedJobFor(item, source);
     expect(job).toMatchObject({
       itemId: 'item-1',

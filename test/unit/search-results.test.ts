@@ -6,23 +6,12 @@ import { SearchCatalog, itemFilter } from '../../src/search/catalog.ts';
 import { Searcher } from '../../src/search/searcher.ts';
 import { ExactIndex } from '../../src/vector-index/exact-index.ts';
 import type { ItemRecord, SegmentRecord, Space } from '../../src/library/records.ts';
+import { itemRecord } from '../support/factories.ts';
 import type { QueryPlan, SpaceQuery } from '../../src/search/fan-out.ts';
 import type { SegmentResult } from '../../src/search/results.ts';
 
 function item(id: string, kind: ItemRecord['kind'], extra: Partial<ItemRecord> = {}): ItemRecord {
-  return {
-    id,
-    name: id,
-    kind,
-    mime: '',
-    size: 1,
-    mtime: 0,
-    folderPath: '',
-    status: 'ready',
-    addedAt: 0,
-    updatedAt: 0,
-    ...extra,
-  };
+  return itemRecord(id, { kind, ...extra });
 }
 
 function seg(

@@ -2,20 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ItemRecord, SegmentRecord } from '../../src/library/records.ts';
 import type { ItemResult, SegmentResult } from '../../src/search/results.ts';
 import { retrievedSegments } from '../../src/ui/search/retrieved-segments.ts';
+import { itemRecord } from '../support/factories.ts';
 
-const item = (id: string, kind: ItemRecord['kind']): ItemRecord => ({
-  id,
-  name: `${id}.file`,
-  folderPath: '',
-  kind,
-  mime: '',
-  size: 1,
-  mtime: 0,
-  status: 'ready',
-  addedAt: 0,
-  updatedAt: 0,
-  capturedAt: kind === 'video' ? 1_700_000_000_000 : undefined,
-});
+const item = (id: string, kind: ItemRecord['kind']): ItemRecord =>
+  itemRecord(id, {
+    name: `${id}.file`,
+    kind,
+    capturedAt: kind === 'video' ? 1_700_000_000_000 : undefined,
+  });
 
 const segment = (
   itemId: string,
