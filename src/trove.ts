@@ -7,7 +7,6 @@ import { importLibrary, type ImportOptions, type ImportReport } from './backup/i
 import { createEncoders, type Encoders } from './encoders/encoders.ts';
 import type { ModelsConfig } from './models/config.ts';
 import { Library } from './library/library.ts';
-import { LIBRARY_DB_NAME } from './library/open-db.ts';
 import { createTabSync, type TabSync } from './library/tab-sync.ts';
 import type { FolderRecord, ItemRecord, SegmentRecord, Space } from './library/records.ts';
 import { openVectorIndex, spawnVectorIndexWorker, type VectorIndexWorker } from './vector-index/client.ts';
@@ -282,7 +281,7 @@ async function openIndexes(
 export async function openTrove(options: TroveOptions): Promise<Trove> {
   const { config } = options;
   // One lock and channel per library database, so tests with their own databases do not meet.
-  const tabs = createTabSync({ name: `trove:${options.libraryDbName ?? LIBRARY_DB_NAME}` });
+  const tabs = createTabSync({ name: `trove:${Library.dbName(options.libraryDbName)}` });
   // Marks for each step of opening (trove:open:*), so a slow start shows where it waits (the realsize bench
   // reads them; so does the browser's performance panel).
   const mark = (step: string) => performance.mark(`trove:open:${step}`);

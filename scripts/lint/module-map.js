@@ -94,7 +94,7 @@ export const modules = [
   { name: 'typed-event-target', files: ['src/typed-event-target.ts'], may: [] },
   {
     name: 'trove',
-    files: ['src/trove.ts', 'src/trove-api.ts', 'src/trove-tabs.ts'],
+    files: ['src/trove.ts', 'src/trove-api.ts', 'src/trove-tabs.ts', 'src/trove-tools.ts'],
     may: [
       'models',
       'vector-index',
@@ -131,35 +131,6 @@ export const modules = [
   },
 ];
 
-/**
- * Imports the map does not allow yet, file by file, each with the reason it is let through. They belong
- * to folders another change is reworking (issue 25); each should go, not grow.
- * @type {{ file: string; may: string[] }[]}
- */
-export const exceptions = [
-  // TODO issue 25: index-sync should import rebuildVectorIndexes from the library (backup re-exports it).
-  { file: 'src/ingest/index-sync.ts', may: ['backup/rebuild-indexes.ts'] },
-  // TODO issue 25: the facade opens the database by name; Library should say it.
-  { file: 'src/trove.ts', may: ['library/open-db.ts'] },
-  // TODO issue 25: the UI should reach these through the Trove facade (or they should move to the UI).
-  { file: 'src/ui/backup/BackupSettings.svelte', may: ['library/storage.ts'] },
-  { file: 'src/ui/settings/StorageSettings.svelte', may: ['library/storage.ts'] },
-  { file: 'src/ui/library/dropped-files.ts', may: ['library/folders.ts'] },
-  {
-    file: 'src/ui/settings/ModelSettings.svelte',
-    may: ['encoders/model-cache.ts', 'encoders/protocol.ts', 'encoders/encoders.ts'],
-  },
-  {
-    file: 'src/ui/state/search-state.svelte.ts',
-    may: ['ingest/audio/decode-audio.ts', 'ingest/image/pixel-limit.ts'],
-  },
-  {
-    file: 'src/ui/viewer/TextViewer.svelte',
-    may: ['ingest/text/document-reader.ts', 'ingest/chunk-text.ts'],
-  },
-  { file: 'src/ui/viewer/ViewerDialog.svelte', may: ['library/originals.ts'] },
-];
-
 /** Packages only some modules may use: the library and the vector index own their databases. */
 const packages = [{ name: 'idb', only: ['library', 'vector-index'] }];
 
@@ -191,14 +162,13 @@ function fileName(file) {
 
 /**
  * The no-restricted-imports patterns for a file of module `from` in `dir`: every module it may not
- * import, or may import only in part; `extra` are more files it may import (exceptions).
+ * import, or may import only in part.
  * @param {Module} from
  * @param {string} dir
- * @param {string[]} extra
  * @returns {{ regex: string; message: string }[]}
  */
-function patterns(from, dir, extra = []) {
-  const may = [...from.may, ...extra];
+function patterns(from, dir) {
+  const may = from.may;
   const out = [];
   for (const to of modules) {
     if (to === from) continue;
@@ -251,8 +221,8 @@ function foldersUnder(root, dir) {
 }
 
 /**
- * ESLint config objects enforcing the map: one per folder (imports are spelled from a file's folder),
- * then one per file with exceptions. `root` is the repository.
+ * ESLint config objects enforcing the map: one per folder (imports are spelled from a file's folder).
+ * `root` is the repository.
  * @param {string} root
  */
 export function moduleBoundaries(root) {
@@ -269,11 +239,6 @@ export function moduleBoundaries(root) {
     } else {
       configs.push({ files: m.files, rules: rule(patterns(m, folderOf(m))) });
     }
-  }
-  for (const { file, may } of exceptions) {
-    const m = modules.find((x) => (x.home ? file.startsWith(`${x.home}/`) : x.files.includes(file)));
-    if (!m) throw new Error(`module map: ${file} is in no module`);
-    configs.push({ files: [file], rules: rule(patterns(m, path.posix.dirname(file), may)) });
   }
   return configs;
 }

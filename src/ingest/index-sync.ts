@@ -3,10 +3,10 @@
 // The store counts its vector changes (meta 'vectorsVersion'); after the indexes are persisted, the count
 // they hold is recorded ('indexedVersion'). A crash between the two leaves the counts different, and the
 // next open rebuilds the indexes from the stored vectors.
-import { rebuildVectorIndexes } from '../backup/rebuild-indexes.ts';
 import { applyRemoteChange } from '../library/apply-remote-change.ts';
 import { ItemGoneError, type ItemResults, type Library, type WrittenResults } from '../library/library.ts';
 import type { ItemRecord, Space } from '../library/records.ts';
+import { addToIndexes, refillIndexes } from '../library/rebuild-indexes.ts';
 import type { LibraryMessage } from '../library/tab-sync.ts';
 import type { RestoreReport, VectorIndex } from '../vector-index/types.ts';
 import type { ResultsSink } from './pipeline.ts';
@@ -72,7 +72,7 @@ export class IndexSync implements ResultsSink {
   /** Empties the indexes and fills them again from the store (after an import replaced the library). */
   rebuildFromStore(): Promise<void> {
     return this.serial(async () => {
-      await rebuildVectorIndexes(this.library, this.indexes, { persist: false });
+      await refillIndexes(this.library, this.indexes);
       this.broken = false;
       await this.persist();
     });
@@ -103,21 +103,18 @@ export class IndexSync implements ResultsSink {
   }
 
   private async indexWritten(list: { written: WrittenResults; results: ItemResults }[]): Promise<void> {
-    const bySpace = new Map<Space, { keys: number[]; vectors: Float32Array[] }>();
-    const removedKeys: number[] = [];
-    for (const { written, results } of list) {
-      removedKeys.push(...written.removedKeys);
+    const removedKeys = list.flatMap(({ written }) => written.removedKeys);
+    const rows = list.flatMap(({ written, results }) => {
       const keyOf = new Map(written.segments.map((s) => [s.id, s.key]));
-      for (const v of results.vectors ?? []) {
-        const slot = bySpace.get(v.space) ?? { keys: [], vectors: [] };
-        slot.keys.push(keyOf.get(v.segmentId)!);
-        slot.vectors.push(v.vector);
-        bySpace.set(v.space, slot);
-      }
-    }
+      return (results.vectors ?? []).map((v) => ({
+        space: v.space,
+        key: keyOf.get(v.segmentId)!,
+        vector: v.vector,
+      }));
+    });
     try {
       await this.removeKeys(removedKeys);
-      for (const [space, { keys, vectors }] of bySpace) await this.indexes[space].add(keys, flatten(vectors));
+      await addToIndexes(this.indexes, rows);
       this.changed();
     } catch (error) {
       // The items are stored (the store is the record); only the derived index missed them. Never mark the
@@ -185,25 +182,12 @@ export class IndexSync implements ResultsSink {
           stale.push({ space, reason: `the index held ${size} vectors, the library ${stored}` });
       }
       if (stale.length === 0) return [];
-      const which = new Set(stale.map((s) => s.space));
-      for (const space of which) await this.indexes[space].clear();
-      const counts = new Map<Space, number>();
-      for await (const page of this.library.vectorPages()) {
-        const bySpace = new Map<Space, { keys: number[]; vectors: Float32Array[] }>();
-        for (const { vector, key } of page) {
-          if (!which.has(vector.space)) continue;
-          const slot = bySpace.get(vector.space) ?? { keys: [], vectors: [] };
-          slot.keys.push(key);
-          slot.vectors.push(vector.vector);
-          bySpace.set(vector.space, slot);
-        }
-        for (const [space, { keys, vectors }] of bySpace) {
-          await this.indexes[space].add(keys, flatten(vectors));
-          counts.set(space, (counts.get(space) ?? 0) + keys.length);
-        }
-      }
+      const counts = await refillIndexes(
+        this.library,
+        Object.fromEntries(stale.map(({ space }) => [space, this.indexes[space]])),
+      );
       await this.persist();
-      return stale.map((s) => ({ ...s, count: counts.get(s.space) ?? 0 }));
+      return stale.map((s) => ({ ...s, count: counts[s.space] ?? 0 }));
     });
   }
 
@@ -249,11 +233,4 @@ export class IndexSync implements ResultsSink {
     this.chain = run.catch(() => undefined);
     return run;
   }
-}
-
-function flatten(vectors: Float32Array[]): Float32Array {
-  const dim = vectors[0]?.length ?? 0;
-  const flat = new Float32Array(vectors.length * dim);
-  vectors.forEach((v, i) => flat.set(v, i * dim));
-  return flat;
 }

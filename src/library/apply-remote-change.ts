@@ -2,7 +2,7 @@
 // step with what another tab stored or removed, reading the vectors from the shared library store.
 import type { VectorIndex } from '../vector-index/types.ts';
 import type { Library } from './library.ts';
-import { addToIndexes, rebuildVectorIndexes, type Indexes } from './rebuild-indexes.ts';
+import { addToIndexes, refillIndexes, type Indexes } from './rebuild-indexes.ts';
 import type { SegmentRecord } from './records.ts';
 import type { LibraryMessage } from './tab-sync.ts';
 
@@ -33,7 +33,8 @@ export async function applyRemoteChange(
       if (message.keys.length) for (const index of all) await index.remove(message.keys);
       return;
     case 'library-replaced':
-      await rebuildVectorIndexes(library, indexes, { persist: false });
+      // In memory only: the tab that owns the persisted indexes saves and marks its own rebuild.
+      await refillIndexes(library, indexes);
       return;
     case 'jobs-added':
     case 'jobs-changed':

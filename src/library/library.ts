@@ -6,7 +6,7 @@ import { bumpVectorsVersion } from './counters.ts';
 import { ItemAdds } from './item-adds.ts';
 import * as jobWrites from './job-writes.ts';
 import { thumbnailFromStore } from './thumbnail-bytes.ts';
-import { openLibraryDb, type OpenOptions } from './open-db.ts';
+import { LIBRARY_DB_NAME, openLibraryDb, type OpenOptions } from './open-db.ts';
 import { deleteOriginal, listOriginals, openOriginal, removeStoredFile } from './originals.ts';
 import { SnapshotReader } from './snapshot.ts';
 import { ImportStaging } from './staging.ts';
@@ -60,6 +60,11 @@ export class Library {
 
   static async open(options: OpenOptions = {}): Promise<Library> {
     return new Library(await openLibraryDb(options));
+  }
+
+  /** The database `open` uses for `name` (the default library when none is given), e.g. to name its lock. */
+  static dbName(name?: string): string {
+    return name ?? LIBRARY_DB_NAME;
   }
 
   close(): void {

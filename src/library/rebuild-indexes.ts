@@ -7,14 +7,28 @@ import type { Space } from './records.ts';
 
 export type Indexes = Partial<Record<Space, VectorIndex>>;
 
-/** Empties the indexes, fills them from the store and, unless told not to, persists them. */
+/** Empties the indexes, fills them from the store and persists them, marking the store version they hold. */
 export async function rebuildVectorIndexes(
   library: Library,
   indexes: Indexes,
-  options: { persist?: boolean } = {},
 ): Promise<Partial<Record<Space, number>>> {
   // Read first: should the store change while the indexes fill, they are marked as holding the older version.
   const version = await library.meta('vectorsVersion');
+  const counts = await refillIndexes(library, indexes);
+  for (const index of Object.values(indexes)) await index!.persist();
+  // The indexes now hold what the store held at `version` (see MetaRecord in records.ts).
+  await library.markIndexed(version);
+  return counts;
+}
+
+/**
+ * Empties the indexes and fills them from the store; returns how many vectors each took. Nothing is
+ * persisted or marked: that is for whoever owns the persisted indexes (rebuildVectorIndexes, IndexSync).
+ */
+export async function refillIndexes(
+  library: Library,
+  indexes: Indexes,
+): Promise<Partial<Record<Space, number>>> {
   const counts: Partial<Record<Space, number>> = {};
   for (const [space, index] of Object.entries(indexes) as [Space, VectorIndex][]) {
     await index.clear();
@@ -27,9 +41,6 @@ export async function rebuildVectorIndexes(
     );
     for (const [space, n] of added) counts[space]! += n;
   }
-  if (options.persist ?? true) for (const index of Object.values(indexes)) await index!.persist();
-  // The indexes now hold what the store held at `version` (see MetaRecord in records.ts).
-  await library.markIndexed(version);
   return counts;
 }
 

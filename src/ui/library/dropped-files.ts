@@ -3,7 +3,7 @@
 // FileSystemEntry trees (webkitGetAsEntry), which are walked into files; the plain file list comes last.
 // Hidden and system files (.DS_Store, Thumbs.db, dot-folders) are skipped on every way in.
 import type { IncomingFile } from '../../trove.ts';
-import { isIgnoredName } from '../../library/folders.ts';
+import { isIgnoredName } from '../../trove-tools.ts';
 
 export interface Dropped {
   files: IncomingFile[];

@@ -1,9 +1,8 @@
 // The search the user is composing and its results: the text, at most one image and one audio clip with
 // their weights, and the last response.
 import { tick } from 'svelte';
-import { decodeAudioFile } from '../../ingest/audio/decode-audio.ts';
+import { checkPixelLimits, decodeAudioFile } from '../../trove-tools.ts';
 import { detectFileType } from '../../ingest/detect-type.ts';
-import { checkPixelLimits } from '../../ingest/image/pixel-limit.ts';
 import type { SearchQuery } from '../../search/query.ts';
 import type { ItemResult, SearchResponse } from '../../search/results.ts';
 import type { SearchService } from './search-service.ts';
