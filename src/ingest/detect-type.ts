@@ -68,41 +68,17 @@ const types: Record<MediaFormat, FileType> = {
 };
 
 /** Extensions Trove expects for each kind; used to catch renamed files and to pick among text formats. */
-const extensionKinds: Record<string, MediaKind> = {
-  jpg: 'image',
-  jpeg: 'image',
-  jfif: 'image',
-  png: 'image',
-  webp: 'image',
-  gif: 'image',
-  avif: 'image',
-  wav: 'audio',
-  wave: 'audio',
-  mp3: 'audio',
-  aac: 'audio',
-  ogg: 'audio',
-  oga: 'audio',
-  opus: 'audio',
-  flac: 'audio',
-  m4a: 'audio',
-  m4b: 'audio',
-  weba: 'audio',
-  mka: 'audio',
-  mp4: 'video',
-  m4v: 'video',
-  mov: 'video',
-  qt: 'video',
-  webm: 'video',
-  mkv: 'video',
-  pdf: 'text',
-  txt: 'text',
-  text: 'text',
-  md: 'text',
-  markdown: 'text',
-  html: 'text',
-  htm: 'text',
-  xhtml: 'text',
+const extensionsOf: Record<MediaKind, string[]> = {
+  image: ['jpg', 'jpeg', 'jfif', 'png', 'webp', 'gif', 'avif'],
+  audio: ['wav', 'wave', 'mp3', 'aac', 'ogg', 'oga', 'opus', 'flac', 'm4a', 'm4b', 'weba', 'mka'],
+  video: ['mp4', 'm4v', 'mov', 'qt', 'webm', 'mkv'],
+  text: ['pdf', 'txt', 'text', 'md', 'markdown', 'html', 'htm', 'xhtml'],
 };
+const extensionKinds: Record<string, MediaKind> = Object.fromEntries(
+  (Object.entries(extensionsOf) as [MediaKind, string[]][]).flatMap(([kind, exts]) =>
+    exts.map((ext) => [ext, kind]),
+  ),
+);
 
 /** Formats that are recognised but not supported, so the "unsupported" entry can say what the file is. */
 const knownUnsupported: { test: (b: Uint8Array) => boolean; name: string }[] = [

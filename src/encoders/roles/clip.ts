@@ -1,6 +1,4 @@
 import {
-  AutoProcessor,
-  AutoTokenizer,
   CLIPTextModelWithProjection,
   CLIPVisionModelWithProjection,
   RawImage,
@@ -8,23 +6,15 @@ import {
 } from '@huggingface/transformers';
 import { normalisedRows } from '../vectors';
 import { outputSize, pixelPlan, pixelValues, type PixelPlan } from '../image-pixels';
-import { disposeAll, once, pretrainedOptions, type RoleEncoder, type RoleLoadOptions } from './types';
+import { twoTowers } from './two-towers';
+import { disposeAll, type RoleEncoder, type RoleLoadOptions } from './types';
 
 export function loadClip(o: RoleLoadOptions): RoleEncoder {
-  const opts = pretrainedOptions(o);
-  const tokenizer = once(() => AutoTokenizer.from_pretrained(o.model, opts));
-  const textModel = once(() => CLIPTextModelWithProjection.from_pretrained(o.model, opts));
-  const processor = once(() => AutoProcessor.from_pretrained(o.model, opts));
-  const visionModel = once(() => CLIPVisionModelWithProjection.from_pretrained(o.model, opts));
+  const towers = twoTowers(o, CLIPTextModelWithProjection, CLIPVisionModelWithProjection);
+  const { processor, textModel, mediaModel: visionModel } = towers;
 
   return {
-    async embedTexts(texts) {
-      const [tok, model] = await Promise.all([tokenizer(), textModel()]);
-      // Pad only to the longest query in the batch: padding to 77 tokens costs 4x on WASM.
-      const inputs = tok(texts, { padding: true, truncation: true });
-      const { text_embeds } = await model(inputs);
-      return normalisedRows(text_embeds.data, texts.length, text_embeds.dims.at(-1));
-    },
+    embedTexts: towers.embedTexts,
     async embedImages(images) {
       const [proc, model] = await Promise.all([processor(), visionModel()]);
       const config = (proc as unknown as { image_processor?: { config?: Record<string, unknown> } })
