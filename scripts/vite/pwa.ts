@@ -50,8 +50,8 @@ function findLargeChunks(): Plugin {
 /** The cache of models.json; public/sw-warm-config.js fills it at install under the same name. */
 export const CONFIG_CACHE = 'trove-config';
 
-export const LIGHT_BACKGROUND = '#fdfcf8'; // src/app.css --bg
-export const THEME_COLOUR = '#8a4b08'; // src/app.css --accent, the icon's brown
+export const LIGHT_BACKGROUND = '#fdfcf8'; // src/styles/base.css --bg
+export const THEME_COLOUR = '#8a4b08'; // src/styles/base.css --accent, the icon's brown
 
 /**
  * Drops precache entries over DEFAULT_MAX_BYTES unless they are known large runtimes, and says so in a
