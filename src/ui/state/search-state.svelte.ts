@@ -1,7 +1,10 @@
 // The search the user is composing and its results: the text, at most one image and one audio clip with
 // their weights, and the last response.
 import { tick } from 'svelte';
-import { decodeAudioFile } from '../../ingest/audio/decode-audio.ts';
+import { decodeAudioFile, MAX_WHOLE_AUDIO_BYTES } from '../../ingest/audio/decode-audio.ts';
+
+/** A query clip is decoded whole on the page; more than this could be hours of audio (decode-audio.ts). */
+const MAX_QUERY_AUDIO_BYTES = 4 * MAX_WHOLE_AUDIO_BYTES;
 import { detectFileType } from '../../ingest/detect-type.ts';
 import { checkPixelLimits } from '../../ingest/image/pixel-limit.ts';
 import type { SearchQuery } from '../../search/query.ts';
@@ -77,7 +80,11 @@ export class SearchState {
     this.preparing = true;
     this.error = '';
     try {
-      const decoded = await decodeAudioFile(file);
+      if (file.size > MAX_QUERY_AUDIO_BYTES)
+        throw new Error(
+          `it is ${(file.size / 2 ** 20).toFixed(1)} MB; a clip to search with may be ${MAX_QUERY_AUDIO_BYTES / 2 ** 20} MB at most`,
+        );
+      const decoded = await decodeAudioFile(file, { maxWebAudioBytes: MAX_QUERY_AUDIO_BYTES });
       this.audio = {
         kind: 'audio',
         name: file.name || 'recording',
