@@ -2,6 +2,7 @@
 // queries on the same library, and is scored on the segments it returns (precision, recall, F1) and on
 // whether it says "no good match" for queries that match nothing. The table is printed for the record;
 // the assertions hold the default to being the best of them.
+import { MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioFile } from '../../src/ingest/audio/decode-audio.ts';
 import type { SearchQuery } from '../../src/search/query.ts';
@@ -14,7 +15,7 @@ import { buildSearchLibrary, type SearchLibrary } from '../support/search-librar
 let lib: SearchLibrary;
 beforeAll(async () => {
   lib = await buildSearchLibrary();
-}, 600_000);
+}, MAX_TEST_EXECUTION_TIME);
 afterAll(() => lib?.close());
 
 type Judge = (itemId: string, s: SegmentRecord) => boolean;
