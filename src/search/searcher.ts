@@ -3,27 +3,20 @@
 // The heavy parts run elsewhere: encoders and vector indexes in their workers, the catalog (filters, BM25,
 // snippets) in the search worker. What runs here is fusion over a few hundred candidates.
 import type { Space } from '../library/records.ts';
-import type { SearchHit, VectorIndex } from '../vector-index/types.ts';
-import { background, calibrate, lexicalScore, scaleFloor, type CalibrationMethod } from './calibrate.ts';
+import type { VectorIndex } from '../vector-index/types.ts';
+import { defaultCut, lexicalScore, type CalibrationMethod } from './calibrate.ts';
 import type { CatalogApi, DescribedSegment } from './catalog.ts';
 import { planQuery, type QueryEncoders, type QueryPlan, type SpaceQuery } from './fan-out.ts';
-import {
-  DEFAULT_CUT,
-  fuse,
-  type Evidence,
-  type EvidenceList,
-  type FusionMethod,
-  type FusedHit,
-  type Negatives,
-} from './fuse.ts';
+import { fuse, type EvidenceList, type FusionMethod, type FusedHit, type Negatives } from './fuse.ts';
 import { groupByItem } from './group.ts';
 import type { SearchFilters, SearchQuery } from './query.ts';
 import type { SearchResponse, SegmentResult } from './results.ts';
+import { SpaceSearcher, type SpaceSearch } from './space-search.ts';
 
 export interface SearcherOptions {
   fusion?: FusionMethod;
   calibration?: CalibrationMethod;
-  /** Calibrated score a segment needs to be a match (default 4). */
+  /** Calibrated score a segment needs to be a match (default: the calibration's, calibrate.ts). */
   cut?: number;
   /** Nearest neighbours taken from each space (default 100). */
   perSpace?: number;
@@ -56,10 +49,7 @@ export interface SearchTrace {
 
 export class Searcher {
   private readonly options: Required<SearcherOptions>;
-  private readonly nullCache = new Map<
-    Space,
-    { id: string; vector: Float32Array; scores: Promise<number[]> }
-  >();
+  private readonly spaceSearcher: SpaceSearcher;
 
   constructor(
     private readonly deps: SearcherDeps,
@@ -67,8 +57,8 @@ export class Searcher {
   ) {
     this.options = {
       fusion: 'calibrated',
-      calibration: 'null-query',
-      cut: DEFAULT_CUT,
+      calibration: 'query-bank',
+      cut: defaultCut(options.calibration ?? 'query-bank'),
       perSpace: 100,
       backgroundSize: 256,
       lexicalLimit: 200,
@@ -77,6 +67,7 @@ export class Searcher {
       negativeBackgroundSize: 64,
       ...options,
     };
+    this.spaceSearcher = new SpaceSearcher(this.options);
   }
 
   async search(query: SearchQuery, trace?: (t: SearchTrace) => void): Promise<SearchResponse> {
@@ -121,10 +112,11 @@ export class Searcher {
     );
     // Without filters, the nearest-neighbour searches need nothing from the catalog: they start at once,
     // while the catalog answers with the background samples.
-    const [vectorLists, lexical, preparation] = await Promise.all([
+    const [vectorLists, lexical] = await Promise.all([
       Promise.all(
         spaces.map((s) =>
-          this.searchSpace(
+          this.spaceSearcher.search(
+            this.deps.indexes[s.space]!,
             s,
             hasFilters(filters) ? prepared.then((p) => p[s.space]!.allowed) : null,
             prepared.then((p) => p[s.space]!.sample),
@@ -132,7 +124,6 @@ export class Searcher {
         ),
       ),
       lexicalRun,
-      prepared,
     ]);
     const lists: EvidenceList[] = vectorLists.map((l) => l.list);
     if (plan.lexical.weight > 0) {
@@ -152,7 +143,6 @@ export class Searcher {
       vectorLists,
       lexical.hits.map((h) => h.key),
       lexical.excluded,
-      preparation,
     );
     const searched = performance.now();
 
@@ -181,90 +171,32 @@ export class Searcher {
     };
   }
 
-  private async searchSpace(
-    query: SpaceQuery,
-    allowedKeys: Promise<Uint32Array | null> | null,
-    sampleKeys: Promise<Uint32Array>,
-  ): Promise<{ list: EvidenceList; nullScores: number[] }> {
-    const index = this.deps.indexes[query.space]!;
-    const nearest = async () => {
-      const allowed = await allowedKeys;
-      if (allowed?.length === 0) return [];
-      return index.search(query.vector, this.options.perSpace, allowed ? { include: allowed } : undefined);
-    };
-    const [hits, sampled, nullScores] = await Promise.all([
-      nearest(),
-      sampleKeys.then((sample) => this.sampleScores(index, query.vector, sample)),
-      sampleKeys.then((sample) => this.nullScores(query, sample)),
-    ]);
-    const bg = background(sampled, nullScores, scaleFloor(index.dim), this.options.calibration);
-    const evidence: Evidence[] = hits.map((h) => ({
-      key: h.id,
-      source: query.space,
-      raw: h.score,
-      z: calibrate(h.score, bg),
-    }));
-    return { list: { source: query.space, weight: query.weight, hits: evidence }, nullScores };
-  }
-
-  private async sampleScores(
-    index: VectorIndex,
-    vector: Float32Array,
-    sample: Uint32Array,
-  ): Promise<number[]> {
-    if (sample.length === 0) return [];
-    return (await index.search(vector, sample.length, { include: sample })).map((h) => h.score);
-  }
-
-  /** The null query's scores over the sample; the same until the sample changes, so they are kept. */
-  private nullScores(query: SpaceQuery, sample: Uint32Array): Promise<number[]> {
-    const id = sampleId(sample);
-    const cached = this.nullCache.get(query.space);
-    if (cached?.id === id && cached.vector === query.nullVector) return cached.scores;
-    const scores = this.sampleScores(this.deps.indexes[query.space]!, query.nullVector, sample);
-    this.nullCache.set(query.space, { id, vector: query.nullVector, scores });
-    scores.catch(() => this.nullCache.delete(query.space));
-    return scores;
-  }
-
   /**
    * Negative terms: a segment that contains one (keyword side) is dropped; so is one whose calibrated
    * similarity to a negative term passes the cut in its space; below the cut the similarity is a penalty.
    */
   private async negatives(
     spaces: SpaceQuery[],
-    vectorLists: { list: EvidenceList; nullScores: number[] }[],
+    searched: SpaceSearch[],
     lexicalKeys: number[],
     excluded: number[],
-    prepared: Record<string, { sample: Uint32Array }>,
   ): Promise<Negatives> {
     const drop = new Set(excluded);
     const penalty = new Map<number, number>();
     const jobs: Promise<void>[] = [];
     spaces.forEach((query, i) => {
       if (query.negatives.length === 0) return;
-      const index = this.deps.indexes[query.space]!;
-      const sample = thin(prepared[query.space]!.sample, this.options.negativeBackgroundSize);
-      const candidates = new Set(vectorLists[i]!.list.hits.map((h) => h.key));
+      const candidates = new Set(searched[i]!.list.hits.map((h) => h.key));
       // Keyword hits have vectors in the text space too; only there can a negative term reach them.
       if (query.space === 'text') for (const k of lexicalKeys) candidates.add(k);
       if (candidates.size === 0) return;
-      const include = Uint32Array.from(new Set([...candidates, ...sample]));
+      const keys = Uint32Array.from(candidates);
       for (const negative of query.negatives) {
         jobs.push(
-          index.search(negative, include.length, { include }).then((scored: SearchHit[]) => {
-            const inSample = new Set(sample);
-            const bg = background(
-              scored.filter((h) => inSample.has(h.id)).map((h) => h.score),
-              vectorLists[i]!.nullScores,
-              scaleFloor(index.dim),
-              this.options.calibration,
-            );
-            for (const h of scored) {
-              if (!candidates.has(h.id)) continue;
-              const z = calibrate(h.score, bg);
-              if (z >= this.options.cut) drop.add(h.id);
-              else if (z > 0) penalty.set(h.id, Math.max(penalty.get(h.id) ?? 0, z));
+          searched[i]!.score(negative, keys).then((scores) => {
+            for (const [key, z] of scores) {
+              if (z >= this.options.cut) drop.add(key);
+              else if (z > 0) penalty.set(key, Math.max(penalty.get(key) ?? 0, z));
             }
           }),
         );
@@ -294,19 +226,6 @@ function toResult(
 
 function hasFilters(f: SearchFilters | undefined): boolean {
   return !!f && (!!f.modalities?.length || !!f.date || !!f.folder);
-}
-
-/** Every k-th key, so a smaller sample still spans the whole space. */
-function thin(sample: Uint32Array, n: number): Uint32Array {
-  if (sample.length <= n) return sample;
-  return Uint32Array.from({ length: n }, (_, i) => sample[Math.floor((i * sample.length) / n)]!);
-}
-
-/** Identifies a sample cheaply: its length and a hash of its keys. */
-function sampleId(sample: Uint32Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < sample.length; i++) h = Math.imul(h ^ sample[i]!, 0x01000193);
-  return `${sample.length}:${h >>> 0}`;
 }
 
 function timings(encode: number, search: number, fuse: number, total = encode + search + fuse) {
