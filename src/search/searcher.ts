@@ -10,7 +10,8 @@ import { planQuery, type QueryEncoders, type QueryPlan, type SpaceQuery } from '
 import { fuse, type EvidenceList, type FusionMethod, type FusedHit, type Negatives } from './fuse.ts';
 import { groupByItem } from './group.ts';
 import type { SearchFilters, SearchQuery } from './query.ts';
-import type { SearchResponse, SegmentResult } from './results.ts';
+import type { ItemResult, SearchResponse, SegmentResult } from './results.ts';
+import { candidates, itemsAtCuts, strength } from './below-cut.ts';
 import { SpaceSearcher, type SpaceSearch } from './space-search.ts';
 
 export interface SearcherOptions {
@@ -74,7 +75,10 @@ export class Searcher {
     const started = performance.now();
     const plan = await planQuery(query, this.deps.encoders);
     const encoded = performance.now();
-    const response = await this.searchPlan(plan, query.filters, query.limit ?? 20, trace);
+    const response = await this.searchPlan(plan, query.filters, query.limit ?? 20, trace, {
+      cut: query.cut,
+      preview: query.preview,
+    });
     response.timings.encode = encoded - started;
     response.timings.total = performance.now() - started;
     return response;
@@ -86,10 +90,11 @@ export class Searcher {
     filters: SearchFilters | undefined,
     limit = 20,
     trace?: (t: SearchTrace) => void,
+    asked: Pick<SearchQuery, 'cut' | 'preview'> = {},
   ): Promise<SearchResponse> {
     const started = performance.now();
     const { catalog } = this.deps;
-    const { cut } = this.options;
+    const cut = asked.cut ?? this.options.cut;
     const spaces = plan.spaces.filter((s) => this.deps.indexes[s.space] && s.weight > 0);
     const wantsLexical = plan.lexical.weight > 0 || plan.negatives.length > 0;
     if (spaces.length === 0 && !(plan.lexical.weight > 0)) {
@@ -98,6 +103,7 @@ export class Searcher {
         items: [],
         transcript: plan.transcript,
         caption: plan.caption,
+        cut,
         timings: timings(0, 0, 0),
       };
     }
@@ -134,7 +140,9 @@ export class Searcher {
           key: h.key,
           source: 'lexical',
           raw: h.bm25,
-          z: lexicalScore(h.coverage, cut),
+          // Placed among vector matches by the searcher's own cut, not this search's: a stricter search
+          // keeps fewer keyword hits, but ranks them as any other search does.
+          z: lexicalScore(h.coverage, this.options.cut),
         })),
       });
     }
@@ -143,6 +151,7 @@ export class Searcher {
       vectorLists,
       lexical.hits.map((h) => h.key),
       lexical.excluded,
+      cut,
     );
     const searched = performance.now();
 
@@ -161,14 +170,38 @@ export class Searcher {
       return d ? [toResult(hit, d, cut)] : [];
     });
     const items = groupByItem(segments, limit);
+    const below = items.length && !asked.preview ? [] : candidates(lists, negatives);
+    const [closest, preview] = await Promise.all([
+      items.length ? undefined : this.closest(below, plan.lexical.text, cut),
+      asked.preview && itemsAtCuts(below, asked.preview, catalog),
+    ]);
     const done = performance.now();
     return {
       status: items.length ? 'ok' : 'no-good-match',
       items,
       transcript: plan.transcript,
       caption: plan.caption,
+      cut,
+      ...(closest?.length ? { closest } : {}),
+      ...(preview ? { preview } : {}),
       timings: timings(0, searched - started, done - searched, done - started),
     };
+  }
+
+  /** The best few items below the cut, each marked weak, for "Show closest anyway". */
+  private async closest(below: FusedHit[], queryText: string, cut: number): Promise<ItemResult[]> {
+    const top = below.slice(0, this.options.segmentLimit).map((h) => ({ ...h, score: strength(h) }));
+    const described = await this.deps.catalog.describe(
+      top.map((h) => ({ key: h.key })),
+      queryText,
+      { items: CLOSEST, perItem: 1 },
+    );
+    const byKey = new Map(described.map((d) => [d.key, d]));
+    const segments = top.flatMap((hit) => {
+      const d = byKey.get(hit.key);
+      return d ? [toResult(hit, d, cut)] : [];
+    });
+    return groupByItem(segments, CLOSEST).map((item) => ({ ...item, weak: true }));
   }
 
   /**
@@ -180,6 +213,7 @@ export class Searcher {
     searched: SpaceSearch[],
     lexicalKeys: number[],
     excluded: number[],
+    cut: number,
   ): Promise<Negatives> {
     const drop = new Set(excluded);
     const penalty = new Map<number, number>();
@@ -195,7 +229,7 @@ export class Searcher {
         jobs.push(
           searched[i]!.score(negative, keys).then((scores) => {
             for (const [key, z] of scores) {
-              if (z >= this.options.cut) drop.add(key);
+              if (z >= cut) drop.add(key);
               else if (z > 0) penalty.set(key, Math.max(penalty.get(key) ?? 0, z));
             }
           }),
@@ -206,6 +240,9 @@ export class Searcher {
     return { drop, penalty };
   }
 }
+
+/** Items "Show closest anyway" offers when nothing passes the cut. */
+const CLOSEST = 3;
 
 function toResult(
   hit: FusedHit,

@@ -254,3 +254,41 @@ describe('per-query work in the vector indexes', () => {
     expect(await searchesPerQuery('null-query')).toBe(4);
   });
 });
+
+describe('below the cut', () => {
+  it('"no good match" still offers the closest items, at most three, each marked weak', async () => {
+    const { searcher } = await toyLibrary();
+    const res = await searcher.searchPlan(plan([sq('clip', nul)]), undefined);
+    expect(res.status).toBe('no-good-match');
+    expect(res.items).toEqual([]);
+    expect(res.closest!.length).toBe(3);
+    for (const item of res.closest!) {
+      expect(item.weak).toBe(true);
+      expect(item.best.matched.every((m) => !m.passed)).toBe(true);
+    }
+    const best = res.closest!.map((i) => Math.max(...i.best.matched.map((m) => m.z)));
+    expect([...best].sort((a, b) => b - a)).toEqual(best);
+  });
+
+  it('a search that matches offers no closest items', async () => {
+    const { searcher } = await toyLibrary();
+    const res = await searcher.searchPlan(plan([sq('clip', unit(1, 0, 0, 0))]), undefined);
+    expect(res.status).toBe('ok');
+    expect(res.closest).toBeUndefined();
+  });
+
+  it('counts the items a looser or stricter cut would return, as searching with that cut does', async () => {
+    const { searcher } = await toyLibrary();
+    const red = plan([sq('clip', unit(1, 0.3, 0, 0))]);
+    const cuts = [0.5, 2, 4.5, 9, 1000];
+    const res = await searcher.searchPlan(red, undefined, 100, undefined, { preview: cuts });
+    const counts = res.preview!.map((p) => p.items);
+    expect([...counts].sort((a, b) => b - a)).toEqual(counts);
+    expect(counts[0]).toBeGreaterThan(counts.at(-1)!);
+    for (const { cut, items } of res.preview!) {
+      const at = await searcher.searchPlan(red, undefined, 100, undefined, { cut });
+      expect(at.items.length, `cut ${cut}`).toBe(items);
+      expect(at.cut).toBe(cut);
+    }
+  });
+});
