@@ -32,6 +32,8 @@ export interface SegmentResult {
   /** For text chunks and transcript spans: the passage with its matched words marked. */
   snippet?: Snippet;
   matched: SpaceMatch[];
+  /** The segment's words that the keyword side matched (a query word, or a longer word it begins). */
+  words?: string[];
 }
 
 export interface ItemResult {

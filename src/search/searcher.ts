@@ -167,7 +167,7 @@ export class Searcher {
     const byKey = new Map(described.map((d) => [d.key, d]));
     const segments = top.flatMap((hit) => {
       const d = byKey.get(hit.key);
-      return d ? [toResult(hit, d, cut)] : [];
+      return d ? [toResult(hit, d, cut, lexicalTerms.get(hit.key))] : [];
     });
     const items = groupByItem(segments, limit);
     const below = items.length && !asked.preview ? [] : candidates(lists, negatives);
@@ -248,8 +248,10 @@ function toResult(
   hit: FusedHit,
   d: DescribedSegment,
   cut: number,
+  words?: string[],
 ): SegmentResult & { item: DescribedSegment['item'] } {
   return {
+    ...(words?.length ? { words } : {}),
     key: hit.key,
     segment: d.segment,
     item: d.item,

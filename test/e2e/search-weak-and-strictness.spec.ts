@@ -57,6 +57,11 @@ test('no good match still says so, and shows the closest three anyway, marked we
     await expect(item).toHaveAccessibleName(/, weak match$/);
     await expect(item.getByText('weak match', { exact: true })).toBeVisible();
   }
+  // "Why this result" says why a weak one is shown.
+  await closest(page).first().getByText('Why this result').click();
+  await expect(closest(page).first()).toContainText(
+    'A weak match: below the cut of 4.5 everywhere, shown because you asked for the closest.',
+  );
   // They are results like any other: one opens in the viewer.
   const first = (await closest(page).first().getAttribute('aria-label'))!.split(',')[0]!;
   await closest(page).first().getByRole('button').click();

@@ -197,6 +197,7 @@ describe('Searcher.searchPlan over the real engine and catalog', () => {
     const { snippet, matched, range } = res.items[0]!.best;
     expect(snippet!.marks.map((m) => snippet!.text.slice(m.start, m.end))).toEqual(['zanzibar']);
     expect(matched.find((m) => m.passed)!.source).toBe('lexical');
+    expect(res.items[0]!.best.words).toEqual(['zanzibar']);
     expect(range).toEqual({ kind: 'text', page: 1, charStart: 0, charEnd: 30 });
   });
 
