@@ -1,20 +1,22 @@
 // The unit of a space under query-bank calibration: how far apart the bank's generic queries score on a
-// segment, as the median over the space's background sample. Per segment it is the robust spread of the
-// bank's scores there (1.4826 · MAD: a few generic queries that happen to be about the segment do not count),
-// but never below a quarter of their standard deviation: a small model scores most generic queries exactly
-// alike on a segment, and a MAD of 0 would make any difference a match. Measured against the plain standard
-// deviation and the MAD alone on the calibration grid (bench/RESULTS.md, "Calibration grid").
+// segment. A segment that has been in the space's background sample has its own; any other, the median over
+// the sample. Per segment it is the robust spread of the bank's scores there (1.4826 · MAD: a few generic
+// queries that happen to be about the segment do not count), but never below a quarter of their standard
+// deviation: a small model scores most generic queries exactly alike on a segment, and a MAD of 0 would make
+// any difference a match. Measured against the plain standard deviation, the MAD alone and one unit per
+// space on the calibration grid (bench/RESULTS.md, "Calibration grid"): own units took out chance matches in
+// small libraries.
 //
 // A segment's bank scores depend only on its vector and the bank, never on the query or on what else the
 // library holds, so they are worked out once per key and kept: the sample changes as the library grows, but
-// only its new keys cost anything (one restricted search per bank query). A segment that matches the query
-// does not widen the unit, as it widens the query's own scores, and a plain one narrows it rather than
-// widening it, so adding files cannot push a clear match below the cut.
+// only its new keys cost anything (one restricted search per bank query), and a segment keeps its own unit
+// when it leaves the sample. A segment that matches the query does not widen the median, as it widens the
+// query's own scores, and a plain one narrows it rather than widening it.
 import type { VectorIndex } from '../vector-index/types.ts';
 import type { ReferenceBank } from './query-bank.ts';
 
-/** Per-key spreads kept per space, at most this many times the sample before they are forgotten. */
-const KEEP_FACTOR = 8;
+/** Per-key spreads kept per space before they are forgotten (a number each). */
+const KEEP = 65_536;
 const MAD_TO_SIGMA = 1.4826;
 /** The spread is at least the standard deviation over this. */
 const STD_SHARE = 4;
@@ -29,11 +31,11 @@ interface SpaceSpreads {
   unit?: { id: string; value: Promise<BankUnit> };
 }
 
-/** The space's unit, and each sampled segment's own. */
+/** The space's unit, and each segment's. */
 export interface BankUnit {
-  /** The median over the sample: the unit of a segment outside it. */
+  /** The median over the sample: the unit of a segment never sampled. */
   median: number;
-  /** A sampled segment's own spread (never below a quarter of the median). */
+  /** A segment's unit: its own spread once it has been in a sample (never below a quarter of the median). */
   of(key: number): number;
 }
 
@@ -63,7 +65,7 @@ export class BankSpreads {
   private async compute(entry: SpaceSpreads, index: VectorIndex, sample: Uint32Array): Promise<BankUnit> {
     const missing = Uint32Array.from(new Set(sample)).filter((k) => !entry.perKey.has(k));
     if (missing.length) {
-      if (entry.perKey.size + missing.length > KEEP_FACTOR * sample.length) entry.perKey.clear();
+      if (entry.perKey.size + missing.length > KEEP) entry.perKey.clear();
       const { vectors } = entry.bank;
       const scored = await Promise.all(
         vectors.map((v) => index.search(v, missing.length, { include: missing })),
@@ -79,9 +81,14 @@ export class BankSpreads {
       for (const [key, row] of rows) entry.perKey.set(key, spread(row));
     }
     const mid = Math.max(MIN_UNIT, median(Array.from(sample, (k) => entry.perKey.get(k) ?? 0)));
-    const own = new Map<number, number>();
-    for (const k of sample) own.set(k, Math.max(mid / OWN_FLOOR, entry.perKey.get(k) ?? mid));
-    return { median: mid, of: (key) => own.get(key) ?? mid };
+    const { perKey } = entry;
+    return {
+      median: mid,
+      of(key) {
+        const own = perKey.get(key);
+        return own === undefined ? mid : Math.max(mid / OWN_FLOOR, own);
+      },
+    };
   }
 }
 

@@ -3,12 +3,14 @@
 // passages at 0.7–0.8, CLAP-like models compress everything near 1), so each list's scores are put on one
 // scale before fusion: how many units a segment's score stands above what an unrelated query would score.
 //
-// 'query-bank' (the default; query-bank.ts, bank-spread.ts, searcher.ts): the background comes from the
+// 'query-bank' (the default; query-bank.ts, bank-spread.ts, space-search.ts): the background comes from the
 // model, not from the library. Generic queries embedded once per text encoder (the bank) say what a query
 // that is not about a segment scores on it: a text query is centred on the bank's mean (taking away the
 // cone every vector sits in, and the pull of plain segments), and measured in the bank's spread on the
-// space's segments. Neither depends on how many segments the library has or how many of them match. An
-// image or a sound as the query keeps its own background (below), with the bank's spread as the floor.
+// segment (its own once it has been in the space's sample, else the sample's median). Neither
+// depends on how many segments the library has or how many of them match. An image or a sound as the query
+// keeps its own background (below, without the null query), searched without its part along what a blank
+// picture or silence embeds to, with the bank's unit as the floor.
 //
 // 'null-query' (the default before; kept to compare) takes the background from two score distributions over
 // a sample of the space:

@@ -299,6 +299,8 @@ export async function stability(
     [2, 0],
     [20, 0],
     [20, 200],
+    // Past the 256-segment background sample: the sample changes as the library grows.
+    [50, 1000],
   ],
 ): Promise<{ checked: number; missed: string[] }> {
   const lib = await buildLibrary(world, size);
