@@ -11,6 +11,13 @@ import type { SearchQuery } from '../../search/query.ts';
 import type { ItemResult, SearchResponse } from '../../search/results.ts';
 import type { SearchService } from './search-service.ts';
 import { messageOf } from './library-state.svelte.ts';
+import {
+  LEVELS,
+  cutFor,
+  saveStrictness,
+  savedStrictness,
+  type StrictnessLevel,
+} from '../search/strictness.ts';
 
 export interface ImageChip {
   kind: 'image';
@@ -43,6 +50,12 @@ export class SearchState {
   preparing = $state(false);
   /** What the shown results were asked with, so the list can say "Results for …". */
   askedFor = $state('');
+  /** How sure a result must be to be shown (Settings). */
+  strictness = $state<StrictnessLevel>(savedStrictness());
+  /** With "no good match": whether the closest items are shown anyway. */
+  showingClosest = $state(false);
+  /** The query of the shown results, so a new strictness can ask it again. */
+  lastQuery = $state.raw<SearchQuery | null>(null);
 
   readonly attachments = $derived([this.image, this.audio].filter((a): a is Attachment => a !== null));
   readonly results = $derived<ItemResult[]>(this.response?.items ?? []);
@@ -113,7 +126,6 @@ export class SearchState {
 
   async run(): Promise<void> {
     if (!this.service || !this.canSearch) return;
-    const generation = ++this.generation;
     const query: SearchQuery = { text: this.text.trim() || undefined, limit: 30 };
     const hasText = !!query.text;
     // Without text an attachment is the whole query; the slider only shares it with the words.
@@ -124,16 +136,43 @@ export class SearchState {
         pcm16k: this.audio.pcm16k,
         weight: hasText ? this.audio.weight : 1,
       };
-    const started = performance.now();
-    this.status = 'searching';
-    this.error = '';
     this.askedFor = [query.text && `“${query.text}”`, ...this.attachments.map((a) => a.name)]
       .filter(Boolean)
       .join(' + ');
+    await this.ask(query);
+  }
+
+  /** Saves a new strictness, and asks the shown results' query again with it. */
+  async setStrictness(level: StrictnessLevel): Promise<void> {
+    this.strictness = level;
+    saveStrictness(level);
+    if (this.lastQuery && this.status === 'done') await this.ask(this.lastQuery);
+  }
+
+  /**
+   * How many items the last query finds at each strictness level (one search that counts at every level's
+   * cut), or null when nothing has been searched yet.
+   */
+  async previewStrictness(): Promise<{ level: StrictnessLevel; items: number }[] | null> {
+    if (!this.service || !this.lastQuery) return null;
+    const cuts = LEVELS.map((l) => cutFor(l.id));
+    const response = await this.service.search({ ...this.lastQuery, preview: cuts });
+    return LEVELS.map((l, i) => ({ level: l.id, items: response.preview?.[i]?.items ?? 0 }));
+  }
+
+  private async ask(asked: SearchQuery): Promise<void> {
+    if (!this.service) return;
+    const generation = ++this.generation;
+    const query = { ...asked, cut: cutFor(this.strictness) };
+    this.lastQuery = asked;
+    const started = performance.now();
+    this.status = 'searching';
+    this.error = '';
     try {
       const response = await this.service.search(query);
       if (generation !== this.generation) return;
       this.response = response;
+      this.showingClosest = false;
       this.status = 'done';
       await tick();
       // Asked → results in the page, with the stages inside; the benches (bench/sections/realsize.ts) and
@@ -150,6 +189,7 @@ export class SearchState {
   clearResults(): void {
     this.generation++;
     this.response = null;
+    this.lastQuery = null;
     this.status = 'idle';
   }
 
