@@ -188,7 +188,7 @@ test('the hostile corpus is ingested with the page responsive and the workers un
   expect(corpus.length).toBeGreaterThanOrEqual(30);
 
   const renderers = await rendererPids(page);
-  const clock = MainThreadClock.start(renderers);
+  const clock = await MainThreadClock.start(page);
   const memory = await MemoryWatch.start(page, renderers);
   const from = await pageNow(page);
   const started = Date.now();
@@ -267,7 +267,7 @@ test('each file is refused with its reason or shown as text; nothing ran; the li
   // A document Trove took opens in the viewer with its payload as characters.
   // (The page must not be held while the viewer reads them either, as issue 21 found it was.)
   const names = all.map((c) => c.name);
-  const clock = MainThreadClock.start(await rendererPids(page));
+  const clock = await MainThreadClock.start(page);
   const viewerFrom = await pageNow(page);
   for (const [name, outcome] of expected) {
     if (!('shows' in outcome) || !outcome.shows) continue;
@@ -309,7 +309,7 @@ test('each file is refused with its reason or shown as text; nothing ran; the li
   // The watch on the page's thread sees a task of the page and where its time went: a busy loop of 600 ms
   // is one long task, and its thread was on a CPU or waiting for one throughout. (How much of it was on a
   // CPU depends on the machine's load, so the loop cannot stand for "over 200 ms of work" everywhere.)
-  const calibration = MainThreadClock.start(await rendererPids(page));
+  const calibration = await MainThreadClock.start(page);
   const busyFrom = await pageNow(page);
   // In a task of the page's own: tasks the DevTools protocol runs (page.evaluate) are not reported.
   await page.evaluate(
