@@ -7,7 +7,7 @@ export { openOriginal } from './library/originals.ts';
 export { deleteCachedModel, listCachedModels, type CachedModel } from './encoders/model-cache.ts';
 export type { RuntimeInfo } from './encoders/protocol.ts';
 export type { QueryRole } from './encoders/encoders.ts';
-export { decodeAudioFile } from './ingest/audio/decode-audio.ts';
+export { decodeAudioFile, MAX_WHOLE_AUDIO_BYTES } from './ingest/audio/decode-audio.ts';
 export { checkPixelLimits } from './ingest/image/pixel-limit.ts';
 export { documentReader } from './ingest/text/document-reader.ts';
 export type { TextPage } from './ingest/chunk-text.ts';

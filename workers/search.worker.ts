@@ -13,6 +13,7 @@ const api = {
   prepare: catalog.prepare.bind(catalog),
   lexical: catalog.lexical.bind(catalog),
   describe: catalog.describe.bind(catalog),
+  itemIds: catalog.itemIds.bind(catalog),
 };
 
 export type SearchWorkerApi = typeof api;

@@ -46,7 +46,8 @@ export async function addFiles(page: Page, paths: string[]): Promise<void> {
  */
 export async function waitForItems(page: Page, n: number, limitMs: number): Promise<void> {
   const until = Date.now() + limitMs;
-  const adding = page.getByRole('heading', { name: 'Adding files' });
+  // Shown while files are being added (the panel itself stays while failures are listed).
+  const adding = page.getByRole('button', { name: 'Cancel all' });
   let idleSince: number | undefined;
   for (;;) {
     const count = await itemCount(page);

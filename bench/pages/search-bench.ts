@@ -11,6 +11,7 @@ import {
 import type { VectorIndex } from '../../src/vector-index/types.ts';
 import { RemoteCatalog } from '../../src/search/catalog-client.ts';
 import { Searcher } from '../../src/search/searcher.ts';
+import { BANK_PHRASES, referenceBank, type ReferenceBank } from '../../src/search/query-bank.ts';
 import type { CatalogSegment } from '../../src/search/catalog.ts';
 import type { QueryPlan } from '../../src/search/fan-out.ts';
 import type { SearchFilters } from '../../src/search/query.ts';
@@ -157,8 +158,10 @@ async function run(
         weight: 1,
         sources: ['text' as const],
         negatives: negatives.map(() => s.sources[space].sample(1)),
-        // One null query per space, as in the app (fixed per encoder, so its scores are cached).
+        // One null query and one reference bank per space, as in the app (fixed per encoder, so what they
+        // score on the sample is kept between searches).
         nullVector: nullVectors(space),
+        bank: banks(space),
       })),
       lexical: { text: `${word(s.random)} ${word(s.random)}`, weight: 1 },
       negatives,
@@ -259,6 +262,13 @@ async function runEncoded(config: ModelsConfig, texts: string[]): Promise<Encode
 }
 
 const nulls = new Map<Space, Float32Array>();
+const bankOf = new Map<Space, ReferenceBank>();
+function banks(space: Space): ReferenceBank {
+  if (!bankOf.has(space)) {
+    bankOf.set(space, referenceBank(Array.from(BANK_PHRASES, () => state!.sources[space].sample(1))));
+  }
+  return bankOf.get(space)!;
+}
 function nullVectors(space: Space): Float32Array {
   if (!nulls.has(space)) nulls.set(space, state!.sources[space].sample(1));
   return nulls.get(space)!;
@@ -271,6 +281,7 @@ async function release(): Promise<void> {
   worker.terminate();
   catalog.terminate();
   nulls.clear();
+  bankOf.clear();
   state = undefined;
   await new Promise((resolve) => {
     const req = indexedDB.deleteDatabase(dbName);

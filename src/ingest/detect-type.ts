@@ -110,6 +110,16 @@ export function detectType(head: Uint8Array, name: string, size = head.length): 
   const ext = extensionOf(name);
   if (size === 0) return { ok: false, code: 'empty-file', message: `${name} is empty (0 bytes)` };
 
+  // A backup added as if it were media: point to where it goes instead of calling it unknown.
+  if (isTroveBackup(head)) {
+    return {
+      ok: false,
+      code: 'unsupported-type',
+      message: `${name} is a Trove library backup: import it in Settings (Backup) instead of adding it`,
+      found: 'a Trove library backup',
+    };
+  }
+
   const sniffed = sniffBinary(head);
   if (sniffed) return checkExtension(sniffed, name, ext);
 
@@ -146,6 +156,16 @@ export function detectType(head: Uint8Array, name: string, size = head.length): 
       code: 'unsupported-type',
       message: `${name} is not a file type Trove supports`,
       found: 'binary data',
+    };
+  }
+
+  // An SVG is a document that can hold script, whatever its name says: Trove takes raster images only.
+  if (isSvg(head)) {
+    return {
+      ok: false,
+      code: 'unsupported-type',
+      message: `${name} is an SVG image, which Trove does not support (it takes JPEG, PNG, WebP, GIF and AVIF)`,
+      found: 'an SVG image',
     };
   }
 
@@ -195,10 +215,14 @@ function asAudio(type: FileType): FileType {
   return { kind: 'audio', format: type.format, mime: type.mime.replace('video/', 'audio/') };
 }
 
+/** "a PNG image", "an MP4 video", "a WAV audio file": what the bytes are, for a sentence. */
 function describe(type: FileType): string {
   if (type.kind === 'text')
     return type.format === 'pdf' ? 'a PDF document' : type.format === 'html' ? 'HTML' : 'text';
-  return `${article(type.kind)} ${type.format.toUpperCase()} ${type.kind}`;
+  const format = type.format.toUpperCase();
+  // Said letter by letter, these begin with a vowel sound ("an MP3", "an AVIF").
+  const an = /^(AVIF|AAC|OGG|MP3|MP4|M4A|MKV)$/.test(format);
+  return `${an ? 'an' : 'a'} ${format} ${type.kind === 'audio' ? 'audio file' : type.kind}`;
 }
 
 function article(kind: MediaKind): string {
@@ -240,6 +264,32 @@ function sniffBinary(b: Uint8Array): FileType | null {
     return findAscii(b, 'webm', 64) >= 0 ? types.webm : types.mkv;
   }
   return null;
+}
+
+/** The signature of Trove's own backup files (MAGIC in src/backup/format.ts): 0x89 "TROVE" CR LF ^Z LF. */
+function isTroveBackup(b: Uint8Array): boolean {
+  return startsWith(b, [0x89, 0x54, 0x52, 0x4f, 0x56, 0x45, 0x0d, 0x0a, 0x1a, 0x0a]);
+}
+
+/**
+ * Text whose root element is <svg>, after an optional byte-order mark, XML declaration, comments and
+ * doctype. Scanned by hand: a regular expression with a repeated comment group backtracks exponentially.
+ */
+function isSvg(b: Uint8Array): boolean {
+  const text = new TextDecoder('utf-8').decode(b.subarray(0, 1024)).toLowerCase();
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    const skipTo = (end: string) => {
+      const at = text.indexOf(end, i);
+      return at < 0 ? -1 : at + end.length;
+    };
+    if (text.startsWith('<?', i)) i = skipTo('?>');
+    else if (text.startsWith('<!--', i)) i = skipTo('-->');
+    else if (text.startsWith('<!doctype svg', i)) i = skipTo('>');
+    else return text.startsWith('<svg', i) && /[\s>/]/.test(text[i + 4] ?? '');
+    if (i < 0) return false;
+  }
 }
 
 function sniffText(b: Uint8Array, ext: string): FileType | null {

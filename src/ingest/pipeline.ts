@@ -9,7 +9,7 @@ import type { WrittenResults, ItemResults } from '../library/library.ts';
 import { openOriginal } from '../library/originals.ts';
 import type { ItemRecord } from '../library/records.ts';
 import { addAudioSegments } from './audio/audio-segments.ts';
-import { decodeAudioFile, WHISPER_RATE } from './audio/decode-audio.ts';
+import { decodeAudioFile, MAX_WHOLE_AUDIO_BYTES, WHISPER_RATE } from './audio/decode-audio.ts';
 import { ffmpegPcm, wholePcm, type PcmSource } from './audio/pcm-chunks.ts';
 import { PeakMeter, meterPeaks } from './audio/waveform.ts';
 import { waveformThumbnail } from './audio/waveform-image.ts';
@@ -61,7 +61,7 @@ const defaults = {
   transcribe: true,
   maxAudioDurationS: 4 * 3600,
   audioChunkS: 120,
-  maxWholeAudioBytes: 16 * 1024 * 1024,
+  maxWholeAudioBytes: MAX_WHOLE_AUDIO_BYTES,
 };
 
 /** The item's original, ingested by its kind, written and indexed. */

@@ -86,7 +86,7 @@ export async function addFolderFile(
   const file = await handle.getFile();
   const detection = await detectFileType(file);
   const sha256 = await sha256OfBlob(file, options.signal);
-  const known = await lib.findBySha256(sha256);
+  const known = file.size === 0 ? undefined : await lib.findBySha256(sha256);
   if (known) return { item: known, existing: true };
   const source: OriginalSource | undefined = detection.ok ? { kind: 'handle', handle } : undefined;
   const item = itemFor(crypto.randomUUID(), file, detection, sha256, source, options);
@@ -129,7 +129,9 @@ function itemFor(
     folderPath: options.folderPath ?? '',
     size: file.size,
     mtime: file.lastModified,
-    sha256,
+    // An empty file has no content to be "the same" as another's: each is refused as itself, with its own
+    // name in the reason, instead of being called a duplicate of the first empty file added.
+    sha256: file.size === 0 ? undefined : sha256,
     source,
     addedAt: now,
     updatedAt: now,

@@ -1,21 +1,32 @@
-// Calibration: a raw cosine means different things in different spaces and for different query kinds
-// (CLIP text→image cosines sit around 0.2–0.3, image→image around 0.5–0.9, a sentence embedder's around
-// 0.7–0.9), so each list's scores are put on one scale before fusion: how many background spreads a
-// segment's score stands above the background.
+// Calibration: a raw cosine means different things in different spaces, for different query kinds and for
+// different models (CLIP text→image cosines sit around 0.2–0.35, image→image around 0.5–0.9, e5's unrelated
+// passages at 0.7–0.8, CLAP-like models compress everything near 1), so each list's scores are put on one
+// scale before fusion: how many units a segment's score stands above what an unrelated query would score.
 //
-// 'null-query' (the default) takes the background from two score distributions over a sample of the space:
+// 'query-bank' (the default; query-bank.ts, bank-spread.ts, space-search.ts): the background comes from the
+// model, not from the library. Generic queries embedded once per text encoder (the bank) say what a query
+// that is not about a segment scores on it: a text query is centred on the bank's mean (taking away the
+// cone every vector sits in, and the pull of plain segments), and measured in the bank's spread on the
+// segment (its own once it has been in the space's sample, else the sample's median). Neither
+// depends on how many segments the library has or how many of them match. An image or a sound as the query
+// keeps its own background (below, without the null query), searched without its part along what a blank
+// picture or silence embeds to, with the bank's unit as the floor.
+//
+// 'null-query' (the default before; kept to compare) takes the background from two score distributions over
+// a sample of the space:
 //   - the query's own scores, which say where "unrelated" lies for this kind of query (they absorb the gap
 //     between text→image and image→image). Only their lower half is used: the lower quartile and the
 //     spread of the lower half estimate the mean and σ of the unrelated scores (for a normal, mean =
 //     q25 + 0.674 σ), and matches, always in the upper half, cannot move them while fewer than half the
-//     sample matches. A median and a MAD can: in a small library where a query matches 3 of 10 images or
-//     8 of 14 sound windows, they take the matches for background;
-//   - the scores of a null query, the empty text through the same encoder (an off-meaning vector: what a
-//     query that says nothing scores), whose median and spread say what "nothing" looks like in this space.
-//   location = the higher of the two locations, scale = max(floor, both spreads).
+//     sample matches;
+//   - the scores of a null query, the empty text through the same encoder, whose median and spread say what
+//     "nothing" looks like in this space.
+//   location = the higher of the two locations, scale = max(floor, both spreads), floor = 0.5/√dim.
+// It fails on models unlike the fixtures (test/unit/search-calibration-grid.test.ts): the floor is far
+// wider than a compressed space's spread, and plain segments, close to the null query, widen its spread
+// until nothing passes.
 // 'own-scores' is the textbook z-score against the query's own scores (median, MAD), kept for comparison.
-// It fails on small libraries where a query matches a large share of a space (see
-// test/browser/search-calibration.test.ts for the numbers on the fixture world).
+// It fails on small libraries where a query matches a large share of a space.
 //
 // The floor keeps a space where every score is ~0 (a query that matches nothing, a uniform library) from
 // turning noise into huge scores.
@@ -27,7 +38,17 @@ export interface Background {
   n: number;
 }
 
-export type CalibrationMethod = 'null-query' | 'own-scores';
+export type CalibrationMethod = 'query-bank' | 'null-query' | 'own-scores';
+
+/**
+ * The calibrated score a segment needs to be a match, per method. Under 'query-bank' a unit is a generic
+ * query's spread on a segment, and unrelated segments score like generic queries: at 4.5 one in ~300,000
+ * passes by chance (for a normal), which holds to 10,000 segments per space on the calibration grid where
+ * 4 let chance matches through (bench/RESULTS.md, "Calibration grid").
+ */
+export function defaultCut(method: CalibrationMethod): number {
+  return method === 'query-bank' ? 4.5 : 4;
+}
 
 const MAD_TO_SIGMA = 1.4826;
 /** For a normal, the MAD of its lower half about that half's median is 0.400 σ (measured numerically). */
@@ -50,6 +71,7 @@ export function background(
   floor: number,
   method: CalibrationMethod = 'null-query',
 ): Background {
+  // 'query-bank' takes an attachment's background this way too, without a null query.
   const n = own.length;
   if (n === 0) return { location: 0, scale: floor, n };
   const sorted = Float64Array.from(own).sort();

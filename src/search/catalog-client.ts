@@ -43,6 +43,9 @@ export class RemoteCatalog implements CatalogApi {
   ) {
     return this.api.describe(requests, queryText, limit);
   }
+  itemIds(keys: number[]) {
+    return this.api.itemIds(keys);
+  }
 
   terminate(): void {
     this.api[Comlink.releaseProxy]();

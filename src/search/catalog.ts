@@ -48,6 +48,8 @@ export interface CatalogApi {
     queryText: string,
     limit?: { items: number; perItem: number },
   ): Promise<DescribedSegment[]>;
+  /** The item of each key, in order (null for a key the catalog does not have). */
+  itemIds(keys: number[]): Promise<(string | null)[]>;
 }
 
 interface Entry {
@@ -208,6 +210,10 @@ export class SearchCatalog implements CatalogApi {
       });
     }
     return Promise.resolve(out);
+  }
+
+  async itemIds(keys: number[]): Promise<(string | null)[]> {
+    return keys.map((k) => this.entries.get(k)?.itemId ?? null);
   }
 
   private itemOf(key: number): ItemRecord {

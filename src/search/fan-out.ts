@@ -10,6 +10,8 @@
 import type { Space } from '../library/records.ts';
 import type { TextPurpose, TranscriptSpan } from '../encoders/protocol.ts';
 import { parseQueryText } from './parse-query.ts';
+import { blankImage, nullItem, silence } from './null-items.ts';
+import { BANK_PHRASES, referenceBank, type ReferenceBank } from './query-bank.ts';
 import type { SearchQuery } from './query.ts';
 
 /** The encoder calls a search needs; an `Encoders` from src/encoders/encoders.ts fits. */
@@ -41,6 +43,10 @@ export interface SpaceQuery {
   negatives: Float32Array[];
   /** The null query (the empty text) in this space: the calibration's picture of "says nothing". */
   nullVector: Float32Array;
+  /** Generic queries through this space's text encoder (query-bank.ts); the null query is one of them. */
+  bank: ReferenceBank;
+  /** Where an image or sound reaches the space: what a blank picture or silence embeds to (null-items.ts). */
+  nullItem?: Float32Array;
 }
 
 export interface QueryPlan {
@@ -103,24 +109,41 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
       embedNegatives(encoders.clap),
       embedNegatives(encoders.text),
     ]);
-  const [spokenVector, seenVector, clipNull, clapNull, textNull] = await Promise.all([
-    spoken ? encoders.text.embedTexts([spoken], 'query').then((v) => v[0]) : undefined,
-    seen ? encoders.text.embedTexts([seen], 'query').then((v) => v[0]) : undefined,
-    nullQuery(encoders.clip),
-    nullQuery(encoders.clap),
-    nullQuery(encoders.text),
-  ]);
+  const [spokenVector, seenVector, clipBank, clapBank, textBank, blankVector, silenceVector] =
+    await Promise.all([
+      spoken ? encoders.text.embedTexts([spoken], 'query').then((v) => v[0]) : undefined,
+      seen ? encoders.text.embedTexts([seen], 'query').then((v) => v[0]) : undefined,
+      bankOf(encoders.clip),
+      bankOf(encoders.clap),
+      bankOf(encoders.text),
+      clipImage ? nullItem(encoders.clip, () => encoders.clip.embedImages([blankImage()])) : undefined,
+      clapAudio ? nullItem(encoders.clap, () => encoders.clap.embedAudio([silence()])) : undefined,
+    ]);
 
   const spaces = [
-    spaceQuery('clip', textShare, clipNull, clipNeg, [
-      ['text', clipText, textIn(imageWeight)],
-      ['image', clipImage, imageWeight],
-    ]),
-    spaceQuery('clap', textShare, clapNull, clapNeg, [
-      ['text', clapText, textIn(audioWeight)],
-      ['audio', clapAudio, audioWeight],
-    ]),
-    spaceQuery('text', textShare, textNull, textNeg, [
+    spaceQuery(
+      'clip',
+      textShare,
+      clipBank,
+      clipNeg,
+      [
+        ['text', clipText, textIn(imageWeight)],
+        ['image', clipImage, imageWeight],
+      ],
+      blankVector,
+    ),
+    spaceQuery(
+      'clap',
+      textShare,
+      clapBank,
+      clapNeg,
+      [
+        ['text', clapText, textIn(audioWeight)],
+        ['audio', clapAudio, audioWeight],
+      ],
+      silenceVector,
+    ),
+    spaceQuery('text', textShare, textBank, textNeg, [
       ['text', textText, textIn(audioWeight)],
       ['transcript', spokenVector, audioWeight],
       ['caption', seenVector, imageWeight],
@@ -136,24 +159,27 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
 }
 
 /**
- * Loads the text encoders of queries and embeds their null queries, so the first query pays neither (issue
- * 20: a first query took 21 s). Meant for idle time after the library opens.
+ * Loads the text encoders of queries and embeds their reference banks (the null query among them), so the
+ * first query pays neither (issue 20: a first query took 21 s). Meant for idle time after the library opens.
  */
 export async function prepareQueries(encoders: QueryEncoders): Promise<void> {
-  await Promise.all([nullQuery(encoders.clip), nullQuery(encoders.clap), nullQuery(encoders.text)]);
+  await Promise.all([bankOf(encoders.clip), bankOf(encoders.clap), bankOf(encoders.text)]);
 }
 
-const nullQueries = new WeakMap<object, Promise<Float32Array>>();
+const banks = new WeakMap<object, Promise<ReferenceBank>>();
 
-/** The empty text's embedding, once per encoder (it never changes while the model does not). */
-function nullQuery(role: {
+/**
+ * The reference bank (and with it the empty text's embedding), once per encoder: it never changes while the
+ * model does not.
+ */
+function bankOf(role: {
   embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>;
-}): Promise<Float32Array> {
-  let found = nullQueries.get(role);
+}): Promise<ReferenceBank> {
+  let found = banks.get(role);
   if (!found) {
-    found = role.embedTexts([''], 'query').then((v) => v[0]!);
-    found.catch(() => nullQueries.delete(role));
-    nullQueries.set(role, found);
+    found = role.embedTexts([...BANK_PHRASES], 'query').then(referenceBank);
+    found.catch(() => banks.delete(role));
+    banks.set(role, found);
   }
   return found;
 }
@@ -161,9 +187,10 @@ function nullQuery(role: {
 function spaceQuery(
   space: Space,
   textShare: number,
-  nullVector: Float32Array,
+  bank: ReferenceBank,
   negatives: Float32Array[],
   sources: [QuerySource, Float32Array | undefined, number][],
+  nullItem?: Float32Array,
 ): SpaceQuery | null {
   const used = sources.filter(
     (s): s is [QuerySource, Float32Array, number] => s[1] !== undefined && s[2] > 0,
@@ -179,7 +206,10 @@ function spaceQuery(
         1,
         used.reduce((sum, [, , w]) => sum + w, 0),
       );
-  return { space, vector, weight, sources: used.map(([s]) => s), negatives, nullVector };
+  // The bank's first phrase, the empty text, is always kept.
+  const nullVector = bank.vectors[BANK_PHRASES.indexOf('')]!;
+  const query = { space, vector, weight, sources: used.map(([s]) => s), negatives, nullVector, bank };
+  return nullItem ? { ...query, nullItem } : query;
 }
 
 /** The renormalised weighted sum of unit vectors, or null when nothing (or nothing but a zero) is left. */

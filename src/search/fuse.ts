@@ -50,6 +50,7 @@ export interface FusedHit {
   evidence: Evidence[];
 }
 
+/** The cut the 'null-query' and 'own-scores' calibrations were tuned for (σ of the background). */
 export const DEFAULT_CUT = 4;
 
 export function fuse(lists: EvidenceList[], negatives?: Negatives, options: FusionOptions = {}): FusedHit[] {

@@ -49,6 +49,10 @@ export interface SearchQuery {
   filters?: SearchFilters;
   /** Most items to return (default 20). */
   limit?: number;
+  /** Calibrated score a match needs, when not the searcher's (the strictness setting moves it). */
+  cut?: number;
+  /** Cuts to count matching items at, for showing what a stricter or looser cut would return. */
+  preview?: number[];
 }
 
 export function modalityOf(item: Pick<ItemRecord, 'kind'>): Modality | null {

@@ -32,6 +32,8 @@ export interface SegmentResult {
   /** For text chunks and transcript spans: the passage with its matched words marked. */
   snippet?: Snippet;
   matched: SpaceMatch[];
+  /** The segment's words that the keyword side matched (a query word, or a longer word it begins). */
+  words?: string[];
 }
 
 export interface ItemResult {
@@ -44,6 +46,8 @@ export interface ItemResult {
   others: SegmentResult[];
   /** Every list that matched any of the item's segments. */
   spaces: EvidenceSource[];
+  /** Shown although nothing of it passed the cut ("Show closest anyway"). */
+  weak?: boolean;
 }
 
 export type SearchStatus = 'ok' | 'no-good-match' | 'empty-query';
@@ -55,6 +59,12 @@ export interface SearchResponse {
   transcript?: string;
   /** The image query's caption, when captions are on (shown so the user sees what was seen). */
   caption?: string;
+  /** With "no good match": the closest items anyway, best first, each marked weak (at most 3). */
+  closest?: ItemResult[];
+  /** The cut this search used. */
+  cut?: number;
+  /** When asked: how many items would match at each of the asked cuts. */
+  preview?: { cut: number; items: number }[];
   /** Milliseconds per stage, for diagnostics. */
   timings: { encode: number; search: number; fuse: number; total: number };
 }

@@ -3,27 +3,21 @@
 // The heavy parts run elsewhere: encoders and vector indexes in their workers, the catalog (filters, BM25,
 // snippets) in the search worker. What runs here is fusion over a few hundred candidates.
 import type { Space } from '../library/records.ts';
-import type { SearchHit, VectorIndex } from '../vector-index/types.ts';
-import { background, calibrate, lexicalScore, scaleFloor, type CalibrationMethod } from './calibrate.ts';
+import type { VectorIndex } from '../vector-index/types.ts';
+import { defaultCut, lexicalScore, type CalibrationMethod } from './calibrate.ts';
 import type { CatalogApi, DescribedSegment } from './catalog.ts';
 import { planQuery, type QueryEncoders, type QueryPlan, type SpaceQuery } from './fan-out.ts';
-import {
-  DEFAULT_CUT,
-  fuse,
-  type Evidence,
-  type EvidenceList,
-  type FusionMethod,
-  type FusedHit,
-  type Negatives,
-} from './fuse.ts';
+import { fuse, type EvidenceList, type FusionMethod, type FusedHit, type Negatives } from './fuse.ts';
 import { groupByItem } from './group.ts';
 import type { SearchFilters, SearchQuery } from './query.ts';
-import type { SearchResponse, SegmentResult } from './results.ts';
+import type { ItemResult, SearchResponse, SegmentResult } from './results.ts';
+import { candidates, itemsAtCuts, strength } from './below-cut.ts';
+import { SpaceSearcher, type SpaceSearch } from './space-search.ts';
 
 export interface SearcherOptions {
   fusion?: FusionMethod;
   calibration?: CalibrationMethod;
-  /** Calibrated score a segment needs to be a match (default 4). */
+  /** Calibrated score a segment needs to be a match (default: the calibration's, calibrate.ts). */
   cut?: number;
   /** Nearest neighbours taken from each space (default 100). */
   perSpace?: number;
@@ -56,10 +50,7 @@ export interface SearchTrace {
 
 export class Searcher {
   private readonly options: Required<SearcherOptions>;
-  private readonly nullCache = new Map<
-    Space,
-    { id: string; vector: Float32Array; scores: Promise<number[]> }
-  >();
+  private readonly spaceSearcher: SpaceSearcher;
 
   constructor(
     private readonly deps: SearcherDeps,
@@ -67,8 +58,8 @@ export class Searcher {
   ) {
     this.options = {
       fusion: 'calibrated',
-      calibration: 'null-query',
-      cut: DEFAULT_CUT,
+      calibration: 'query-bank',
+      cut: defaultCut(options.calibration ?? 'query-bank'),
       perSpace: 100,
       backgroundSize: 256,
       lexicalLimit: 200,
@@ -77,13 +68,17 @@ export class Searcher {
       negativeBackgroundSize: 64,
       ...options,
     };
+    this.spaceSearcher = new SpaceSearcher(this.options);
   }
 
   async search(query: SearchQuery, trace?: (t: SearchTrace) => void): Promise<SearchResponse> {
     const started = performance.now();
     const plan = await planQuery(query, this.deps.encoders);
     const encoded = performance.now();
-    const response = await this.searchPlan(plan, query.filters, query.limit ?? 20, trace);
+    const response = await this.searchPlan(plan, query.filters, query.limit ?? 20, trace, {
+      cut: query.cut,
+      preview: query.preview,
+    });
     response.timings.encode = encoded - started;
     response.timings.total = performance.now() - started;
     return response;
@@ -95,10 +90,11 @@ export class Searcher {
     filters: SearchFilters | undefined,
     limit = 20,
     trace?: (t: SearchTrace) => void,
+    asked: Pick<SearchQuery, 'cut' | 'preview'> = {},
   ): Promise<SearchResponse> {
     const started = performance.now();
     const { catalog } = this.deps;
-    const { cut } = this.options;
+    const cut = asked.cut ?? this.options.cut;
     const spaces = plan.spaces.filter((s) => this.deps.indexes[s.space] && s.weight > 0);
     const wantsLexical = plan.lexical.weight > 0 || plan.negatives.length > 0;
     if (spaces.length === 0 && !(plan.lexical.weight > 0)) {
@@ -107,6 +103,7 @@ export class Searcher {
         items: [],
         transcript: plan.transcript,
         caption: plan.caption,
+        cut,
         timings: timings(0, 0, 0),
       };
     }
@@ -121,10 +118,11 @@ export class Searcher {
     );
     // Without filters, the nearest-neighbour searches need nothing from the catalog: they start at once,
     // while the catalog answers with the background samples.
-    const [vectorLists, lexical, preparation] = await Promise.all([
+    const [vectorLists, lexical] = await Promise.all([
       Promise.all(
         spaces.map((s) =>
-          this.searchSpace(
+          this.spaceSearcher.search(
+            this.deps.indexes[s.space]!,
             s,
             hasFilters(filters) ? prepared.then((p) => p[s.space]!.allowed) : null,
             prepared.then((p) => p[s.space]!.sample),
@@ -132,7 +130,6 @@ export class Searcher {
         ),
       ),
       lexicalRun,
-      prepared,
     ]);
     const lists: EvidenceList[] = vectorLists.map((l) => l.list);
     if (plan.lexical.weight > 0) {
@@ -143,7 +140,9 @@ export class Searcher {
           key: h.key,
           source: 'lexical',
           raw: h.bm25,
-          z: lexicalScore(h.coverage, cut),
+          // Placed among vector matches by the searcher's own cut, not this search's: a stricter search
+          // keeps fewer keyword hits, but ranks them as any other search does.
+          z: lexicalScore(h.coverage, this.options.cut),
         })),
       });
     }
@@ -152,7 +151,7 @@ export class Searcher {
       vectorLists,
       lexical.hits.map((h) => h.key),
       lexical.excluded,
-      preparation,
+      cut,
     );
     const searched = performance.now();
 
@@ -168,63 +167,41 @@ export class Searcher {
     const byKey = new Map(described.map((d) => [d.key, d]));
     const segments = top.flatMap((hit) => {
       const d = byKey.get(hit.key);
-      return d ? [toResult(hit, d, cut)] : [];
+      return d ? [toResult(hit, d, cut, lexicalTerms.get(hit.key))] : [];
     });
     const items = groupByItem(segments, limit);
+    const below = items.length && !asked.preview ? [] : candidates(lists, negatives);
+    const [closest, preview] = await Promise.all([
+      items.length ? undefined : this.closest(below, plan.lexical.text, cut),
+      asked.preview && itemsAtCuts(below, asked.preview, catalog),
+    ]);
     const done = performance.now();
     return {
       status: items.length ? 'ok' : 'no-good-match',
       items,
       transcript: plan.transcript,
       caption: plan.caption,
+      cut,
+      ...(closest?.length ? { closest } : {}),
+      ...(preview ? { preview } : {}),
       timings: timings(0, searched - started, done - searched, done - started),
     };
   }
 
-  private async searchSpace(
-    query: SpaceQuery,
-    allowedKeys: Promise<Uint32Array | null> | null,
-    sampleKeys: Promise<Uint32Array>,
-  ): Promise<{ list: EvidenceList; nullScores: number[] }> {
-    const index = this.deps.indexes[query.space]!;
-    const nearest = async () => {
-      const allowed = await allowedKeys;
-      if (allowed?.length === 0) return [];
-      return index.search(query.vector, this.options.perSpace, allowed ? { include: allowed } : undefined);
-    };
-    const [hits, sampled, nullScores] = await Promise.all([
-      nearest(),
-      sampleKeys.then((sample) => this.sampleScores(index, query.vector, sample)),
-      sampleKeys.then((sample) => this.nullScores(query, sample)),
-    ]);
-    const bg = background(sampled, nullScores, scaleFloor(index.dim), this.options.calibration);
-    const evidence: Evidence[] = hits.map((h) => ({
-      key: h.id,
-      source: query.space,
-      raw: h.score,
-      z: calibrate(h.score, bg),
-    }));
-    return { list: { source: query.space, weight: query.weight, hits: evidence }, nullScores };
-  }
-
-  private async sampleScores(
-    index: VectorIndex,
-    vector: Float32Array,
-    sample: Uint32Array,
-  ): Promise<number[]> {
-    if (sample.length === 0) return [];
-    return (await index.search(vector, sample.length, { include: sample })).map((h) => h.score);
-  }
-
-  /** The null query's scores over the sample; the same until the sample changes, so they are kept. */
-  private nullScores(query: SpaceQuery, sample: Uint32Array): Promise<number[]> {
-    const id = sampleId(sample);
-    const cached = this.nullCache.get(query.space);
-    if (cached?.id === id && cached.vector === query.nullVector) return cached.scores;
-    const scores = this.sampleScores(this.deps.indexes[query.space]!, query.nullVector, sample);
-    this.nullCache.set(query.space, { id, vector: query.nullVector, scores });
-    scores.catch(() => this.nullCache.delete(query.space));
-    return scores;
+  /** The best few items below the cut, each marked weak, for "Show closest anyway". */
+  private async closest(below: FusedHit[], queryText: string, cut: number): Promise<ItemResult[]> {
+    const top = below.slice(0, this.options.segmentLimit).map((h) => ({ ...h, score: strength(h) }));
+    const described = await this.deps.catalog.describe(
+      top.map((h) => ({ key: h.key })),
+      queryText,
+      { items: CLOSEST, perItem: 1 },
+    );
+    const byKey = new Map(described.map((d) => [d.key, d]));
+    const segments = top.flatMap((hit) => {
+      const d = byKey.get(hit.key);
+      return d ? [toResult(hit, d, cut)] : [];
+    });
+    return groupByItem(segments, CLOSEST).map((item) => ({ ...item, weak: true }));
   }
 
   /**
@@ -233,38 +210,27 @@ export class Searcher {
    */
   private async negatives(
     spaces: SpaceQuery[],
-    vectorLists: { list: EvidenceList; nullScores: number[] }[],
+    searched: SpaceSearch[],
     lexicalKeys: number[],
     excluded: number[],
-    prepared: Record<string, { sample: Uint32Array }>,
+    cut: number,
   ): Promise<Negatives> {
     const drop = new Set(excluded);
     const penalty = new Map<number, number>();
     const jobs: Promise<void>[] = [];
     spaces.forEach((query, i) => {
       if (query.negatives.length === 0) return;
-      const index = this.deps.indexes[query.space]!;
-      const sample = thin(prepared[query.space]!.sample, this.options.negativeBackgroundSize);
-      const candidates = new Set(vectorLists[i]!.list.hits.map((h) => h.key));
+      const candidates = new Set(searched[i]!.list.hits.map((h) => h.key));
       // Keyword hits have vectors in the text space too; only there can a negative term reach them.
       if (query.space === 'text') for (const k of lexicalKeys) candidates.add(k);
       if (candidates.size === 0) return;
-      const include = Uint32Array.from(new Set([...candidates, ...sample]));
+      const keys = Uint32Array.from(candidates);
       for (const negative of query.negatives) {
         jobs.push(
-          index.search(negative, include.length, { include }).then((scored: SearchHit[]) => {
-            const inSample = new Set(sample);
-            const bg = background(
-              scored.filter((h) => inSample.has(h.id)).map((h) => h.score),
-              vectorLists[i]!.nullScores,
-              scaleFloor(index.dim),
-              this.options.calibration,
-            );
-            for (const h of scored) {
-              if (!candidates.has(h.id)) continue;
-              const z = calibrate(h.score, bg);
-              if (z >= this.options.cut) drop.add(h.id);
-              else if (z > 0) penalty.set(h.id, Math.max(penalty.get(h.id) ?? 0, z));
+          searched[i]!.score(negative, keys).then((scores) => {
+            for (const [key, z] of scores) {
+              if (z >= cut) drop.add(key);
+              else if (z > 0) penalty.set(key, Math.max(penalty.get(key) ?? 0, z));
             }
           }),
         );
@@ -275,12 +241,17 @@ export class Searcher {
   }
 }
 
+/** Items "Show closest anyway" offers when nothing passes the cut. */
+const CLOSEST = 3;
+
 function toResult(
   hit: FusedHit,
   d: DescribedSegment,
   cut: number,
+  words?: string[],
 ): SegmentResult & { item: DescribedSegment['item'] } {
   return {
+    ...(words?.length ? { words } : {}),
     key: hit.key,
     segment: d.segment,
     item: d.item,
@@ -294,19 +265,6 @@ function toResult(
 
 function hasFilters(f: SearchFilters | undefined): boolean {
   return !!f && (!!f.modalities?.length || !!f.date || !!f.folder);
-}
-
-/** Every k-th key, so a smaller sample still spans the whole space. */
-function thin(sample: Uint32Array, n: number): Uint32Array {
-  if (sample.length <= n) return sample;
-  return Uint32Array.from({ length: n }, (_, i) => sample[Math.floor((i * sample.length) / n)]!);
-}
-
-/** Identifies a sample cheaply: its length and a hash of its keys. */
-function sampleId(sample: Uint32Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < sample.length; i++) h = Math.imul(h ^ sample[i]!, 0x01000193);
-  return `${sample.length}:${h >>> 0}`;
 }
 
 function timings(encode: number, search: number, fuse: number, total = encode + search + fuse) {

@@ -2,6 +2,7 @@
 // ffmpeg.wasm, transformers.js on the fixture models (the fixture Florence-2 names a picture's colours),
 // IndexedDB and the vector index worker. A photo gets a caption segment in the text space that says what
 // it shows; a video gets one caption segment per stretch of frames that look alike, at those frames' times.
+import { MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trove } from '../../src/trove.ts';
 import type { SegmentRecord } from '../../src/library/records.ts';
@@ -29,7 +30,7 @@ beforeAll(async () => {
     expect(item?.status, `${files[i]}: ${item?.error?.message}`).toBe('ready');
     segments.set(files[i]!, await trove.library.getSegments(f.itemId!));
   }
-}, 600_000);
+}, MAX_TEST_EXECUTION_TIME);
 
 afterAll(() => destroyTrove(trove, names));
 

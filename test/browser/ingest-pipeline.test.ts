@@ -1,5 +1,6 @@
 // The whole ingest path on every fixture, good and bad, added as one batch through the Trove facade: real
 // ffmpeg.wasm, real transformers.js on the fixture models, real IndexedDB, OPFS and the vector index worker.
+import { MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddReport, QueueSnapshot, Trove } from '../../src/trove.ts';
 import type { ItemRecord, SegmentRecord, Space } from '../../src/library/records.ts';
@@ -26,7 +27,9 @@ const segs = (path: string, kind?: SegmentRecord['kind']) =>
   segments.get(path)!.filter((s) => !kind || s.kind === kind);
 
 beforeAll(async () => {
-  entries = await manifest();
+  // The hostile corpus has its own spec (test/e2e/hostile-corpus.spec.ts); some of its files are good files
+  // under another name, which one batch would rightly take as one item.
+  entries = (await manifest()).filter((e) => kindOf(e) !== 'hostile');
   trove = await openTestTrove(names);
   trove.queue.subscribe((s) => snapshots.push(s));
   // Good and bad files interleaved in one batch: every bad file sits between good ones.
@@ -40,7 +43,7 @@ beforeAll(async () => {
     items.set(path, item!);
     segments.set(path, await trove.library.getSegments(f.itemId!));
   }
-}, 900_000);
+}, MAX_TEST_EXECUTION_TIME);
 
 afterAll(() => destroyTrove(trove, names));
 

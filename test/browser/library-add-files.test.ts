@@ -150,6 +150,17 @@ describe('adding files to the library', () => {
     expect(item).toMatchObject({ status: 'pending', kind: 'video' });
   });
 
+  it('refuses each empty file as itself: no content, so none is a duplicate of another', async () => {
+    const lib = await freshLibrary();
+    const names = ['empty.jpg', 'empty.wav', 'empty.pdf'];
+    const added = [];
+    for (const name of names) added.push(await addPickedFile(lib, new File([], name)));
+    expect(added.map((a) => a.existing)).toEqual([false, false, false]);
+    expect(added.map((a) => a.item.error?.message)).toEqual(names.map((n) => `${n} is empty (0 bytes)`));
+    expect(added.every((a) => a.item.sha256 === undefined)).toBe(true);
+    expect((await lib.listItems()).length).toBe(names.length);
+  });
+
   it('recognises, hashes and copies a file too large to read whole from its head and a stream', async () => {
     const lib = await freshLibrary();
     // 9 MB: past the size the originals worker reads in one piece.

@@ -1,7 +1,12 @@
-// Which calibration and fusion work best on the fixture world: each combination runs the same labelled
-// queries on the same library, and is scored on the segments it returns (precision, recall, F1) and on
-// whether it says "no good match" for queries that match nothing. The table is printed for the record;
-// the assertions hold the default to being the best of them.
+// Calibration and fusion on the fixture world, through the real pipeline and the fixture models: each
+// combination runs the same labelled queries on the same library, and is scored on the segments it returns
+// (precision, recall, F1) and on whether it says "no good match" for queries that match nothing. The table is
+// printed for the record. The assertions hold the default to the grid's goal here too (F1 ≥ 0.85, MRR ≥ 0.9,
+// every "no good match" right) and above the textbook z-score and rank fusion. The null-query background,
+// the default before, was tuned on this world and scores a little higher on it (0.919 against 0.889 F1 when
+// the query bank became the default); on a world unlike the fixtures it finds almost nothing
+// (test/unit/search-calibration-grid.test.ts).
+import { MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioFile } from '../../src/ingest/audio/decode-audio.ts';
 import type { SearchQuery } from '../../src/search/query.ts';
@@ -14,7 +19,7 @@ import { buildSearchLibrary, type SearchLibrary } from '../support/search-librar
 let lib: SearchLibrary;
 beforeAll(async () => {
   lib = await buildSearchLibrary();
-}, 600_000);
+}, MAX_TEST_EXECUTION_TIME);
 afterAll(() => lib?.close());
 
 type Judge = (itemId: string, s: SegmentRecord) => boolean;
@@ -114,7 +119,8 @@ async function labelled(): Promise<{ label: string; query: SearchQuery; relevant
 }
 
 const methods: Record<string, SearcherOptions> = {
-  'calibrated, null-query background (default)': {},
+  'calibrated, query bank (default)': {},
+  'calibrated, null-query background (the default before)': { calibration: 'null-query' },
   'calibrated, own-scores z (median/MAD)': { calibration: 'own-scores' },
   'reciprocal rank fusion, no cut': { fusion: 'rrf' },
   'reciprocal rank fusion after the calibrated cut': { fusion: 'rrf-cut' },
@@ -130,7 +136,7 @@ interface Score {
 }
 
 describe('calibration and fusion on the fixture world', () => {
-  it('the default (null-query background, calibrated fusion) scores best', async () => {
+  it('the default (query bank, calibrated fusion) meets the goal and beats the textbook methods', async () => {
     const queries = await labelled();
     const allSegments = [...lib.items].flatMap(([path, { segments }]) =>
       segments.map((s) => [path, s.segment] as const),
@@ -159,7 +165,7 @@ describe('calibration and fusion on the fixture world', () => {
         const hits = returned.filter(([i, s]) => relevant(i, s)).length;
         p += returned.length ? hits / returned.length : 0;
         r += hits / total;
-        if (hits < total && name.includes('default')) {
+        if (hits < total && name.endsWith('(default)')) {
           const missed = allSegments.filter(
             ([i, s]) => relevant(i, s) && !returned.some(([j, t]) => j === i && t.id === s.id),
           );
@@ -194,10 +200,13 @@ describe('calibration and fusion on the fixture world', () => {
       ].join('\n'),
     );
 
-    const best = scores['calibrated, null-query background (default)']!;
+    const best = scores['calibrated, query bank (default)']!;
     expect(best.noMatch).toBe(best.noMatchOf);
     expect(best.recall).toBeGreaterThan(0.9);
-    for (const [name, s] of Object.entries(scores)) expect(best.f1, name).toBeGreaterThanOrEqual(s.f1);
+    expect(best.f1).toBeGreaterThanOrEqual(0.85);
+    expect(best.mrr).toBeGreaterThanOrEqual(0.9);
+    for (const name of ['calibrated, own-scores z (median/MAD)', 'reciprocal rank fusion, no cut'])
+      expect(best.f1, name).toBeGreaterThan(scores[name]!.f1);
     // Rank fusion alone has no notion of "nothing matched": every query returns something.
     expect(scores['reciprocal rank fusion, no cut']!.noMatch).toBe(0);
   });

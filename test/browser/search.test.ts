@@ -1,6 +1,7 @@
 // Issue 6's acceptance on the fixture world: one library with every fixture type, ingested by the real
 // pipeline and loaded into the search worker (see test/support/search-library.ts), searched through the
 // real Searcher. Items are named by their fixture path.
+import { MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioFile } from '../../src/ingest/audio/decode-audio.ts';
 import type { SearchQuery } from '../../src/search/query.ts';
@@ -12,7 +13,7 @@ import { buildSearchLibrary, type SearchLibrary } from '../support/search-librar
 let lib: SearchLibrary;
 beforeAll(async () => {
   lib = await buildSearchLibrary();
-}, 600_000);
+}, MAX_TEST_EXECUTION_TIME);
 afterAll(() => lib?.close());
 
 const search = (query: SearchQuery) => lib.searcher().search(query);

@@ -1,6 +1,7 @@
 // An audio item's thumbnail is its waveform, drawn from the decoded sound at ingest: ingested through the
 // whole pipeline (Trove, real decoders, encoders on the fixture models, the library store), then read back
 // from the thumbnail store the library grid and the results show it from.
+import { MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trove, PipelineOptions } from '../../src/trove.ts';
 import { WAVEFORM_HEIGHT, WAVEFORM_WIDTH } from '../../src/ingest/audio/waveform-image.ts';
@@ -95,7 +96,7 @@ describe.each(configs)('an audio item %s', (_, pipeline) => {
       const first = stored.sort((a, b) => a.id.localeCompare(b.id))[0]!;
       thumbs.set(files[i]!.name, await rendered(first.blob));
     }
-  }, 300_000);
+  }, MAX_TEST_EXECUTION_TIME);
 
   afterAll(() => destroyTrove(trove, names));
 

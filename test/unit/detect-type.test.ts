@@ -25,8 +25,12 @@ async function head(rel: string): Promise<{ bytes: Uint8Array; size: number }> {
 const bytes = (...parts: (string | number[])[]) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
 
+/** The name a fixture is added under: a hostile name where the name is the point, else its own. */
+const nameOf = (f: ManifestEntry) => f.facts.dropAs ?? f.file;
+
 describe('detectType on the fixture media', () => {
-  const good = manifest.files.filter((f) => f.kind !== 'bad');
+  // Every fixture Trove must take: the good media, and the hostile files made to be taken unharmed.
+  const good = manifest.files.filter((f) => f.kind !== 'bad' && !f.facts.failure);
   type Entry = (typeof good)[number];
   // A WebM is video to detection even when it holds sound only: the pipeline learns that when it probes the
   // streams (as for hostile/no-duration-audio.webm).
@@ -34,11 +38,15 @@ describe('detectType on the fixture media', () => {
   // The hostile documents (markup and script as text) are text documents to detection; hostile media are the
   // kind their container says.
   const kindOf = (f: Entry) =>
-    f.kind !== 'hostile' ? f.kind : /^(video|audio)\//.test(mimeOf(f)) ? mimeOf(f).split('/')[0] : 'text';
+    f.kind !== 'hostile'
+      ? f.kind
+      : /^(video|audio|image)\//.test(mimeOf(f))
+        ? mimeOf(f).split('/')[0]
+        : 'text';
 
   it.each(good.map((f) => [f.path, f] as const))('%s is recognised by its content', async (rel, entry) => {
     const { bytes, size } = await head(rel);
-    const result = detectType(bytes, entry.file, size);
+    const result = detectType(bytes, nameOf(entry), size);
     expect(result).toMatchObject({ ok: true, type: { mime: mimeOf(entry), kind: kindOf(entry) } });
   });
 
@@ -57,29 +65,24 @@ describe('detectType on the fixture media', () => {
     }
   });
 
+  // What the bytes alone tell: emptiness, a name that lies, binary named as text, a type Trove does not take.
+  // Of the corrupt files only bad/not-a-video.webm has no signature at all; the others reach their decoder.
+  const atDetection = ['empty-file', 'wrong-content-for-extension', 'binary-as-text', 'unsupported-type'];
   const rejectedAtDetection = manifest.files.filter(
     (f) =>
-      f.kind === 'bad' &&
-      [
-        'empty-file',
-        'wrong-content-for-extension',
-        'binary-as-text',
-        'unsupported-type',
-        'corrupt-data',
-      ].includes(f.facts.failure!) &&
-      f.file !== 'corrupt.wav' &&
-      f.file !== 'corrupt.pdf',
+      (f.kind === 'bad' || f.kind === 'hostile') &&
+      (atDetection.includes(f.facts.failure!) || f.path === 'bad/not-a-video.webm'),
   );
 
   it.each(rejectedAtDetection.map((f) => [f.path, f] as const))(
     '%s gets its own clear error',
     async (rel, entry) => {
       const { bytes, size } = await head(rel);
-      const result = detectType(bytes, entry.file, size);
+      const result = detectType(bytes, nameOf(entry), size);
       expect(result.ok).toBe(false);
       if (result.ok) return;
       expect(result.code).toBe(entry.facts.failure);
-      expect(result.message).toContain(entry.file);
+      expect(result.message).toContain(nameOf(entry));
     },
   );
 
@@ -196,6 +199,49 @@ describe('detectType on hand-made headers', () => {
     expect(detectType(bytes('RIFF', [0, 0, 0, 0], 'AVI LIST'), 'old.avi')).toMatchObject({
       ok: false,
       code: 'unsupported-type',
+    });
+  });
+
+  it('says what a renamed file really is, in plain words', () => {
+    expect(detectType(bytes('RIFF', [0, 0, 0, 0], 'WAVEfmt '), 'clip.mp4')).toMatchObject({
+      ok: false,
+      message: 'clip.mp4 is named .mp4 but is a WAV audio file',
+    });
+    expect(detectType(bytes([0x89], 'PNG\r\n', [0x1a, 0x0a], 'xxxx'), 'song.mp3')).toMatchObject({
+      ok: false,
+      message: 'song.mp3 is named .mp3 but is a PNG image',
+    });
+    expect(detectType(bytes([0, 0, 0, 0x18], 'ftypisom', [0, 0, 2, 0], 'isomiso2'), 'a.jpg')).toMatchObject({
+      ok: false,
+      message: 'a.jpg is named .jpg but is an MP4 video',
+    });
+  });
+
+  it('refuses an SVG by its content, whatever it is called', () => {
+    const svg =
+      '<?xml version="1.0"?>\n<!-- a <svg> in a comment -->\n<!DOCTYPE svg>\n<svg xmlns="x"><script/></svg>';
+    for (const name of ['logo.svg', 'logo.png', 'logo.txt', 'logo']) {
+      expect(detectType(bytes(svg), name), name).toMatchObject({
+        ok: false,
+        code: 'unsupported-type',
+        message: expect.stringContaining(`${name} is an SVG image`),
+      });
+    }
+    // Markup that only mentions svg, or holds one inline, is not an SVG file.
+    expect(detectType(bytes('<svgish>text'), 'notes.txt')).toMatchObject({ ok: true });
+    expect(detectType(bytes('<!-- never closed <svg>'), 'notes.txt')).toMatchObject({ ok: true });
+    expect(detectType(bytes('<!doctype html><svg></svg>'), 'page.html')).toMatchObject({
+      ok: true,
+      type: { format: 'html' },
+    });
+  });
+
+  it('sends a library backup added as media to Settings', () => {
+    const backup = bytes([0x89], 'TROVE\r\n', [0x1a, 0x0a, 1, 0, 1]);
+    expect(detectType(backup, 'trove-library-2026-01-01.trove')).toMatchObject({
+      ok: false,
+      code: 'unsupported-type',
+      message: expect.stringContaining('is a Trove library backup: import it in Settings'),
     });
   });
 

@@ -66,7 +66,7 @@ describe('image fixtures', () => {
   );
 
   it('animates the GIF with the stated frame colours, first frame first', async () => {
-    const gif = manifest.files.find((f) => f.mime === 'image/gif')!;
+    const gif = byKind('image').find((f) => f.mime === 'image/gif')!;
     const file = path.join(root, gif.path);
     expect((await sharp(file).metadata()).pages).toBe(gif.facts.frames);
     const frames = await Promise.all(
@@ -76,7 +76,7 @@ describe('image fixtures', () => {
   });
 
   it('stores the EXIF orientation and capture date on the rotated JPEG', async () => {
-    const jpeg = manifest.files.find((f) => f.facts.exifOrientation)!;
+    const jpeg = byKind('image').find((f) => f.facts.exifOrientation)!;
     const file = path.join(root, jpeg.path);
     const tags = await exifr.parse(file, { translateValues: false, reviveValues: false });
     expect(tags.Orientation).toBe(jpeg.facts.exifOrientation);

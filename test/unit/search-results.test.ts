@@ -9,6 +9,7 @@ import type { ItemRecord, SegmentRecord, Space } from '../../src/library/records
 import { itemRecord } from '../support/factories.ts';
 import type { QueryPlan, SpaceQuery } from '../../src/search/fan-out.ts';
 import type { SegmentResult } from '../../src/search/results.ts';
+import { referenceBank } from '../../src/search/query-bank.ts';
 
 function item(id: string, kind: ItemRecord['kind'], extra: Partial<ItemRecord> = {}): ItemRecord {
   return itemRecord(id, { kind, ...extra });
@@ -134,6 +135,13 @@ async function toyLibrary() {
 }
 
 const nul = unit(0, 0, 0, 1);
+// Generic queries of the toy world: off-meaning, each leaning a little towards one axis.
+const bank = referenceBank([
+  nul,
+  ...Array.from({ length: DIM }, (_, k) =>
+    unit(...Array.from({ length: DIM }, (_, i) => (i === 3 ? 1 : 0) + (i === k ? 0.5 : 0))),
+  ),
+]);
 const sq = (space: Space, vector: Float32Array, negatives: Float32Array[] = []): SpaceQuery => ({
   space,
   vector,
@@ -141,6 +149,7 @@ const sq = (space: Space, vector: Float32Array, negatives: Float32Array[] = []):
   sources: ['text'],
   negatives,
   nullVector: nul,
+  bank,
 });
 const plan = (spaces: SpaceQuery[], text = '', negatives: string[] = []): QueryPlan => ({
   spaces,
@@ -170,11 +179,14 @@ describe('Searcher.searchPlan over the real engine and catalog', () => {
 
   it('finds a word the vectors cannot place through the keyword side, with the word marked', async () => {
     const { searcher } = await toyLibrary();
-    const res = await searcher.searchPlan(plan([sq('text', nul)], 'zanzibar'), undefined);
+    // The vectors place the word nowhere near the note (which sits where the empty text does).
+    const nowhere = unit(...Array.from({ length: DIM }, (_, i) => (i === DIM - 1 ? 1 : 0)));
+    const res = await searcher.searchPlan(plan([sq('text', nowhere)], 'zanzibar'), undefined);
     expect(res.items.map((g) => g.item.id)).toEqual(['notes.md']);
     const { snippet, matched, range } = res.items[0]!.best;
     expect(snippet!.marks.map((m) => snippet!.text.slice(m.start, m.end))).toEqual(['zanzibar']);
     expect(matched.find((m) => m.passed)!.source).toBe('lexical');
+    expect(res.items[0]!.best.words).toEqual(['zanzibar']);
     expect(range).toEqual({ kind: 'text', page: 1, charStart: 0, charEnd: 30 });
   });
 
@@ -206,5 +218,67 @@ describe('Searcher.searchPlan over the real engine and catalog', () => {
     await indexes.clip.remove(keys);
     const res = await searcher.searchPlan(plan([sq('clip', unit(1, 0, 0, 0))]), undefined);
     expect(res.items.map((g) => g.item.id)).toEqual(['film.mp4']);
+  });
+});
+
+describe('per-query work in the vector indexes', () => {
+  /** Index searches one text query makes once the bank's spreads and the null query's scores are kept. */
+  async function searchesPerQuery(calibration: 'query-bank' | 'null-query') {
+    const { catalog, indexes } = await toyLibrary();
+    let calls = 0;
+    for (const index of Object.values(indexes)) {
+      const search = index.search.bind(index);
+      index.search = (...args) => (calls++, search(...args));
+    }
+    const searcher = new Searcher({ encoders: null as never, indexes, catalog }, { calibration });
+    const query = () =>
+      searcher.searchPlan(plan([sq('clip', unit(1, 0, 0, 0)), sq('clap', unit(0, 0, 1, 0))]), undefined);
+    await query();
+    calls = 0;
+    await query();
+    return calls;
+  }
+
+  it('the query bank needs one search per space, where the null-query background needed two', async () => {
+    expect(await searchesPerQuery('query-bank')).toBe(2);
+    expect(await searchesPerQuery('null-query')).toBe(4);
+  });
+});
+
+describe('below the cut', () => {
+  it('"no good match" still offers the closest items, at most three, each marked weak', async () => {
+    const { searcher } = await toyLibrary();
+    const res = await searcher.searchPlan(plan([sq('clip', nul)]), undefined);
+    expect(res.status).toBe('no-good-match');
+    expect(res.items).toEqual([]);
+    expect(res.closest!.length).toBe(3);
+    for (const item of res.closest!) {
+      expect(item.weak).toBe(true);
+      expect(item.best.matched.every((m) => !m.passed)).toBe(true);
+    }
+    const best = res.closest!.map((i) => Math.max(...i.best.matched.map((m) => m.z)));
+    expect([...best].sort((a, b) => b - a)).toEqual(best);
+  });
+
+  it('a search that matches offers no closest items', async () => {
+    const { searcher } = await toyLibrary();
+    const res = await searcher.searchPlan(plan([sq('clip', unit(1, 0, 0, 0))]), undefined);
+    expect(res.status).toBe('ok');
+    expect(res.closest).toBeUndefined();
+  });
+
+  it('counts the items a looser or stricter cut would return, as searching with that cut does', async () => {
+    const { searcher } = await toyLibrary();
+    const red = plan([sq('clip', unit(1, 0.3, 0, 0))]);
+    const cuts = [0.5, 2, 4.5, 9, 1000];
+    const res = await searcher.searchPlan(red, undefined, 100, undefined, { preview: cuts });
+    const counts = res.preview!.map((p) => p.items);
+    expect([...counts].sort((a, b) => b - a)).toEqual(counts);
+    expect(counts[0]).toBeGreaterThan(counts.at(-1)!);
+    for (const { cut, items } of res.preview!) {
+      const at = await searcher.searchPlan(red, undefined, 100, undefined, { cut });
+      expect(at.items.length, `cut ${cut}`).toBe(items);
+      expect(at.cut).toBe(cut);
+    }
   });
 });

@@ -26,6 +26,10 @@ describe('result labels', () => {
       'podcast.wav, audio, spoken at 1:15–1:19',
     );
   });
+  it('say when a result is a weak match, after the file name and the moment', () => {
+    const weak = { ...result('timeline.mp4', 'video', { kind: 'time', t0: 4, t1: 4 }, 'frame'), weak: true };
+    expect(resultLabel(weak)).toBe('timeline.mp4, video at 0:04, weak match');
+  });
   it('name the page of a document passage', () => {
     expect(
       resultLabel(

@@ -12,6 +12,25 @@ export { formatDuration };
 export const CLAP_RATE = 48_000;
 export const WHISPER_RATE = 16_000;
 
+/** The lowest bitrate a speech codec is used at (Opus goes down to 6 kbit/s): the most audio per byte. */
+export const LOWEST_BITRATE_BPS = 6_000;
+
+/**
+ * Float32 PCM at both rates that `bytes` of audio can hold at most: what decoding the whole file at once
+ * (decodeAudioData) may cost, since the browser decodes before the length can be checked.
+ */
+export function worstCaseDecodedBytes(bytes: number): number {
+  const seconds = (bytes * 8) / LOWEST_BITRATE_BPS;
+  return seconds * (CLAP_RATE + WHISPER_RATE) * 4;
+}
+
+/**
+ * Audio files up to this size are decoded whole by the browser at ingest; larger ones go through ffmpeg
+ * in chunks, with the length measured first. 1 MB holds at most about 23 minutes (6 kbit/s), which decode
+ * to about 350 MB: the bound a small hostile file can cost, where 16 MB once meant hours and gigabytes.
+ */
+export const MAX_WHOLE_AUDIO_BYTES = 1024 * 1024;
+
 export interface DecodedAudio {
   durationS: number;
   pcm48k: Float32Array;

@@ -8,6 +8,8 @@ interface Labelled {
   item: { name: string; media?: { pageCount?: number } };
   modality: string;
   best: { range: SegmentRange; segment: { kind: string } };
+  /** Shown below the cut ("Show closest anyway"). */
+  weak?: boolean;
 }
 
 /**
@@ -24,8 +26,10 @@ export function resultWhere(range: SegmentRange, pageCount?: number): string | n
 export function resultLabel(result: Labelled): string {
   const where = resultWhere(result.best.range, result.item.media?.pageCount);
   const what = result.best.segment.kind === 'transcript' ? `${result.modality}, spoken` : result.modality;
-  if (!where) return `${result.item.name}, ${what}`;
-  return result.best.range.kind === 'time'
-    ? `${result.item.name}, ${what} at ${where}`
-    : `${result.item.name}, ${what}, ${where}`;
+  const label = !where
+    ? `${result.item.name}, ${what}`
+    : result.best.range.kind === 'time'
+      ? `${result.item.name}, ${what} at ${where}`
+      : `${result.item.name}, ${what}, ${where}`;
+  return result.weak ? `${label}, weak match` : label;
 }

@@ -1,12 +1,22 @@
 // The search the user is composing and its results: the text, at most one image and one audio clip with
 // their weights, and the last response.
 import { tick } from 'svelte';
-import { checkPixelLimits, decodeAudioFile } from '../../trove-tools.ts';
+import { checkPixelLimits, decodeAudioFile, MAX_WHOLE_AUDIO_BYTES } from '../../trove-tools.ts';
 import { detectFileType } from '../../ingest/detect-type.ts';
 import type { SearchQuery } from '../../search/query.ts';
 import type { ItemResult, SearchResponse } from '../../search/results.ts';
 import type { SearchService } from './search-service.ts';
 import { messageOf } from './library-state.svelte.ts';
+import {
+  LEVELS,
+  cutFor,
+  saveStrictness,
+  savedStrictness,
+  type StrictnessLevel,
+} from '../search/strictness.ts';
+
+/** A query clip is decoded whole on the page; more than this could be hours of audio (decode-audio.ts). */
+const MAX_QUERY_AUDIO_BYTES = 4 * MAX_WHOLE_AUDIO_BYTES;
 
 export interface ImageChip {
   kind: 'image';
@@ -39,6 +49,12 @@ export class SearchState {
   preparing = $state(false);
   /** What the shown results were asked with, so the list can say "Results for …". */
   askedFor = $state('');
+  /** How sure a result must be to be shown (Settings). */
+  strictness = $state<StrictnessLevel>(savedStrictness());
+  /** With "no good match": whether the closest items are shown anyway. */
+  showingClosest = $state(false);
+  /** The query of the shown results, so a new strictness can ask it again. */
+  lastQuery = $state.raw<SearchQuery | null>(null);
 
   readonly attachments = $derived([this.image, this.audio].filter((a): a is Attachment => a !== null));
   readonly results = $derived<ItemResult[]>(this.response?.items ?? []);
@@ -76,7 +92,11 @@ export class SearchState {
     this.preparing = true;
     this.error = '';
     try {
-      const decoded = await decodeAudioFile(file);
+      if (file.size > MAX_QUERY_AUDIO_BYTES)
+        throw new Error(
+          `it is ${(file.size / 2 ** 20).toFixed(1)} MB; a clip to search with may be ${MAX_QUERY_AUDIO_BYTES / 2 ** 20} MB at most`,
+        );
+      const decoded = await decodeAudioFile(file, { maxWebAudioBytes: MAX_QUERY_AUDIO_BYTES });
       this.audio = {
         kind: 'audio',
         name: file.name || 'recording',
@@ -105,7 +125,6 @@ export class SearchState {
 
   async run(): Promise<void> {
     if (!this.service || !this.canSearch) return;
-    const generation = ++this.generation;
     const query: SearchQuery = { text: this.text.trim() || undefined, limit: 30 };
     const hasText = !!query.text;
     // Without text an attachment is the whole query; the slider only shares it with the words.
@@ -116,16 +135,43 @@ export class SearchState {
         pcm16k: this.audio.pcm16k,
         weight: hasText ? this.audio.weight : 1,
       };
-    const started = performance.now();
-    this.status = 'searching';
-    this.error = '';
     this.askedFor = [query.text && `“${query.text}”`, ...this.attachments.map((a) => a.name)]
       .filter(Boolean)
       .join(' + ');
+    await this.ask(query);
+  }
+
+  /** Saves a new strictness, and asks the shown results' query again with it. */
+  async setStrictness(level: StrictnessLevel): Promise<void> {
+    this.strictness = level;
+    saveStrictness(level);
+    if (this.lastQuery && this.status === 'done') await this.ask(this.lastQuery);
+  }
+
+  /**
+   * How many items the last query finds at each strictness level (one search that counts at every level's
+   * cut), or null when nothing has been searched yet.
+   */
+  async previewStrictness(): Promise<{ level: StrictnessLevel; items: number }[] | null> {
+    if (!this.service || !this.lastQuery) return null;
+    const cuts = LEVELS.map((l) => cutFor(l.id));
+    const response = await this.service.search({ ...this.lastQuery, preview: cuts });
+    return LEVELS.map((l, i) => ({ level: l.id, items: response.preview?.[i]?.items ?? 0 }));
+  }
+
+  private async ask(asked: SearchQuery): Promise<void> {
+    if (!this.service) return;
+    const generation = ++this.generation;
+    const query = { ...asked, cut: cutFor(this.strictness) };
+    this.lastQuery = asked;
+    const started = performance.now();
+    this.status = 'searching';
+    this.error = '';
     try {
       const response = await this.service.search(query);
       if (generation !== this.generation) return;
       this.response = response;
+      this.showingClosest = false;
       this.status = 'done';
       await tick();
       // Asked → results in the page, with the stages inside; the benches (bench/sections/realsize.ts) and
@@ -142,6 +188,7 @@ export class SearchState {
   clearResults(): void {
     this.generation++;
     this.response = null;
+    this.lastQuery = null;
     this.status = 'idle';
   }
 
