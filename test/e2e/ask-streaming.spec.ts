@@ -10,6 +10,7 @@ import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-worl
 import { installScriptedChatEngine, scriptedCalls } from '../support/scripted-chat-engine';
 import { recordAnswerGrowth } from '../support/answer-growth';
 import { MAX_ANSWER_TIME, MAX_INGEST_TIME } from '../support/time-budgets.ts';
+import { searchBox } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -48,7 +49,7 @@ test('the answer streams into "Answer", and citation [1] opens the cited moment 
   await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
 
   const growth = await recordAnswerGrowth(page);
-  await page.getByRole('searchbox', { name: 'Search' }).fill('what was the kite flying over');
+  await searchBox(page).fill('what was the kite flying over');
   await page.getByRole('button', { name: 'Ask' }).click();
   const answer = page.getByRole('region', { name: 'Answer' });
   const sources = answer.getByRole('list', { name: 'Sources' });

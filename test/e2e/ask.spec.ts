@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { MAX_ANSWER_TIME, MAX_INGEST_TIME } from '../support/time-budgets.ts';
+import { searchBox } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -21,7 +22,7 @@ test('Ask answers from the library with citations that open the cited passage', 
     .setInputFiles(['text/plumbing-notes.md', 'text/kite-diary.txt'].map(media));
   await expect(page.getByText('2 items', { exact: true })).toBeVisible({ timeout: MAX_INGEST_TIME });
 
-  await page.getByRole('searchbox', { name: 'Search' }).fill('what did the plumber say about the valve');
+  await searchBox(page).fill('what did the plumber say about the valve');
   await page.getByRole('button', { name: 'Ask' }).click();
   const answer = page.getByRole('region', { name: 'Answer' });
   const sources = answer.getByRole('list', { name: 'Sources' });

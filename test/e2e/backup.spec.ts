@@ -8,7 +8,8 @@ import { watchPage } from './network-guard';
 import { rasterType } from '../../src/backup/thumbnail-check.ts';
 import { redrawWaveform } from '../../src/backup/waveform-thumbnail.ts';
 import { encodeSections, toJsonLines } from '../support/backup-files.ts';
-import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
+import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
+import { resultNames, search as runSearch } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -16,16 +17,8 @@ const files = ['image/red-square.png', 'image/green-field.jpg', 'image/blue-sky.
 
 async function search(page: Page, text: string) {
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Library' }).click();
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: /results? for “/ })).toContainText(text, {
-    timeout: MAX_QUERY_TIME,
-  });
-  return page
-    .getByRole('list', { name: 'Results' })
-    .getByRole('listitem')
-    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  await runSearch(page, text);
+  return resultNames(page);
 }
 
 async function importFile(page: Page, path: string) {

@@ -5,26 +5,21 @@
 import { expect, test, type Page } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
-import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
+import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
+import { results, search as runSearch } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
 const views = (page: Page) => page.getByRole('navigation', { name: 'Views' });
-const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
-
-async function search(page: Page, text: string) {
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill(text);
-  await box.press('Enter');
-  const done = new RegExp(`(results? for|Nothing in your library matches) “${text}”`);
-  await expect(page.getByRole('status').filter({ hasText: done })).toBeVisible({ timeout: MAX_QUERY_TIME });
-}
 
 async function addFiles(page: Page, files: string[], total: number) {
   await page.getByLabel('Add files').setInputFiles(files.map(media));
   await expect(page.getByText(`${total} items`, { exact: true })).toBeVisible({ timeout: MAX_INGEST_TIME });
   await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
 }
+
+/** These searches may find nothing, and the page says so. */
+const search = (page: Page, text: string) => runSearch(page, text, { orNothing: true });
 
 test('turning captions on in Settings makes a newly added picture searchable by its caption words', async ({
   page,

@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import { cspHeader } from '../../scripts/vite/csp.ts';
 import { fixtureWorldConfig, media, MODEL_HOST, serveFixtureModelsConfig } from './fixture-world';
 import { MAX_ANSWER_TIME, MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
+import { results, search, searchBox } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -42,14 +43,9 @@ test('with the CSP as a header, every kind of file is ingested on the workers, a
   const cards = page.getByRole('list', { name: 'Items' }).getByRole('listitem');
   await expect(cards.filter({ hasText: 'Ready' })).toHaveCount(files.length);
 
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill('green');
-  await box.press('Enter');
-  const results = page.getByRole('list', { name: 'Results' }).getByRole('listitem');
-  await expect(page.getByRole('status').filter({ hasText: /results? for “green”/ })).toBeVisible({
-    timeout: MAX_INGEST_TIME,
-  });
-  await expect(results.filter({ hasText: /image/i }).first()).toHaveAccessibleName(/^green-field\.jpg/);
+  const box = searchBox(page);
+  await search(page, 'green', { timeout: MAX_INGEST_TIME });
+  await expect(results(page).filter({ hasText: /image/i }).first()).toHaveAccessibleName(/^green-field\.jpg/);
 
   // The answer model's worker reaches its (weightless) host and says why there is no model; nothing is blocked.
   await box.fill('what did the plumber say about the valve');

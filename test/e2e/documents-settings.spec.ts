@@ -4,20 +4,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
-import { MAX_INGEST_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
+import { MAX_INGEST_TIME } from '../support/time-budgets.ts';
+import { results, search as runSearch } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
 const views = (page: Page) => page.getByRole('navigation', { name: 'Views' });
-const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
 
-async function search(page: Page, text: string) {
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill(text);
-  await box.press('Enter');
-  const done = new RegExp(`(results? for|Nothing in your library matches) “${text}”`);
-  await expect(page.getByRole('status').filter({ hasText: done })).toBeVisible({ timeout: MAX_QUERY_TIME });
-}
+/** These searches may find nothing, and the page says so. */
+const search = (page: Page, text: string) => runSearch(page, text, { orNothing: true });
 
 test('documents open at the passage; delete; settings show models, cache and storage; clear the library', async ({
   page,

@@ -7,6 +7,7 @@ import { correctnessTierArgs, chromiumPath } from '../../scripts/chromium-path.j
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { MAX_INGEST_TIME } from '../support/time-budgets.ts';
+import { results } from './search-page.ts';
 
 test.use({
   serviceWorkers: 'block',
@@ -68,9 +69,8 @@ test('dropped files are added, and a query recorded from the microphone finds th
   await expect(page.getByRole('status').filter({ hasText: /results? for recording/ })).toBeVisible({
     timeout: MAX_INGEST_TIME,
   });
-  const results = page.getByRole('list', { name: 'Results' }).getByRole('listitem');
-  await expect(results.first()).toHaveAccessibleName(/^low-hum\.wav, audio at 0:0/);
-  await expect(results.filter({ hasText: 'high-beep.wav' })).toHaveCount(0);
+  await expect(results(page).first()).toHaveAccessibleName(/^low-hum\.wav, audio at 0:0/);
+  await expect(results(page).filter({ hasText: 'high-beep.wav' })).toHaveCount(0);
 
   expect(seen.consoleErrors).toEqual([]);
   expect(seen.foreignRequests).toEqual([]);

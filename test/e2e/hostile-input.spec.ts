@@ -6,12 +6,8 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { watchPage } from './network-guard';
-import {
-  MAX_ANSWER_TIME,
-  MAX_INGEST_TIME,
-  MAX_PAGE_LOAD_TIME,
-  MAX_QUERY_TIME,
-} from '../support/time-budgets.ts';
+import { MAX_ANSWER_TIME, MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
+import { results, search as runSearch, searchBox } from './search-page.ts';
 
 // page.route does not see requests a service worker answers; the worker has its own test (offline.spec.ts).
 test.use({ serviceWorkers: 'block' });
@@ -32,18 +28,6 @@ interface Violation {
   line: number;
   column: number;
 }
-
-async function search(page: Page, text: string, found = true) {
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill(text);
-  await box.press('Enter');
-  const done = found ? /results? for “/ : /(results? for|Nothing in your library matches) “/;
-  await expect(page.getByRole('status').filter({ hasText: done })).toContainText(text, {
-    timeout: MAX_QUERY_TIME,
-  });
-}
-
-const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
 
 /**
  * Every CSP violation, placed by the source position the browser reports, read back from the built file.
@@ -75,6 +59,9 @@ async function damage(page: Page, dialogs: string[]) {
 }
 
 const clean = { dialogs: [], pwned: null, cspViolations: [], payloadElements: 0, scripts: 0 };
+
+const search = (page: Page, text: string, found = true) =>
+  runSearch(page, text, { orNothing: !found });
 
 test('hostile names and documents are shown as text and nothing in them runs', async ({ page, baseURL }) => {
   await page.addInitScript(() => {
@@ -154,7 +141,7 @@ test('hostile names and documents are shown as text and nothing in them runs', a
 
   // Asking about them: no answer model can load here, so the answer quotes the passages, markup and all,
   // as text (the browser tier renders a model's HTML answer: test/browser/answer-hostile.test.ts).
-  await page.getByRole('searchbox', { name: 'Search' }).fill('what is on the zanzibar packing list');
+  await searchBox(page).fill('what is on the zanzibar packing list');
   await page.getByRole('button', { name: 'Ask' }).click();
   const answer = page.getByRole('region', { name: 'Answer' });
   await expect(answer.getByRole('button', { name: 'New conversation' })).toBeVisible({

@@ -6,6 +6,7 @@ import { expect, test, type Locator, type Page, type TestInfo } from '@playwrigh
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { MAX_INGEST_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
+import { results, search as runSearch, searchBox } from './search-page.ts';
 
 // page.route does not see requests a service worker answers, so the worker stays off here (offline.spec.ts
 // covers it); the app is otherwise the production build.
@@ -28,24 +29,15 @@ async function screenshot(page: Page, info: TestInfo, name: string) {
   await info.attach(name, { path, contentType: 'image/png' });
 }
 
-async function search(page: Page, text: string) {
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill(text);
-  await box.press('Enter');
-  // The first search of a session loads the text encoders, which takes a while on a busy 2-core machine.
-  const done = new RegExp(`(results? for|Nothing in your library matches) “${text}”`);
-  await expect(page.getByRole('status').filter({ hasText: done })).toBeVisible({
-    timeout: MAX_QUERY_TIME,
-  });
-}
-
 /** The decoded size of an image: non-zero only once a real picture has loaded. */
 const naturalSize = (img: Locator) =>
   img.evaluate((el: HTMLImageElement) => el.decode().then(() => [el.naturalWidth, el.naturalHeight]));
 
-const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
 const topNames = (page: Page, n: number) =>
   results(page).evaluateAll((els, n) => els.slice(0, n).map((e) => e.getAttribute('aria-label') ?? ''), n);
+
+/** These searches may find nothing, and the page says so. */
+const search = (page: Page, text: string) => runSearch(page, text, { orNothing: true });
 
 test('add files, search by words and by sound, open the video at its moment, reload without re-ingesting', async ({
   page,
@@ -86,7 +78,7 @@ test('add files, search by words and by sound, open the video at its moment, rel
   // 3. Open the video with the keyboard: ↓ from the search field into the list, arrows to the video, Enter.
   const names = await topNames(page, 100);
   const videoIndex = names.findIndex((n) => n.startsWith('timeline.mp4'));
-  await page.getByRole('searchbox', { name: 'Search' }).press('ArrowDown');
+  await searchBox(page).press('ArrowDown');
   for (let i = 0; i < videoIndex; i++) await page.keyboard.press('ArrowDown');
   await expect(redMoment.getByRole('button')).toBeFocused();
   await page.keyboard.press('Enter');
@@ -120,7 +112,7 @@ test('add files, search by words and by sound, open the video at its moment, rel
 
   // 4. A sound as the query: a low hum (in another format than the library's copy) finds the low tone and
   // the video's low-pitched first two seconds.
-  await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  await searchBox(page).fill('');
   await page.getByLabel('Attach an audio clip').setInputFiles(media('audio/low-hum.flac'));
   await expect(page.getByRole('list', { name: 'Attachments' }).getByText('low-hum.flac')).toBeVisible();
   await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -150,7 +142,7 @@ test('add files, search by words and by sound, open the video at its moment, rel
   // "/" focuses the search field from anywhere on the page.
   await page.getByRole('button', { name: 'Grid' }).focus();
   await page.keyboard.press('/');
-  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeFocused();
+  await expect(searchBox(page)).toBeFocused();
 
   expect(seen.consoleErrors).toEqual([]);
   expect(seen.foreignRequests).toEqual([]);

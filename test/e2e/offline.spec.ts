@@ -4,12 +4,8 @@ import { fixtureModelsConfig } from '../support/fixture-models.ts';
 import { media, MODEL_HOST } from './fixture-world';
 import { recordAnswerGrowth } from '../support/answer-growth';
 import { installScriptedChatEngine, scriptedCalls } from '../support/scripted-chat-engine';
-import {
-  MAX_ANSWER_TIME,
-  MAX_INGEST_TIME,
-  MAX_PAGE_LOAD_TIME,
-  MAX_QUERY_TIME,
-} from '../support/time-budgets.ts';
+import { MAX_ANSWER_TIME, MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
+import { results, search, searchBox } from './search-page.ts';
 
 /** The build being served: dist/, or TROVE_E2E_DIST when a run serves another folder (see playwright.config.ts). */
 function distDir(): string {
@@ -88,19 +84,6 @@ async function routeModelsJson(context: BrowserContext): Promise<() => Promise<v
   await context.route('**/models.json', handler);
   return () => context.unroute('**/models.json', handler);
 }
-
-async function search(page: Page, text: string) {
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(
-    page.getByRole('status').filter({ hasText: new RegExp(`results? for “${text}”`) }),
-  ).toBeVisible({
-    timeout: MAX_QUERY_TIME,
-  });
-}
-
-const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
 
 test('after a first run with the models, adding a file and searching work offline', async ({
   page,
@@ -183,7 +166,7 @@ test('after a first run, Ask streams a cited answer offline (a scripted engine s
 
   // Ask is the first query after the reload: the answer arrives while the encoder workers are still starting
   // (see the font warm-up in AnswerPanel.svelte, which keeps the page responsive then).
-  await page.getByRole('searchbox', { name: 'Search' }).fill('what was the hawk circling');
+  await searchBox(page).fill('what was the hawk circling');
   const growth = await recordAnswerGrowth(page);
   await page.getByRole('button', { name: 'Ask' }).click();
   const answer = page.getByRole('region', { name: 'Answer' });

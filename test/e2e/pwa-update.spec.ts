@@ -13,6 +13,7 @@ import { isolationHeaders } from '../../scripts/vite/isolation-headers.ts';
 import { fixtureModelsConfig } from '../support/fixture-models.ts';
 import { MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
 import { MODEL_HOST } from './fixture-world';
+import { searchBox } from './search-page.ts';
 
 const dist = process.env.TROVE_E2E_DIST ?? 'dist';
 const port = Number(process.env.TROVE_E2E_PORT ?? 4173) + 21;
@@ -72,7 +73,7 @@ test('a new version waits for "Reload to update"; the open session is left alone
   expect(await waiting(page)).toBe(false);
 
   // State of the open session that a reload would lose.
-  await page.getByRole('searchbox', { name: 'Search' }).fill('a query being typed');
+  await searchBox(page).fill('a query being typed');
   await page.evaluate(() => ((window as unknown as { __session: number }).__session = 42));
 
   deployed = true;
@@ -81,7 +82,7 @@ test('a new version waits for "Reload to update"; the open session is left alone
   await expect(banner).toBeVisible({ timeout: MAX_PAGE_LOAD_TIME });
   // Nothing changed under the open page: same state, and the new worker is waiting, not controlling.
   expect(await session(page)).toBe(42);
-  await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue('a query being typed');
+  await expect(searchBox(page)).toHaveValue('a query being typed');
   expect(await waiting(page)).toBe(true);
 
   // "Later" hides the notice and still changes nothing.

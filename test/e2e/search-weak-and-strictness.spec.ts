@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { MAX_INGEST_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
+import { results, search as runSearch } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -17,7 +18,6 @@ const files = [
 ];
 
 const views = (page: Page) => page.getByRole('navigation', { name: 'Views' });
-const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
 const closest = (page: Page) => page.getByRole('list', { name: 'Closest results' }).getByRole('listitem');
 const statusOf = (page: Page, text: RegExp) => page.getByRole('status').filter({ hasText: text });
 
@@ -31,13 +31,8 @@ async function addLibrary(page: Page) {
   });
 }
 
-async function search(page: Page, text: string) {
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill(text);
-  await box.press('Enter');
-  const done = new RegExp(`(results? for|Nothing in your library matches) “${text}”`);
-  await expect(statusOf(page, done)).toBeVisible({ timeout: MAX_QUERY_TIME });
-}
+/** These searches may find nothing, and the page says so. */
+const search = (page: Page, text: string) => runSearch(page, text, { orNothing: true });
 
 test('no good match still says so, and shows the closest three anyway, marked weak', async ({
   page,

@@ -1,22 +1,14 @@
 // "Why this result" (issue 22): each result says which lists found it, its calibrated score in each against
 // the cut the search used, and the words the keyword side matched.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
-import { MAX_INGEST_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
+import { MAX_INGEST_TIME } from '../support/time-budgets.ts';
+import { results, search } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
 const files = ['image/red-square.png', 'audio/low-hum.wav', 'text/plumbing-notes.md'];
-const results = (page: Page) => page.getByRole('list', { name: 'Results' }).getByRole('listitem');
-
-async function search(page: Page, text: string) {
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill(text);
-  await box.press('Enter');
-  const done = new RegExp(`results? for “${text}”`);
-  await expect(page.getByRole('status').filter({ hasText: done })).toBeVisible({ timeout: MAX_QUERY_TIME });
-}
 
 test('why this result: the lists that matched, calibrated scores against the cut, and the words', async ({
   page,

@@ -5,7 +5,8 @@
 import { expect, test } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
-import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
+import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
+import { results, search } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -26,15 +27,10 @@ test('with the default compilers, files are added and a first query finds the re
   });
   await expect(page.getByRole('heading', { name: 'Adding files' })).toBeHidden({ timeout: MAX_INGEST_TIME });
 
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill('red');
   const asked = Date.now();
-  await box.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: /results? for “red”/ })).toBeVisible({
-    timeout: MAX_QUERY_TIME,
-  });
+  await search(page, 'red');
   info.annotations.push({ type: 'first query', description: `${Date.now() - asked} ms` });
-  const first = page.getByRole('list', { name: 'Results' }).getByRole('listitem').first();
+  const first = results(page).first();
   await expect(first).toHaveAccessibleName(/^red-square\.png, image/);
   expect(seen.consoleErrors).toEqual([]);
   expect(seen.foreignRequests).toEqual([]);

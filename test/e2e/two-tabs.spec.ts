@@ -3,7 +3,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { media, modelHostOrigin, serveFixtureModelsConfig } from './fixture-world';
 import { watchPage } from './network-guard';
-import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
+import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
+import { resultNames, search } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -24,19 +25,8 @@ const count = (page: Page, n: number) =>
   expect(page.getByText(`${n} items`, { exact: true })).toBeVisible({ timeout: MAX_INGEST_TIME });
 
 async function topResult(page: Page, text: string): Promise<string> {
-  const box = page.getByRole('searchbox', { name: 'Search' });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: /results? for “/ })).toContainText(text, {
-    timeout: MAX_QUERY_TIME,
-  });
-  return (
-    (await page
-      .getByRole('list', { name: 'Results' })
-      .getByRole('listitem')
-      .first()
-      .getAttribute('aria-label')) ?? ''
-  );
+  await search(page, text);
+  return (await resultNames(page))[0] ?? '';
 }
 
 test('two tabs add files at once, both see everything once, and the second carries on alone', async ({
