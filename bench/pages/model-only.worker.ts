@@ -12,13 +12,19 @@ import {
   pipeline,
 } from '@huggingface/transformers';
 import { configureRuntime, useModelHost } from '../../src/encoders/runtime.ts';
-import { resolveHost, type ModelsConfig, type Role } from '../../src/models/config.ts';
+import { resolveHost, type Dtype, type ModelsConfig, type Role } from '../../src/models/config.ts';
 
-export type ModelOnlyTask =
+export type ModelOnlyTask = (
   | { kind: 'clip-vision'; batch: number; images: number }
   | { kind: 'clap-audio'; batch: number; windows: number }
   | { kind: 'text-query'; role: 'clip' | 'clap' | 'text'; queries: string[] }
-  | { kind: 'speech'; seconds: number };
+  | { kind: 'speech'; seconds: number }
+) & {
+  /** WASM unless set; WebGPU takes whatever adapter the browser offers (here a software one). */
+  device?: 'wasm' | 'webgpu';
+  /** The role's dtype for the device unless set: to compare dtypes by measurement. */
+  dtype?: Dtype;
+};
 
 export interface ModelOnlyResult {
   kind: ModelOnlyTask['kind'];
@@ -83,8 +89,10 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
           : task.role;
   const rc = config.roles[role];
   useModelHost(resolveHost(config, role, appUrl));
-  const dtype = rc.dtype?.wasm ?? 'q8';
-  const opts = { revision: rc.revision ?? 'main', device: 'wasm' as const, dtype };
+  const device = task.device ?? 'wasm';
+  const dtype = task.dtype ?? rc.dtype?.[device] ?? 'q8';
+  const opts = { revision: rc.revision ?? 'main', device, dtype };
+  const label = device === 'webgpu' ? `${dtype}, WebGPU` : dtype;
   const loadStart = performance.now();
   let calls: number[];
   let units: number;
@@ -95,7 +103,7 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
       const pixels = new Tensor('float32', random(task.batch * 3 * 224 * 224, 1), [task.batch, 3, 224, 224]);
       calls = await timeCalls(Math.ceil(task.images / task.batch), () => model({ pixel_values: pixels }));
       units = calls.length * task.batch;
-      return result(task, role, dtype, wasmThreads, loadMs, calls, units);
+      return result(task, role, label, wasmThreads, loadMs, calls, units);
     }
     case 'clap-audio': {
       const model = await ClapAudioModelWithProjection.from_pretrained(rc.model, opts);
@@ -106,7 +114,7 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
         model({ input_features: features }),
       );
       units = calls.length * task.batch;
-      return result(task, role, dtype, wasmThreads, loadMs, calls, units);
+      return result(task, role, label, wasmThreads, loadMs, calls, units);
     }
     case 'text-query': {
       const tokenizer = await AutoTokenizer.from_pretrained(rc.model, opts);
@@ -121,14 +129,14 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
       calls = await timeCalls(task.queries.length, (i) =>
         model(tokenizer([prefix + task.queries[Math.max(0, i)]!], { padding: true, truncation: true })),
       );
-      return result(task, role, dtype, wasmThreads, loadMs, calls, calls.length);
+      return result(task, role, label, wasmThreads, loadMs, calls, calls.length);
     }
     case 'speech': {
       const asr = await pipeline('automatic-speech-recognition', rc.model, opts);
       const loadMs = performance.now() - loadStart;
       const audio = random(16_000 * task.seconds, 3).map((x) => x * 0.1);
       calls = await timeCalls(1, () => asr(audio, { return_timestamps: true, chunk_length_s: 30 }));
-      return result(task, role, dtype, wasmThreads, loadMs, calls, task.seconds);
+      return result(task, role, label, wasmThreads, loadMs, calls, task.seconds);
     }
   }
 }

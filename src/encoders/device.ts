@@ -8,8 +8,10 @@ export function featuresForDtype(dtype: Dtype): GPUFeatureName[] {
 export type DeviceProbe = { device: Device; reason?: string };
 
 /**
- * Picks the device for a model: WebGPU when an adapter exists and has the features the dtype needs,
- * otherwise WASM, with the reason so Settings can say why.
+ * Picks the device for a model: WebGPU when a hardware adapter exists and has the features the dtype needs,
+ * otherwise WASM, with the reason so Settings can say why. A fallback adapter (a software rasteriser such
+ * as SwiftShader) runs the GPU kernels on the CPU, far slower than onnxruntime's WASM kernels on the same
+ * cores, so `auto` only takes it when asked for WebGPU explicitly (bench/RESULTS.md, realsize).
  */
 export async function chooseDevice(
   webgpuDtype: Dtype,
@@ -25,6 +27,11 @@ export async function chooseDevice(
     return { device: 'wasm', reason: `WebGPU adapter request failed: ${(err as Error).message}` };
   }
   if (!adapter) return { device: 'wasm', reason: 'no WebGPU adapter is available' };
+  if (prefer === 'auto' && adapter.info?.isFallbackAdapter)
+    return {
+      device: 'wasm',
+      reason: `the only WebGPU adapter is a software one (${adapter.info.architecture || adapter.info.vendor || 'fallback'}), slower than WebAssembly`,
+    };
   const missing = featuresForDtype(webgpuDtype).filter((f) => !adapter.features.has(f));
   if (missing.length)
     return {
