@@ -212,8 +212,8 @@ export class SearchCatalog implements CatalogApi {
     return Promise.resolve(out);
   }
 
-  async itemIds(keys: number[]): Promise<(string | null)[]> {
-    return keys.map((k) => this.entries.get(k)?.itemId ?? null);
+  itemIds(keys: number[]): Promise<(string | null)[]> {
+    return Promise.resolve(keys.map((k) => this.entries.get(k)?.itemId ?? null));
   }
 
   private itemOf(key: number): ItemRecord {
