@@ -19,14 +19,13 @@ export class QueryGate implements Hold {
   }
 
   whenClear(run: () => void, maxMs: number): void {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const once = () => {
       clearTimeout(timer);
       if (this.waiting.delete(once)) run();
     };
     this.waiting.add(once);
     // A query that hangs (a worker that never answers) must not stop ingest for good.
-    timer = setTimeout(once, maxMs);
+    const timer = setTimeout(once, maxMs);
   }
 
   /** Runs a query's encoding; ingest waits while any runs. */
