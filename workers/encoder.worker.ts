@@ -5,6 +5,7 @@ import { env } from '@huggingface/transformers';
 import { configureRuntime, useModelHost } from '../src/encoders/runtime';
 import { createFetchGuard, type FetchGuard } from '../src/encoders/fetch-guard';
 import { chooseDevice } from '../src/encoders/device';
+import { compactUnigramTries } from '../src/encoders/unigram-trie';
 import { batchSize, type InputKind } from '../src/encoders/batching';
 import { chunked } from '../src/encoders/vectors';
 import { loadClip } from '../src/encoders/roles/clip';
@@ -131,6 +132,7 @@ const api: EncoderWorkerApi = {
       onProgress({ status: p.status, file: p.file, loaded: p.loaded, total: p.total, progress: p.progress });
     guard = createFetchGuard(next.allowedOrigins, fetch, { sha256: next.sha256 });
     configureRuntime();
+    compactUnigramTries();
     useModelHost({ remoteHost: next.remoteHost, remotePathTemplate: next.remotePathTemplate });
     env.fetch = guard.fetch;
     const probe = await chooseDevice(next.dtype.webgpu, next.prefer);

@@ -12,6 +12,7 @@ import {
   pipeline,
 } from '@huggingface/transformers';
 import { configureRuntime, useModelHost } from '../../src/encoders/runtime.ts';
+import { compactUnigramTries } from '../../src/encoders/unigram-trie.ts';
 import { resolveHost, type Dtype, type ModelsConfig, type Role } from '../../src/models/config.ts';
 
 export type ModelOnlyTask = (
@@ -79,6 +80,8 @@ async function timeCalls(
 
 async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string): Promise<ModelOnlyResult> {
   const { wasmThreads } = configureRuntime();
+  // As the app's encoder worker does, so loading costs the same.
+  compactUnigramTries();
   const role: Role =
     task.kind === 'clip-vision'
       ? 'clip'

@@ -10,6 +10,7 @@ import {
 } from './protocol';
 import { batchSize, type InputKind } from './batching';
 import { JobLane, type Urgency } from './job-lane';
+import type { Hold } from './query-gate';
 import { chunked } from './vectors';
 
 export type WorkerFactory = () => Worker;
@@ -34,6 +35,8 @@ export interface EncoderClientOptions {
    * grows, so disposing a session frees nothing the system sees; ending the worker does.
    */
   idleReleaseMs?: number;
+  /** Ordinary jobs wait while this holds (queries encoding elsewhere: query-gate.ts). */
+  hold?: Hold;
 }
 
 /**
@@ -56,7 +59,7 @@ export class EncoderClient extends EventTarget {
   ) {
     super();
     const ms = options.idleReleaseMs;
-    this.lane = new JobLane(ms ? { ms, onIdle: () => this.release() } : undefined);
+    this.lane = new JobLane(ms ? { ms, onIdle: () => this.release() } : undefined, options.hold);
   }
 
   /** Whether a worker is running now (it starts with the first job). */

@@ -12,6 +12,7 @@ import {
 import { EncoderClient, type WorkerFactory } from './encoder-client';
 import type { TextPurpose, TranscriptSpan } from './protocol';
 import { DownloadProgress } from './progress';
+import { QueryGate } from './query-gate';
 
 /** The roles a text query reaches. */
 export const queryRoles = ['clip', 'clap', 'text'] as const;
@@ -34,23 +35,31 @@ export type Encoders = Record<Role, EncoderClient> & {
   terminate(): void;
 };
 
+/** What a search calls; every call holds ingest's next jobs (query-gate.ts) until it is done. */
 function queryView(
   ingest: Record<Role, EncoderClient> & { caption?: EncoderClient },
   query: Record<QueryRole, EncoderClient>,
+  gate: QueryGate,
 ) {
   const words = (role: QueryRole) => (t: string[], p?: TextPurpose) =>
-    query[role].embedTexts(t, p ?? 'query');
+    gate.during(() => query[role].embedTexts(t, p ?? 'query'));
   return {
-    clip: { embedTexts: words('clip'), embedImages: (b: Blob[]) => ingest.clip.embedImages(b, 'urgent') },
+    clip: {
+      embedTexts: words('clip'),
+      embedImages: (b: Blob[]) => gate.during(() => ingest.clip.embedImages(b, 'urgent')),
+    },
     clap: {
       embedTexts: words('clap'),
-      embedAudio: (w: Float32Array[]) => ingest.clap.embedAudio(w, 'urgent'),
+      embedAudio: (w: Float32Array[]) => gate.during(() => ingest.clap.embedAudio(w, 'urgent')),
     },
     text: { embedTexts: words('text') },
     speech: {
-      transcribe: (a: Float32Array): Promise<TranscriptSpan[]> => ingest.speech.transcribe(a, 'urgent'),
+      transcribe: (a: Float32Array): Promise<TranscriptSpan[]> =>
+        gate.during(() => ingest.speech.transcribe(a, 'urgent')),
     },
-    ...(ingest.caption ? { caption: { caption: (b: Blob[]) => ingest.caption!.caption(b, 'urgent') } } : {}),
+    ...(ingest.caption
+      ? { caption: { caption: (b: Blob[]) => gate.during(() => ingest.caption!.caption(b, 'urgent')) } }
+      : {}),
   };
 }
 
@@ -70,7 +79,8 @@ export function createEncoders(
   const appUrl = options.appUrl ?? location.href;
   const allowedOrigins = [new URL(appUrl).origin, ...modelOrigins(config, appUrl)];
   const progress = new DownloadProgress();
-  const client = (role: AnyRole, idleReleaseMs?: number) => {
+  const gate = new QueryGate();
+  const client = (role: AnyRole, idleReleaseMs?: number, hold?: QueryGate) => {
     const rc = config.roles[role]!;
     const host = resolveHost(config, role, appUrl);
     const c = new EncoderClient(
@@ -91,17 +101,17 @@ export function createEncoders(
           : {}),
       },
       options.makeWorker,
-      { idleReleaseMs },
+      { idleReleaseMs, hold },
     );
     c.addEventListener('progress', (e) => progress.update((e as CustomEvent).detail));
     return c;
   };
   const release = options.idleReleaseMs ?? INGEST_IDLE_RELEASE_MS;
-  const clients = Object.fromEntries(roles.map((role) => [role, client(role, release)])) as Record<
+  const clients = Object.fromEntries(roles.map((role) => [role, client(role, release, gate)])) as Record<
     Role,
     EncoderClient
   >;
-  const caption = captionsEnabled(config) ? client('caption', release) : undefined;
+  const caption = captionsEnabled(config) ? client('caption', release, gate) : undefined;
   const query = Object.fromEntries(queryRoles.map((role) => [role, client(role)])) as Record<
     QueryRole,
     EncoderClient
@@ -110,7 +120,7 @@ export function createEncoders(
   return {
     ...ingest,
     query,
-    forQueries: queryView(ingest, query),
+    forQueries: queryView(ingest, query, gate),
     progress,
     terminate: () => {
       roles.forEach((r) => clients[r].terminate());

@@ -58,6 +58,26 @@ describe('encoder lanes', () => {
     expect(order).toHaveLength(11);
   });
 
+  it('while a text query encodes, ingest’s other workers start no new batch', async () => {
+    const enc = encoders();
+    const red = await fetchBlob('image/red-square.png');
+    await enc.clip.embedImages([red]);
+    await enc.forQueries.text.embedTexts(['warm']);
+    const events: string[] = [];
+    // Ten batches for the CLIP worker; the query goes to the text encoder's query worker.
+    const batches = Array.from({ length: 10 }, (_, i) =>
+      enc.clip.embedImages(Array.from({ length: 8 }, () => red)).then(() => events.push(`batch ${i}`)),
+    );
+    await batches[0];
+    // A long query (many texts) so that, unheld, several batches would finish while it runs.
+    const texts = Array.from({ length: 400 }, (_, i) => `red kite number ${i} over the field`);
+    const query = enc.forQueries.text.embedTexts(texts).then(() => events.push('query'));
+    await Promise.all([...batches, query]);
+    // Batch 0 had finished; at most the batch running when the query began (batch 1) ends before it.
+    expect(events.indexOf('query')).toBeLessThanOrEqual(2);
+    expect(events).toHaveLength(11);
+  });
+
   it('ingest’s worker is let go after the idle time and comes back for the next job', async () => {
     const enc = encoders(500);
     const released: string[] = [];

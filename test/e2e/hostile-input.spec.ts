@@ -60,8 +60,7 @@ async function damage(page: Page, dialogs: string[]) {
 
 const clean = { dialogs: [], pwned: null, cspViolations: [], payloadElements: 0, scripts: 0 };
 
-const search = (page: Page, text: string, found = true) =>
-  runSearch(page, text, { orNothing: !found });
+const search = (page: Page, text: string, found = true) => runSearch(page, text, { orNothing: !found });
 
 test('hostile names and documents are shown as text and nothing in them runs', async ({ page, baseURL }) => {
   await page.addInitScript(() => {

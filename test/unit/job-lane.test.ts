@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { JobLane } from '../../src/encoders/job-lane.ts';
+import { JobLane, MAX_HOLD_MS } from '../../src/encoders/job-lane.ts';
+import { QueryGate } from '../../src/encoders/query-gate.ts';
 
 /** A job that finishes when the test says so, recording when it started. */
 function gate(log: string[], name: string) {
@@ -79,5 +80,59 @@ describe('JobLane', () => {
     await running;
     await vi.advanceTimersByTimeAsync(1_000);
     expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
+  it('starts no ordinary job while a query holds the gate, and goes on once it ends', async () => {
+    const queries = new QueryGate();
+    const lane = new JobLane(undefined, queries);
+    const log: string[] = [];
+    const query = gate(log, 'query');
+    const querying = queries.during(query.run);
+    const ingest = lane.add(async () => log.push('ingest') && 'ingest');
+    await Promise.resolve();
+    expect(log).toEqual(['start query']);
+    query.open();
+    await querying;
+    expect(await ingest).toBe('ingest');
+    expect(log).toEqual(['start query', 'end query', 'ingest']);
+  });
+
+  it('lets an ordinary job already running finish, and an urgent one through, while held', async () => {
+    const queries = new QueryGate();
+    const lane = new JobLane(undefined, queries);
+    const log: string[] = [];
+    const batch = gate(log, 'batch');
+    const running = lane.add(batch.run);
+    const queued = lane.add(async () => log.push('next batch') && 'next');
+    const query = gate(log, 'query');
+    const querying = queries.during(query.run);
+    batch.open();
+    await running;
+    // The lane is parked; a query's own job on this worker (an image query) still runs.
+    await expect(lane.add(async () => 'image query', 'urgent')).resolves.toBe('image query');
+    expect(log).toEqual(['start batch', 'start query', 'end batch']);
+    query.open();
+    await querying;
+    await expect(queued).resolves.toBe('next');
+  });
+
+  it('waits for a query at most MAX_HOLD_MS, then runs one ordinary job', async () => {
+    vi.useFakeTimers();
+    const queries = new QueryGate();
+    const lane = new JobLane(undefined, queries);
+    const log: string[] = [];
+    const hung = gate(log, 'hung query');
+    void queries.during(hung.run);
+    const first = lane.add(async () => log.push('ingest-1') && 1);
+    const second = lane.add(async () => log.push('ingest-2') && 2);
+    await vi.advanceTimersByTimeAsync(MAX_HOLD_MS - 1);
+    expect(log).toEqual(['start hung query']);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(first).resolves.toBe(1);
+    // Still held: the next one waits its own turn.
+    expect(log).toEqual(['start hung query', 'ingest-1']);
+    await vi.advanceTimersByTimeAsync(MAX_HOLD_MS);
+    await expect(second).resolves.toBe(2);
+    hung.open();
   });
 });
