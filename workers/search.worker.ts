@@ -14,6 +14,7 @@ const api = {
   lexical: catalog.lexical.bind(catalog),
   describe: catalog.describe.bind(catalog),
   itemIds: catalog.itemIds.bind(catalog),
+  browse: catalog.browse.bind(catalog),
 };
 
 export type SearchWorkerApi = typeof api;

@@ -145,10 +145,26 @@ export interface SearchRun {
 async function run(
   label: string,
   count: number,
-  options: { negatives?: boolean; filters?: SearchFilters },
+  options: { negatives?: boolean; filters?: SearchFilters; nearDuplicates?: boolean },
 ): Promise<SearchRun> {
   const s = state!;
-  const searcher = new Searcher({ encoders: null as never, indexes: s.indexes, catalog: s.catalog });
+  // Near-duplicate grouping reads each result's stored vectors; the app reads them from IndexedDB in one
+  // transaction, the bench draws vectors of the right size in memory, so that read is not timed here.
+  const segmentVectors = options.nearDuplicates
+    ? (keys: number[]) =>
+        Promise.resolve(
+          keys.map((k) => {
+            const space = (['clip', 'clap', 'text'] as const)[k % 3]!;
+            return { [space]: s.sources[space].sample(1) };
+          }),
+        )
+    : undefined;
+  const searcher = new Searcher({
+    encoders: null as never,
+    indexes: s.indexes,
+    catalog: s.catalog,
+    ...(segmentVectors ? { segmentVectors } : {}),
+  });
   const plans: QueryPlan[] = Array.from({ length: count + 5 }, () => {
     const negatives = options.negatives ? [word(s.random)] : [];
     return {

@@ -31,6 +31,10 @@ const section: BenchSection = {
         '… with a modality + date filter',
         { filters: { modalities: ['video', 'text'], date: { from: Date.UTC(2022, 0, 1), by: 'file' } } },
       ],
+      [
+        '… with near-duplicate grouping (vectors drawn in memory, not read from IndexedDB)',
+        { nearDuplicates: true },
+      ],
     ] as const;
     for (const [label, options] of cases) {
       ctx.log(label);

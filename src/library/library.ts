@@ -297,6 +297,28 @@ export class Library {
     }
   }
 
+  /**
+   * The stored vectors of segments by their index keys, in every space each has one (undefined for a key
+   * no segment has), read in one transaction: "More like this" and near-duplicate grouping use them.
+   */
+  async vectorsByKeys(keys: number[]): Promise<(Partial<Record<Space, Float32Array>> | undefined)[]> {
+    const tx = this.db.transaction(['segments', 'vectors'], 'readonly');
+    const segments = tx.objectStore('segments').index('key');
+    const vectors = tx.objectStore('vectors');
+    const out = await Promise.all(
+      keys.map(async (key) => {
+        const segment = await segments.get(key);
+        if (!segment) return undefined;
+        const found = await Promise.all(segment.spaces.map((space) => vectors.get([segment.id, space])));
+        const bySpace: Partial<Record<Space, Float32Array>> = {};
+        for (const v of found) if (v) bySpace[v.space] = v.vector;
+        return bySpace;
+      }),
+    );
+    await tx.done;
+    return out;
+  }
+
   vectorsOfItem(itemId: string): Promise<VectorRecord[]> {
     return this.db.getAllFromIndex('vectors', 'itemId', itemId);
   }

@@ -46,6 +46,9 @@ export class RemoteCatalog implements CatalogApi {
   itemIds(keys: number[]) {
     return this.api.itemIds(keys);
   }
+  browse(filters: SearchFilters, limit: number) {
+    return this.api.browse(filters, limit);
+  }
 
   terminate(): void {
     this.api[Comlink.releaseProxy]();

@@ -3,7 +3,7 @@
 // and its text (for BM25 and snippets). Segments are keyed by the integer id they have in the vector index.
 import type { ItemRecord, SegmentRecord, Space } from '../library/records.ts';
 import { LexicalIndex, type LexicalSearch } from './lexical-index.ts';
-import { modalityOf, type Modality, type SearchFilters } from './query.ts';
+import { hasFilters, modalityOf, type Modality, type SearchFilters } from './query.ts';
 import { segmentRange, type SegmentRange } from './results.ts';
 import { makeSnippet, type Snippet } from './snippet.ts';
 import { searchTerms } from './tokenize.ts';
@@ -50,6 +50,11 @@ export interface CatalogApi {
   ): Promise<DescribedSegment[]>;
   /** The item of each key, in order (null for a key the catalog does not have). */
   itemIds(keys: number[]): Promise<(string | null)[]>;
+  /**
+   * A query of filters alone ("photos from 2023"): the first segment's key of each item that passes,
+   * newest first (by capture date, else the file's date), at most `limit`.
+   */
+  browse(filters: SearchFilters, limit: number): Promise<number[]>;
 }
 
 interface Entry {
@@ -119,7 +124,9 @@ export class SearchCatalog implements CatalogApi {
     for (const space of spaces) {
       out[space] = {
         allowed: this.allowedKeys(filters, space),
-        sample: this.backgroundSample(space, sampleSize),
+        // "More like this" is calibrated against the library without its own item: a video's other
+        // frames of the same moment would otherwise be most of what it is measured against.
+        sample: this.backgroundSample(space, sampleSize, filters?.exceptItems),
       };
     }
     return Promise.resolve(out);
@@ -144,17 +151,22 @@ export class SearchCatalog implements CatalogApi {
    * Up to n keys of `space`, spread evenly over the space (the same ones until the catalog changes), as
    * the background a query's scores are calibrated against.
    */
-  backgroundSample(space: Space, n: number): Uint32Array {
-    const id = `${space}|${n}`;
+  backgroundSample(space: Space, n: number, exceptItems: string[] = []): Uint32Array {
+    const id = `${space}|${n}|${exceptItems.join('|')}`;
     let sample = this.samples.get(id);
     if (!sample) {
-      const keys = Uint32Array.from(this.spaceKeys(space)).sort();
+      const except = new Set(exceptItems);
+      const all = this.spaceKeys(space);
+      const kept = except.size ? [...all].filter((k) => !except.has(this.entries.get(k)!.itemId)) : all;
+      const keys = Uint32Array.from(kept).sort();
       if (keys.length <= n) sample = keys;
       else {
         // Evenly strided over the sorted keys: keys follow ingest order, so this spans old and new items.
         sample = new Uint32Array(n);
         for (let i = 0; i < n; i++) sample[i] = keys[Math.floor(((i + 0.5) * keys.length) / n)]!;
       }
+      // Samples that leave an item out ("More like this") come and go; a few are kept.
+      if (this.samples.size >= 32) this.samples.clear();
       this.samples.set(id, sample);
     }
     return sample;
@@ -216,6 +228,15 @@ export class SearchCatalog implements CatalogApi {
     return Promise.resolve(keys.map((k) => this.entries.get(k)?.itemId ?? null));
   }
 
+  browse(filters: SearchFilters, limit: number): Promise<number[]> {
+    const pass = itemFilter(filters);
+    const when = (item: ItemRecord) => item.capturedAt ?? item.mtime;
+    const found = [...this.items.values()]
+      .filter(({ item, keys }) => keys.length > 0 && pass(item))
+      .sort((a, b) => when(b.item) - when(a.item) || a.item.name.localeCompare(b.item.name));
+    return Promise.resolve(found.slice(0, limit).map(({ keys }) => Math.min(...keys)));
+  }
+
   private itemOf(key: number): ItemRecord {
     return this.items.get(this.entries.get(key)!.itemId)!.item;
   }
@@ -232,15 +253,15 @@ export class SearchCatalog implements CatalogApi {
   }
 }
 
-function hasFilters(f: SearchFilters | undefined): boolean {
-  return !!f && (!!f.modalities?.length || !!f.date || !!f.folder);
-}
-
 /** Whether an item passes the filters. */
 export function itemFilter(filters: SearchFilters): (item: ItemRecord) => boolean {
   const modalities = filters.modalities?.length ? new Set(filters.modalities) : null;
-  const { date, folder } = filters;
+  const { date, folder, folderNamed, exceptItems } = filters;
+  const names = folderNamed?.names.length ? new Set(folderNamed.names.map(folded)) : null;
+  const imported = new Set(folderNamed?.importedIds);
+  const except = new Set(exceptItems);
   return (item) => {
+    if (except.has(item.id)) return false;
     if (modalities) {
       const m = modalityOf(item);
       if (!m || !modalities.has(m)) return false;
@@ -258,6 +279,14 @@ export function itemFilter(filters: SearchFilters): (item: ItemRecord) => boolea
       const path = folder.path?.replace(/^\/+|\/+$/g, '');
       if (path && item.folderPath !== path && !item.folderPath.startsWith(`${path}/`)) return false;
     }
+    if (names) {
+      const inImported = item.folderId !== undefined && imported.has(item.folderId);
+      if (!inImported && !item.folderPath.split('/').some((dir) => names.has(folded(dir)))) return false;
+    }
     return true;
   };
+}
+
+function folded(name: string): string {
+  return name.normalize('NFC').toLocaleLowerCase();
 }

@@ -30,7 +30,8 @@ export interface QueryEncoders {
   caption?: { caption(images: Blob[]): Promise<string[]> };
 }
 
-export type QuerySource = 'text' | 'image' | 'audio' | 'transcript' | 'caption';
+/** 'segment': a stored segment's own vector ("More like this"). */
+export type QuerySource = 'text' | 'image' | 'audio' | 'transcript' | 'caption' | 'segment';
 
 export interface SpaceQuery {
   space: Space;
@@ -155,6 +156,46 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
     negatives,
     transcript: spoken || undefined,
     caption: seen,
+  };
+}
+
+/**
+ * "More like this": a plan whose query is a stored segment's own vectors, one per space it has, as they
+ * are in the library (nothing is encoded again). Each is searched like an image or sound query: an item
+ * vector, calibrated against its own scores over the sample, without its part along a blank picture or
+ * silence. The bank is still each space's, for the unit of its scores.
+ */
+export async function planSimilar(
+  vectors: Partial<Record<Space, Float32Array>>,
+  encoders: QueryEncoders,
+): Promise<QueryPlan> {
+  const spaces = await Promise.all(
+    (Object.entries(vectors) as [Space, Float32Array][]).map(async ([space, stored]) => {
+      const vector = mixVectors([{ vector: stored, weight: 1 }]);
+      if (!vector) return null;
+      const bank = await bankOf(encoders[space]);
+      const blank =
+        space === 'clip'
+          ? await nullItem(encoders.clip, () => encoders.clip.embedImages([blankImage()]))
+          : space === 'clap'
+            ? await nullItem(encoders.clap, () => encoders.clap.embedAudio([silence()]))
+            : undefined;
+      const plan: SpaceQuery = {
+        space,
+        vector,
+        weight: 1,
+        sources: ['segment'],
+        negatives: [],
+        nullVector: bank.vectors[BANK_PHRASES.indexOf('')]!,
+        bank,
+      };
+      return blank ? { ...plan, nullItem: blank } : plan;
+    }),
+  );
+  return {
+    spaces: spaces.filter((s): s is SpaceQuery => s !== null),
+    lexical: { text: '', weight: 0 },
+    negatives: [],
   };
 }
 

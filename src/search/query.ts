@@ -21,6 +21,28 @@ export interface SearchFilters {
   date?: DateRange;
   /** Only items of one imported folder, optionally under a sub-path of it ('' is the folder's top level). */
   folder?: { folderId?: string; path?: string };
+  /**
+   * Only items in a folder of one of these names, compared without case: a directory on the item's path
+   * (a dropped folder, or one inside an imported folder), or the imported folder itself, whose ids the
+   * caller finds by name (`importedIds`: the catalog does not know folder names).
+   */
+  folderNamed?: { names: string[]; importedIds?: string[] };
+  /** Never these items ("More like this" leaves out the item it starts from). */
+  exceptItems?: string[];
+  // Issue 23 adds `place` here (items' `place: { city, region, country }`), with its recogniser in
+  // filter-words/parse-filters.ts and its check in catalog.ts's itemFilter.
+}
+
+/** Whether any filter is set, so a search must ask the catalog which segments pass. */
+export function hasFilters(f: SearchFilters | undefined): boolean {
+  return (
+    !!f &&
+    (!!f.modalities?.length ||
+      !!f.date ||
+      !!f.folder ||
+      !!f.folderNamed?.names.length ||
+      !!f.exceptItems?.length)
+  );
 }
 
 export interface ImageAttachment {
@@ -41,9 +63,19 @@ export interface AudioAttachment {
   weight?: number;
 }
 
+/** "More like this": the query is a stored segment's own vectors, in every space it has one. */
+export interface LikeSegment {
+  /** The segment's key in the vector indexes. */
+  key: number;
+  /** Its item, which the results leave out. */
+  itemId: string;
+}
+
 export interface SearchQuery {
   /** Words, "phrases" and -negative terms (see parse-query.ts). */
   text?: string;
+  /** Search by a segment's stored vectors instead of text or attachments. */
+  like?: LikeSegment;
   image?: ImageAttachment;
   audio?: AudioAttachment;
   filters?: SearchFilters;

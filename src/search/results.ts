@@ -48,6 +48,10 @@ export interface ItemResult {
   spaces: EvidenceSource[];
   /** Shown although nothing of it passed the cut ("Show closest anyway"). */
   weak?: boolean;
+  /** Listed by the query's filters alone (the query had no words or attachment to rank by). */
+  listed?: boolean;
+  /** Near-duplicates of this result (burst shots, repeated frames), ranked below it, shown on demand. */
+  similar?: ItemResult[];
 }
 
 export type SearchStatus = 'ok' | 'no-good-match' | 'empty-query';

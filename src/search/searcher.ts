@@ -6,13 +6,14 @@ import type { Space } from '../library/records.ts';
 import type { VectorIndex } from '../vector-index/types.ts';
 import { defaultCut, lexicalScore, type CalibrationMethod } from './calibrate.ts';
 import type { CatalogApi, DescribedSegment } from './catalog.ts';
-import { planQuery, type QueryEncoders, type QueryPlan, type SpaceQuery } from './fan-out.ts';
+import { planQuery, planSimilar, type QueryEncoders, type QueryPlan, type SpaceQuery } from './fan-out.ts';
 import { fuse, type EvidenceList, type FusionMethod, type FusedHit, type Negatives } from './fuse.ts';
 import { groupByItem } from './group.ts';
-import type { SearchFilters, SearchQuery } from './query.ts';
+import { hasFilters, type SearchFilters, type SearchQuery } from './query.ts';
 import type { ItemResult, SearchResponse, SegmentResult } from './results.ts';
 import { candidates, itemsAtCuts, strength } from './below-cut.ts';
 import { SpaceSearcher, type SpaceSearch } from './space-search.ts';
+import { groupNearDuplicates, meanOfUnits, type SpaceVectors } from './near-duplicates.ts';
 
 export interface SearcherOptions {
   fusion?: FusionMethod;
@@ -38,6 +39,19 @@ export interface SearcherDeps {
   /** One index per space; a space without one is skipped. */
   indexes: Partial<Record<Space, VectorIndex>>;
   catalog: CatalogApi;
+  /**
+   * The stored vectors of segments by key, in every space each has one (the library's copy, not encoded
+   * again). "More like this" needs it; with it, near-duplicates in results are grouped too.
+   */
+  segmentVectors?: (keys: number[]) => Promise<(SpaceVectors | undefined)[]>;
+}
+
+/** "More like this" was asked of a segment that is no longer in the library. */
+export class SegmentGoneError extends Error {
+  constructor() {
+    super('That result is no longer in the library: search again.');
+    this.name = 'SegmentGoneError';
+  }
 }
 
 /** Everything fusion saw, for tests and the calibration study. */
@@ -51,6 +65,8 @@ export interface SearchTrace {
 export class Searcher {
   private readonly options: Required<SearcherOptions>;
   private readonly spaceSearcher: SpaceSearcher;
+  /** The library's mean vector per space, by the sample it came from (near-duplicates). */
+  private readonly means = new Map<Space, { id: string; mean: Promise<Float32Array | undefined> }>();
 
   constructor(
     private readonly deps: SearcherDeps,
@@ -73,9 +89,16 @@ export class Searcher {
 
   async search(query: SearchQuery, trace?: (t: SearchTrace) => void): Promise<SearchResponse> {
     const started = performance.now();
-    const plan = await planQuery(query, this.deps.encoders);
+    let filters = query.filters;
+    let plan: QueryPlan;
+    if (query.like) {
+      const [stored] = (await this.deps.segmentVectors?.([query.like.key])) ?? [];
+      if (!stored || Object.keys(stored).length === 0) throw new SegmentGoneError();
+      plan = await planSimilar(stored, this.deps.encoders);
+      filters = { ...filters, exceptItems: [...(filters?.exceptItems ?? []), query.like.itemId] };
+    } else plan = await planQuery(query, this.deps.encoders);
     const encoded = performance.now();
-    const response = await this.searchPlan(plan, query.filters, query.limit ?? 20, trace, {
+    const response = await this.searchPlan(plan, filters, query.limit ?? 20, trace, {
       cut: query.cut,
       preview: query.preview,
     });
@@ -98,9 +121,11 @@ export class Searcher {
     const spaces = plan.spaces.filter((s) => this.deps.indexes[s.space] && s.weight > 0);
     const wantsLexical = plan.lexical.weight > 0 || plan.negatives.length > 0;
     if (spaces.length === 0 && !(plan.lexical.weight > 0)) {
+      // Filters alone ("photos from 2023") list what passes them, newest first.
+      const listed = hasFilters(filters) ? await this.browse(filters!, limit) : [];
       return {
-        status: 'empty-query',
-        items: [],
+        status: hasFilters(filters) ? (listed.length ? 'ok' : 'no-good-match') : 'empty-query',
+        items: listed,
         transcript: plan.transcript,
         caption: plan.caption,
         cut,
@@ -169,7 +194,7 @@ export class Searcher {
       const d = byKey.get(hit.key);
       return d ? [toResult(hit, d, cut, lexicalTerms.get(hit.key))] : [];
     });
-    const items = groupByItem(segments, limit);
+    const items = await this.nearDuplicates(groupByItem(segments, limit));
     const below = items.length && !asked.preview ? [] : candidates(lists, negatives);
     const [closest, preview] = await Promise.all([
       items.length ? undefined : this.closest(below, plan.lexical.text, cut),
@@ -186,6 +211,56 @@ export class Searcher {
       ...(preview ? { preview } : {}),
       timings: timings(0, searched - started, done - searched, done - started),
     };
+  }
+
+  /** Items that pass `filters`, newest first, for a query of filters alone. */
+  private async browse(filters: SearchFilters, limit: number): Promise<ItemResult[]> {
+    const keys = await this.deps.catalog.browse(filters, limit);
+    const described = await this.deps.catalog.describe(
+      keys.map((key) => ({ key })),
+      '',
+    );
+    const items = described.map(({ item, ...d }) => ({
+      item,
+      modality: d.modality,
+      score: 0,
+      best: { key: d.key, segment: d.segment, modality: d.modality, score: 0, range: d.range, matched: [] },
+      others: [],
+      spaces: [],
+      listed: true,
+    }));
+    return this.nearDuplicates(items);
+  }
+
+  /**
+   * Groups near-duplicates (near-duplicates.ts) by the stored vectors of each result's best segment,
+   * against the library's mean vector in each space (from the background sample, kept until it changes).
+   */
+  private async nearDuplicates(items: ItemResult[]): Promise<ItemResult[]> {
+    const read = this.deps.segmentVectors;
+    if (!read || items.length < 2) return items;
+    const vectors = await read(items.map((i) => i.best.key));
+    const present = new Set(vectors.flatMap((v) => Object.keys(v ?? {}) as Space[]));
+    const prepared = await this.deps.catalog.prepare([...present], undefined, MEAN_SAMPLE);
+    const means: SpaceVectors = {};
+    await Promise.all(
+      [...present].map(async (space) => {
+        const sample = prepared[space]?.sample;
+        if (!sample?.length) return;
+        const id = `${sample.length}:${sample.join(',')}`;
+        let cached = this.means.get(space);
+        if (cached?.id !== id) {
+          const mean = read([...sample]).then((v) =>
+            meanOfUnits(v.flatMap((x) => (x?.[space] ? [x[space]] : []))),
+          );
+          this.means.set(space, (cached = { id, mean }));
+          mean.catch(() => this.means.delete(space));
+        }
+        const mean = await cached.mean;
+        if (mean) means[space] = mean;
+      }),
+    );
+    return groupNearDuplicates(items, vectors, means);
   }
 
   /** The best few items below the cut, each marked weak, for "Show closest anyway". */
@@ -243,6 +318,8 @@ export class Searcher {
 
 /** Items "Show closest anyway" offers when nothing passes the cut. */
 const CLOSEST = 3;
+/** Stored vectors read for a space's mean: a sample spread over the library (near-duplicates). */
+const MEAN_SAMPLE = 64;
 
 function toResult(
   hit: FusedHit,
@@ -261,10 +338,6 @@ function toResult(
     snippet: d.snippet,
     matched: hit.evidence.map((e) => ({ source: e.source, raw: e.raw, z: e.z, passed: e.z >= cut })),
   };
-}
-
-function hasFilters(f: SearchFilters | undefined): boolean {
-  return !!f && (!!f.modalities?.length || !!f.date || !!f.folder);
 }
 
 function timings(encode: number, search: number, fuse: number, total = encode + search + fuse) {

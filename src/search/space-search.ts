@@ -176,7 +176,7 @@ async function sampleScores(
 
 /** Whether only text (typed, transcribed or a caption) reaches this space, so the text bank describes it. */
 function isTextOnly(query: SpaceQuery): boolean {
-  return query.sources.every((s) => s !== 'image' && s !== 'audio');
+  return query.sources.every((s) => s === 'text' || s === 'transcript' || s === 'caption');
 }
 
 /** Every k-th key, so a smaller sample still spans the whole space. */

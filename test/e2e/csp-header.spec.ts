@@ -2,8 +2,13 @@
 // Trove still ingests every kind of media on its workers (onnxruntime-web, ffmpeg.wasm, pdf.js, Whisper),
 // searches and reaches the answer model's host, and no worker can fetch from anywhere else.
 import { expect, test } from '@playwright/test';
-import { cspHeader } from '../../scripts/vite/csp.ts';
-import { fixtureWorldConfig, media, MODEL_HOST, serveFixtureModelsConfig } from './fixture-world';
+import {
+  fixtureWorldConfig,
+  media,
+  MODEL_HOST,
+  previewCspHeader,
+  serveFixtureModelsConfig,
+} from './fixture-world';
 import { MAX_ANSWER_TIME, MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME } from '../support/time-budgets.ts';
 import { results, search, searchBox } from './search-page.ts';
 
@@ -13,10 +18,11 @@ test('the preview sends the header, made from the models.json it serves, narrowe
   baseURL,
 }) => {
   const header = (await fetch(`${baseURL}/`)).headers.get('content-security-policy');
-  expect(header).toBe(cspHeader(fixtureWorldConfig()));
+  expect(header).toBe(previewCspHeader());
   const connect = header!.split('; ').find((d) => d.startsWith('connect-src '))!;
   // The fixture host's model folders, not the host as a whole.
   expect(connect).toContain(`${MODEL_HOST}trove-fixtures/clip/`);
+  expect(connect).toContain(`${MODEL_HOST}trove-cone/clip/`);
   expect(connect.split(' ')).not.toContain(new URL(MODEL_HOST).origin);
 });
 

@@ -46,7 +46,7 @@ test('documents open at the passage; delete; settings show models, cache and sto
   const note = results(page).first();
   await expect(note).toHaveAccessibleName(/^plumbing-notes\.md, text/);
   await expect(note.locator('mark').first()).toHaveText(/^valve$/i);
-  await note.getByRole('button').click();
+  await note.getByRole('button').first().click();
   const viewer = page.getByRole('dialog', { name: 'plumbing-notes.md' });
   await expect(viewer).toBeVisible();
   await expect(viewer.locator('mark.passage')).toContainText('valve');
@@ -58,7 +58,7 @@ test('documents open at the passage; delete; settings show models, cache and sto
   await search(page, 'sugar butter');
   const pdf = results(page).filter({ hasText: 'bread-recipe.pdf' });
   await expect(pdf).toHaveAccessibleName(/^bread-recipe\.pdf, text, page 2/);
-  await pdf.getByRole('button').click();
+  await pdf.getByRole('button').first().click();
   const pdfViewer = page.getByRole('dialog', { name: 'bread-recipe.pdf' });
   await expect(pdfViewer.getByText('Page 2 of 2')).toBeVisible();
   await expect(pdfViewer.locator('mark.passage')).toContainText('sugar and butter');

@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import type { ModelsConfig } from '../../src/models/config.ts';
-import { fixtureModelsConfig } from '../support/fixture-models.ts';
+import { connectSources, cspHeader } from '../../scripts/vite/csp.ts';
+import { coneModelsConfig, fixtureModelsConfig } from '../support/fixture-models.ts';
 
 export const MODEL_HOST = `http://localhost:${process.env.TROVE_MODELS_PORT ?? 4174}/`;
 export const modelHostOrigin = new URL(MODEL_HOST).origin;
@@ -21,14 +22,35 @@ export function fixtureWorldConfig(): ModelsConfig {
   };
 }
 
-export async function serveFixtureModelsConfig(page: Page): Promise<void> {
+/** The second model world (issue 22): other dimensions, a cone, compressed sound scores. */
+export function coneWorldConfig(): ModelsConfig {
+  return { ...coneModelsConfig(MODEL_HOST), llm: fixtureWorldConfig().llm };
+}
+
+export async function serveFixtureModelsConfig(page: Page, config = fixtureWorldConfig()): Promise<void> {
   await page.route('**/models.json', (route) =>
     route.fulfill({
       status: 200,
       contentType: 'application/json',
-      body: JSON.stringify(fixtureWorldConfig()),
+      body: JSON.stringify(config),
     }),
   );
+}
+
+/**
+ * The preview's Content-Security-Policy header: made from the fixture world's models.json, with the cone
+ * world's model folders added to connect-src, since the e2e tier serves either.
+ */
+export function previewCspHeader(): string {
+  const header = cspHeader(fixtureWorldConfig());
+  const cone = connectSources(coneWorldConfig());
+  return header.replace(/connect-src ([^;]*)/, (_, sources: string) => {
+    const own = sources.split(' ');
+    // The cone world's folders go after the fixture world's, before blob: and data:.
+    const added = cone.filter((s) => !own.includes(s));
+    const at = own.indexOf('blob:');
+    return `connect-src ${[...own.slice(0, at), ...added, ...own.slice(at)].join(' ')}`;
+  });
 }
 
 /** Absolute path of a fixture file, e.g. media('image/red-square.png'). */

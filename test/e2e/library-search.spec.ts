@@ -80,7 +80,7 @@ test('add files, search by words and by sound, open the video at its moment, rel
   const videoIndex = names.findIndex((n) => n.startsWith('timeline.mp4'));
   await searchBox(page).press('ArrowDown');
   for (let i = 0; i < videoIndex; i++) await page.keyboard.press('ArrowDown');
-  await expect(redMoment.getByRole('button')).toBeFocused();
+  await expect(redMoment.getByRole('button').first()).toBeFocused();
   await page.keyboard.press('Enter');
   const viewer = page.getByRole('dialog', { name: 'timeline.mp4' });
   await expect(viewer).toBeVisible();
@@ -100,8 +100,8 @@ test('add files, search by words and by sound, open the video at its moment, rel
   const greenMoment = results(page).filter({ has: page.getByText('timeline.mp4') });
   await expect(greenMoment).toHaveAccessibleName(/timeline\.mp4, video at 0:0[23]/);
   // On the phone, by touch.
-  if (info.project.use.hasTouch) await greenMoment.getByRole('button').tap();
-  else await greenMoment.getByRole('button').click();
+  if (info.project.use.hasTouch) await greenMoment.getByRole('button').first().tap();
+  else await greenMoment.getByRole('button').first().click();
   await expect(viewer).toBeVisible();
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
   const greenAt = await video.evaluate((v: HTMLVideoElement) => v.currentTime);

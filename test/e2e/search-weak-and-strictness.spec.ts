@@ -59,7 +59,7 @@ test('no good match still says so, and shows the closest three anyway, marked we
   );
   // They are results like any other: one opens in the viewer.
   const first = (await closest(page).first().getAttribute('aria-label'))!.split(',')[0]!;
-  await closest(page).first().getByRole('button').click();
+  await closest(page).first().getByRole('button').first().click();
   await expect(page.getByRole('dialog', { name: first })).toBeVisible();
   await page.keyboard.press('Escape');
 

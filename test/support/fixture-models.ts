@@ -24,3 +24,21 @@ export function fixtureModelsConfig(
     captions,
   };
 }
+
+/**
+ * models.json for the cone world (scripts/fixtures/world.ts, `coneModels`): its own CLIP, CLAP and text
+ * embedder, in other dimensions and in a cone; speech and captions are the fixture world's.
+ */
+export function coneModelsConfig(host: string): ModelsConfig {
+  const fixture = fixtureModelsConfig(host);
+  const fp32 = { webgpu: 'fp32', wasm: 'fp32' } as const;
+  return {
+    ...fixture,
+    roles: {
+      ...fixture.roles,
+      clip: { model: 'trove-cone/clip', dtype: fp32, dim: 64 },
+      clap: { model: 'trove-cone/clap', dtype: fp32, dim: 48 },
+      text: { model: 'trove-cone/text-embedder', dtype: fp32, dim: 32 },
+    },
+  };
+}

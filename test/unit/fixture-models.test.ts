@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLIPTokenizer, ClapFeatureExtractor, type Tensor } from '@huggingface/transformers';
-import { colours, sounds, type Sound } from '../../scripts/fixtures/world';
+import { colours, coneModels, sounds, type Sound } from '../../scripts/fixtures/world';
 import { clipModel } from '../../scripts/fixtures/models/clip';
 import { clapModel, clapPreprocessor, melBinSounds } from '../../scripts/fixtures/models/clap';
 import { textEmbedderModel } from '../../scripts/fixtures/models/text-embedder';
@@ -16,9 +16,12 @@ import { synthesize } from '../../scripts/fixtures/media/synth';
 const modelsDir = new URL('../fixtures/models/', import.meta.url);
 
 describe.each([
-  ['clip', clipModel],
-  ['clap', clapModel],
-  ['text-embedder', textEmbedderModel],
+  ['clip', () => clipModel()],
+  ['clap', () => clapModel()],
+  ['text-embedder', () => textEmbedderModel()],
+  ['cone world clip', () => clipModel(coneModels.clip)],
+  ['cone world clap', () => clapModel(coneModels.clap)],
+  ['cone world text-embedder', () => textEmbedderModel(coneModels.textEmbedder)],
 ])('the committed %s fixture', (_, generate) => {
   it('is what the generator writes (run `npm run fixtures models` after changing world.ts)', () => {
     const model = generate();

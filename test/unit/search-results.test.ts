@@ -212,6 +212,23 @@ describe('Searcher.searchPlan over the real engine and catalog', () => {
     expect(texts.items.map((g) => g.item.id)).toEqual(['notes.md']);
   });
 
+  it('a query of filters alone lists what passes them, newest first, each marked as listed', async () => {
+    const { searcher } = await toyLibrary();
+    const res = await searcher.searchPlan(plan([]), { modalities: ['image'], date: { to: 11, by: 'file' } });
+    expect(res.status).toBe('ok');
+    expect(res.items.map((g) => g.item.id)).toEqual(['grey1.png', 'grey0.png', 'blue.png', 'red.png']);
+    expect(res.items.every((g) => g.listed && g.best.matched.length === 0)).toBe(true);
+    const none = await searcher.searchPlan(plan([]), { modalities: ['audio'] });
+    expect(none.status).toBe('no-good-match');
+  });
+
+  it('leaves out the items a search excepts ("More like this" leaves out its own), in every list', async () => {
+    const { searcher } = await toyLibrary();
+    const red = plan([sq('clip', unit(1, 0, 0, 0))], 'red');
+    const res = await searcher.searchPlan(red, { exceptItems: ['red.png'] });
+    expect(res.items.map((g) => g.item.id).sort()).toEqual(['film.mp4', 'notes.md']);
+  });
+
   it('forgets a removed item', async () => {
     const { searcher, catalog, indexes } = await toyLibrary();
     const keys = catalog.removeItem('red.png');

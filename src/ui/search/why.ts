@@ -41,9 +41,11 @@ export function explain(result: ItemResult, cut?: number): Why {
   const words = [...new Set([result.best, ...result.others].flatMap((s) => s.words ?? []))];
   const at = cut === undefined ? 'the cut' : `the cut of ${cut.toFixed(1)}`;
   const passedIn = [...new Set(result.spaces)].map((s) => SOURCE_NAMES[s].toLowerCase());
-  const summary = result.weak
-    ? `A weak match: below ${at} everywhere, shown because you asked for the closest.`
-    : `Passed ${at} in ${list(passedIn)}.`;
+  const summary = result.listed
+    ? 'Listed because it passes the filters; the search had no words or attachment to rank by.'
+    : result.weak
+      ? `A weak match: below ${at} everywhere, shown because you asked for the closest.`
+      : `Passed ${at} in ${list(passedIn)}.`;
   return { summary, lines, words };
 }
 

@@ -27,6 +27,7 @@ export class SearchService {
       encoders: trove.encoders.forQueries,
       indexes: trove.indexes,
       catalog: this.catalog,
+      segmentVectors: (keys) => trove.library.vectorsByKeys(keys),
     });
     const on = <K extends keyof TroveEventMap>(type: K, run: (detail: TroveEventMap[K]) => Promise<void>) =>
       trove.addEventListener(type, (e) =>
@@ -49,9 +50,20 @@ export class SearchService {
     );
   }
 
-  /** Searches once every catalog change made so far is in. */
+  /**
+   * Searches once every catalog change made so far is in. A folder named in the query is also looked up
+   * among imported folders, whose own names the catalog does not know.
+   */
   async search(query: SearchQuery): Promise<SearchResponse> {
     await this.pending;
+    const named = query.filters?.folderNamed;
+    if (named?.names.length) {
+      const names = new Set(named.names.map((n) => n.toLocaleLowerCase()));
+      const importedIds = (await this.trove.library.listFolders())
+        .filter((f) => names.has(f.name.toLocaleLowerCase()))
+        .map((f) => f.id);
+      query = { ...query, filters: { ...query.filters, folderNamed: { ...named, importedIds } } };
+    }
     return this.searcher.search(query);
   }
 

@@ -5,6 +5,13 @@ import { checkPixelLimits, decodeAudioFile, MAX_WHOLE_AUDIO_BYTES } from '../../
 import { detectFileType } from '../../ingest/detect-type.ts';
 import type { SearchQuery } from '../../search/query.ts';
 import type { ItemResult, SearchResponse } from '../../search/results.ts';
+import {
+  mergeFilters,
+  parseFilters,
+  withoutFilter,
+  type ParsedFilter,
+} from '../../search/filter-words/parse-filters.ts';
+import { resultLabel } from '../search/result-label.ts';
 import type { SearchService } from './search-service.ts';
 import { messageOf } from './library-state.svelte.ts';
 import {
@@ -55,6 +62,12 @@ export class SearchState {
   showingClosest = $state(false);
   /** The query of the shown results, so a new strictness can ask it again. */
   lastQuery = $state.raw<SearchQuery | null>(null);
+  /** The filters the words of the shown results' query named, one chip each. */
+  filters = $state.raw<ParsedFilter[]>([]);
+  /** The text those filters were read from (their spans point into it). */
+  private parsedText = '';
+  /** Whether the shown results are "More like this" of a result, not a search for words. */
+  like = $state(false);
 
   readonly attachments = $derived([this.image, this.audio].filter((a): a is Attachment => a !== null));
   readonly results = $derived<ItemResult[]>(this.response?.items ?? []);
@@ -62,9 +75,20 @@ export class SearchState {
 
   private service: SearchService | null = null;
   private generation = 0;
+  private runWhenReady = false;
+
+  /** `now` is the clock relative dates are read by ("last summer"); tests may pass another. */
+  // A clock reading, read once per search and never mutated or watched: not reactive state.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  constructor(private readonly now: () => Date = () => new Date()) {}
 
   attach(service: SearchService): void {
     this.service = service;
+    // A search asked for while the app was still opening runs now, rather than being dropped.
+    if (this.runWhenReady) {
+      this.runWhenReady = false;
+      void this.run();
+    }
   }
 
   /**
@@ -124,8 +148,19 @@ export class SearchState {
   }
 
   async run(): Promise<void> {
-    if (!this.service || !this.canSearch) return;
-    const query: SearchQuery = { text: this.text.trim() || undefined, limit: 30 };
+    if (!this.canSearch) return;
+    if (!this.service) {
+      this.runWhenReady = true;
+      return;
+    }
+    // Words that are filters ("photos from last summer") filter; the rest is searched.
+    const typed = this.text.trim();
+    const parsed = parseFilters(typed, { now: this.now() });
+    this.filters = parsed.filters;
+    this.parsedText = typed;
+    this.like = false;
+    const filters = mergeFilters(parsed.filters);
+    const query: SearchQuery = { text: parsed.text || undefined, limit: 30, ...(filters ? { filters } : {}) };
     const hasText = !!query.text;
     // Without text an attachment is the whole query; the slider only shares it with the words.
     if (this.image) query.image = { blob: this.image.blob, weight: hasText ? this.image.weight : 1 };
@@ -135,10 +170,27 @@ export class SearchState {
         pcm16k: this.audio.pcm16k,
         weight: hasText ? this.audio.weight : 1,
       };
-    this.askedFor = [query.text && `“${query.text}”`, ...this.attachments.map((a) => a.name)]
+    this.askedFor = [typed && `“${typed}”`, ...this.attachments.map((a) => a.name)]
       .filter(Boolean)
       .join(' + ');
     await this.ask(query);
+  }
+
+  /** Removes one filter chip: its words leave the search field, and the search runs again without it. */
+  async removeFilter(filter: ParsedFilter): Promise<void> {
+    this.text = withoutFilter(this.parsedText, filter);
+    this.filters = this.filters.filter((f) => f !== filter);
+    if (this.canSearch) await this.run();
+    else this.clearResults();
+  }
+
+  /** "More like this": searches by the stored vectors of a result's best segment, leaving its item out. */
+  async moreLike(result: ItemResult): Promise<void> {
+    if (!this.service) return;
+    this.filters = [];
+    this.like = true;
+    this.askedFor = resultLabel(result);
+    await this.ask({ like: { key: result.best.key, itemId: result.item.id }, limit: 30 });
   }
 
   /** Saves a new strictness, and asks the shown results' query again with it. */
@@ -189,6 +241,8 @@ export class SearchState {
     this.generation++;
     this.response = null;
     this.lastQuery = null;
+    this.filters = [];
+    this.like = false;
     this.status = 'idle';
   }
 
