@@ -52,9 +52,9 @@ type TaskMaker = (e: Entry) => ModelOnlyTask | null;
 
 const TASKS: Record<string, TaskMaker> = {
   'images/s, batch 8': (e) =>
-    e.c.role === 'clip' ? { kind: 'clip-vision', batch: 8, images: 32, imageSize: e.c.imageSize } : null,
+    e.c.role === 'clip' ? { kind: 'clip-vision', batch: 8, images: 16, imageSize: e.c.imageSize } : null,
   'images/s, batch 1': (e) =>
-    e.c.role === 'clip' ? { kind: 'clip-vision', batch: 1, images: 12, imageSize: e.c.imageSize } : null,
+    e.c.role === 'clip' ? { kind: 'clip-vision', batch: 1, images: 6, imageSize: e.c.imageSize } : null,
   'query p50 (ms), q8': (e) =>
     e.c.role === 'clip' || e.c.role === 'text'
       ? { kind: 'text-query', role: e.c.role, queries: QUERIES }
