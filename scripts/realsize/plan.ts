@@ -122,6 +122,17 @@ export const GENERATED_MODELS: readonly string[] = [
   'Xenova/whisper-base',
 ];
 
+/** The presets' candidates generate.py has a generator for (candidates.ts; make.ts --presets). */
+export const GENERATED_CANDIDATES: readonly string[] = [
+  'Xenova/all-MiniLM-L6-v2',
+  'Xenova/bge-small-en-v1.5',
+  'onnx-community/siglip2-base-patch16-256-ONNX',
+  'realsize/siglip2-base-patch32-256',
+  'onnx-community/moonshine-base-ONNX',
+  'Xenova/mobileclip_s0',
+  'Xenova/mobileclip_s2',
+];
+
 export interface SizeRow {
   file: string;
   bytes: number;
@@ -144,4 +155,29 @@ export function sizeReport(
     const h = byPath.get(file);
     return { file, bytes: sizeOf(file), ...(h ? { hubShown: h.shown, hubBytes: h.bytes } : {}) };
   });
+}
+
+/**
+ * The plan for the presets' candidates (candidates.ts): each in its role's layout, in fp32, fp16 and q8
+ * (those of them the recorded Hub listing has, where the manifest records the repo).
+ */
+export function candidatePlan(
+  candidates: readonly { model: string; role: AnyRole }[],
+  hub: HubManifestLike,
+): RealsizePlan {
+  const models = candidates.map(({ model, role }): PlannedModel => {
+    const loading = ROLE_LOADING[role];
+    if (!loading) throw new RealsizePlanError(`no loading recipe for role "${role}"`);
+    const listed = hub.models[model]?.dtypes;
+    const dtypes: Record<string, Dtype[]> = {};
+    for (const sub of loading.subModels)
+      dtypes[sub] = MIRRORED_DTYPES.filter((d) => !listed || (listed[sub] ?? []).includes(d)).sort();
+    const files = new Set<string>();
+    for (const f of requiredFiles({ model, ...loading, dtype: { webgpu: 'fp32', wasm: 'fp32' } }, 'wasm'))
+      if (!f.startsWith('onnx/')) files.add(f);
+    for (const [sub, list] of Object.entries(dtypes))
+      for (const d of list) files.add(`onnx/${sub}${DTYPE_SUFFIX[d]}.onnx`);
+    return { role, model, subModels: [...loading.subModels], dtypes, files: [...files].sort() };
+  });
+  return { models };
 }

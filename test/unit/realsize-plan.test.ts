@@ -17,9 +17,12 @@ import {
   type HubManifestLike,
 } from '../../src/models/required-files';
 import hubJson from '../../src/models/hub-manifest.json';
+import { CANDIDATES } from '../../scripts/realsize/candidates';
 import {
+  GENERATED_CANDIDATES,
   GENERATED_MODELS,
   RealsizePlanError,
+  candidatePlan,
   realsizeModelsConfig,
   realsizePlan,
   sizeReport,
@@ -73,9 +76,11 @@ describe('the real-size plan for the shipped models.json', () => {
 
   it('has a Python generator for exactly the models the make script says it has', () => {
     const source = readFileSync('scripts/realsize/python/generate.py', 'utf8');
-    const builders = [...source.matchAll(/^\s+"([\w.-]+\/[\w.-]+)": \w+\.build,$/gm)].map((m) => m[1]);
-    expect(builders.sort()).toEqual([...GENERATED_MODELS].sort());
+    const builders = [...source.matchAll(/^\s+"([\w.-]+\/[\w.-]+)": .+,$/gm)].map((m) => m[1]);
+    expect(builders.sort()).toEqual([...GENERATED_MODELS, ...GENERATED_CANDIDATES].sort());
     for (const id of GENERATED_MODELS) expect(plan.models.map((m) => m.model)).toContain(id);
+    // Every candidate of the presets' cost table has one too.
+    for (const c of CANDIDATES) expect(GENERATED_CANDIDATES, c.model).toContain(c.model);
   });
 
   it('sets each planned file beside the size the Hub shows for it', () => {
@@ -87,6 +92,31 @@ describe('the real-size plan for the shipped models.json', () => {
       hubShown: '89.1 MB',
       hubBytes: 89_100_000,
     });
+  });
+});
+
+describe("the presets' candidates", () => {
+  const candidates = candidatePlan(CANDIDATES, hub);
+
+  it("are planned in their role's layout, in the dtypes the recorded listing has (all three when unrecorded)", () => {
+    const minilm = candidates.models.find((m) => m.model === 'Xenova/all-MiniLM-L6-v2')!;
+    expect(minilm.files).toEqual([
+      'config.json',
+      'onnx/model.onnx',
+      'onnx/model_fp16.onnx',
+      'onnx/model_quantized.onnx',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
+    const siglip = candidates.models.find((m) => m.model.startsWith('onnx-community/siglip2'))!;
+    expect(siglip.dtypes).toEqual({
+      text_model: ['fp16', 'fp32', 'q8'],
+      vision_model: ['fp16', 'fp32', 'q8'],
+    });
+    expect(siglip.files).toContain('preprocessor_config.json');
+    const moonshine = candidates.models.find((m) => m.role === 'speech')!;
+    expect(moonshine.files).toContain('generation_config.json');
+    expect(moonshine.subModels).toEqual(['encoder_model', 'decoder_model_merged']);
   });
 });
 

@@ -16,6 +16,9 @@ import torch
 import clap
 import clip
 import e5
+import english_text
+import moonshine
+import siglip2
 import whisper
 from onnx_tools import write_variants
 
@@ -24,6 +27,15 @@ BUILDERS = {
     "Xenova/clap-htsat-unfused": clap.build,
     "Xenova/multilingual-e5-small": e5.build,
     "Xenova/whisper-base": whisper.build,
+    # The candidates of the presets (make.ts --presets).
+    "Xenova/all-MiniLM-L6-v2": english_text.builder(layers=6, max_positions=512),
+    "Xenova/bge-small-en-v1.5": english_text.builder(layers=12, max_positions=512),
+    "onnx-community/siglip2-base-patch16-256-ONNX": siglip2.builder(patch=16),
+    "realsize/siglip2-base-patch32-256": siglip2.builder(patch=32),
+    "onnx-community/moonshine-base-ONNX": moonshine.build,
+    # MobileCLIP imports timm, which needs a stand-in for torchvision: built last, imported only when asked.
+    "Xenova/mobileclip_s0": lambda *a: __import__("mobileclip").builder("fastvit_mci0")(*a),
+    "Xenova/mobileclip_s2": lambda *a: __import__("mobileclip").builder("fastvit_mci2")(*a),
 }
 
 

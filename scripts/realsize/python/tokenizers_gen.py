@@ -268,3 +268,56 @@ def unigram_tokenizer(out_dir, pieces_total, tiny=False):
         },
     )
     return len(vocab)
+
+
+def wordpiece_tokenizer(out_dir, vocab_size, tiny=False):
+    """BERT's uncased WordPiece layout (bert-base-uncased, as all-MiniLM-L6-v2 and bge-small-en-v1.5 ship it):
+    [PAD]=0, [unused…], [UNK]=100, [CLS]=101, [SEP]=102, [MASK]=103, then letters, words and ##pieces."""
+    specials = {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103}
+    vocab = {}
+    for i in range(104):
+        token = next((t for t, j in specials.items() if j == i), f"[unused{i}]")
+        vocab[token] = i
+
+    def add(t):
+        if t not in vocab and len(vocab) < vocab_size:
+            vocab[t] = len(vocab)
+
+    for c in [chr(c) for lo, hi in SCRIPT_RANGES[:3] for c in range(lo, hi + 1)]:
+        add(c.lower())
+        add("##" + c.lower())
+    english = english_words()[: 2000 if tiny else None]
+    for w in english:
+        add(w.lower())
+    for w in made_up_words(vocab_size, seed=13):
+        add(w)
+        add("##" + w)
+    i = 0
+    while len(vocab) < vocab_size:
+        add(f"##x{i}")
+        i += 1
+    tok = Tokenizer(models.WordPiece(vocab=vocab, unk_token="[UNK]", max_input_chars_per_word=100))
+    tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True, strip_accents=None, lowercase=True)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.decoder = decoders.WordPiece(prefix="##")
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", 101), ("[SEP]", 102)]
+    )
+    tok.add_special_tokens([AddedToken(t, normalized=False) for t in specials])
+    save(
+        tok,
+        out_dir,
+        {
+            "tokenizer_class": "BertTokenizer",
+            "model_max_length": 512,
+            "do_lower_case": True,
+            "cls_token": "[CLS]",
+            "sep_token": "[SEP]",
+            "pad_token": "[PAD]",
+            "unk_token": "[UNK]",
+            "mask_token": "[MASK]",
+            "tokenize_chinese_chars": True,
+            "strip_accents": None,
+        },
+    )
+    return len(vocab)
