@@ -25,6 +25,11 @@ export interface SyntheticOptions {
   /** The library schema version the manifest names (the app's, or older). */
   schemaVersion: number;
   seed?: number;
+  /**
+   * 'full' (default): about ten segments an item, as the benchmark wants. 'lean': two an item (one per
+   * space it reaches, and its words), for tests about the library's size in items rather than segments.
+   */
+  segments?: 'full' | 'lean';
 }
 
 /** Words of the synthetic text; the first ones are the commonest (Zipf-like draws). */
@@ -107,24 +112,27 @@ export function syntheticItem(i: number, o: SyntheticOptions): SyntheticItem {
   };
   const segments: ExportedSegment[] = [];
   let n = 0;
+  const lean = o.segments === 'lean';
   const seg = (s: Omit<ExportedSegment, 'id' | 'itemId'>) =>
     segments.push({ id: `${id}:${n++}`, itemId: id, ...s });
   if (kind === 'image') {
     seg({ kind: 'image', spaces: ['clip'] });
     seg({ kind: 'caption', spaces: ['text'], text: words(8) });
-    for (let k = 0; k < 3; k++) seg({ kind: 'ocr', spaces: ['text'], text: words(12) });
+    for (let k = 0; k < (lean ? 0 : 3); k++) seg({ kind: 'ocr', spaces: ['text'], text: words(12) });
   } else if (kind === 'video') {
-    for (let t = 0; t < 8; t++) seg({ kind: 'frame', spaces: ['clip'], t0: t * 4, t1: t * 4 });
-    for (let t = 0; t < 3; t++) seg({ kind: 'audio-window', spaces: ['clap'], t0: t * 10, t1: t * 10 + 10 });
-    for (let t = 0; t < 3; t++)
+    for (let t = 0; t < (lean ? 1 : 8); t++) seg({ kind: 'frame', spaces: ['clip'], t0: t * 4, t1: t * 4 });
+    for (let t = 0; t < (lean ? 0 : 3); t++)
+      seg({ kind: 'audio-window', spaces: ['clap'], t0: t * 10, t1: t * 10 + 10 });
+    for (let t = 0; t < (lean ? 1 : 3); t++)
       seg({ kind: 'transcript', spaces: ['text'], t0: t * 10, t1: t * 10 + 10, text: words(25) });
   } else if (kind === 'audio') {
-    for (let t = 0; t < 6; t++) seg({ kind: 'audio-window', spaces: ['clap'], t0: t * 10, t1: t * 10 + 10 });
-    for (let t = 0; t < 6; t++)
+    for (let t = 0; t < (lean ? 1 : 6); t++)
+      seg({ kind: 'audio-window', spaces: ['clap'], t0: t * 10, t1: t * 10 + 10 });
+    for (let t = 0; t < (lean ? 1 : 6); t++)
       seg({ kind: 'transcript', spaces: ['text'], t0: t * 10, t1: t * 10 + 10, text: words(25) });
   } else {
     let at = 0;
-    for (let c = 0; c < 20; c++) {
+    for (let c = 0; c < (lean ? 2 : 20); c++) {
       const text = words(40);
       seg({ kind: 'text-chunk', spaces: ['text'], page: 1, charStart: at, charEnd: at + text.length, text });
       at += text.length + 1;
