@@ -26,7 +26,7 @@ const options: SyntheticOptions = {
 async function writeLibrary(path: string): Promise<void> {
   const out = createWriteStream(path);
   for await (const part of syntheticLibrary(options)) {
-    if (!out.write(part)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(part)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) =>
     out.end((error?: Error | null) => (error ? reject(error) : resolve())),
