@@ -92,6 +92,7 @@ interface ScrollRun {
   /** Long tasks on the page from its load until the scroll began: how many, and their total ms. */
   tasksBefore: number;
   taskMsBefore: number;
+  visibility: string;
 }
 
 async function scrollTimeline(page: Page, ms = 4000): Promise<ScrollRun> {
@@ -140,6 +141,7 @@ async function scrollTimeline(page: Page, ms = 4000): Promise<ScrollRun> {
       longTasks: longTasks.length,
       longestTask: Math.max(0, ...longTasks),
       cards: most,
+      visibility: document.visibilityState,
       tasksBefore: before.length,
       taskMsBefore: before.reduce((a, b) => a + b, 0),
     };
@@ -216,6 +218,8 @@ const section: BenchSection = {
         await reloadAndSearch(page, ready);
         const open = await reloadAndSearch(page, ready);
         const memory = await userAgentMemory(page);
+        // A page in the background draws no frames (requestAnimationFrame waits), so it is brought forward.
+        await page.bringToFront();
         const scroll = await scrollTimeline(page);
         ctx.log(`  ${JSON.stringify({ open, memory, scroll })}`);
         let add: Awaited<ReturnType<typeof addPhotos>> | null = null;
