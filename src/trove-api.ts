@@ -91,8 +91,9 @@ export interface TroveEventMap {
   /** A space's index did not match the store (after a crash) and was rebuilt from the stored vectors. */
   'index-rebuilt': { space: Space; count: number; reason: string };
   /**
-   * The whole library was replaced (an import, here or in another tab; or a clear in another tab). It is
-   * followed by 'cleared' and an 'item-ready' for every item, so a catalog kept by those events follows.
+   * The whole library was replaced (an import, here or in another tab; or a clear in another tab). It
+   * comes right after a 'cleared'; a view or catalog kept by the events reads the new library from the
+   * store then (no event comes per item).
    */
   'library-replaced': { reason: 'cleared' | 'imported' };
   /** This tab took over the library's work from a tab that closed. */

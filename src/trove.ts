@@ -166,9 +166,11 @@ class TroveApp extends TypedEventSource<TroveEventMap> implements Trove {
     // Jobs of the replaced library end on their own: a job whose record or item is gone is dropped when
     // it runs or writes (cancelling here could delete an imported item that has the same id).
     await this.jobs.syncFromStore();
-    this.emit('library-replaced', { reason });
+    // 'cleared' first, then 'library-replaced': a view that follows the library by these events drops
+    // what it held, then reads the new library from the store (never an event per item: an import can
+    // bring a hundred thousand).
     this.emit('cleared', {});
-    for (const item of await this.library.listItems()) this.emit('item-ready', { itemId: item.id });
+    this.emit('library-replaced', { reason });
   }
 
   async retryItem(itemId: string): Promise<string> {

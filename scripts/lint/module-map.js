@@ -119,6 +119,8 @@ export const modules = [
       'pwa',
       'backup/index.ts',
       'library/records.ts',
+      // Pure: the timeline's months and count records, which the library view works from.
+      'library/item-counts.ts',
       'ingest/detect-type.ts',
     ],
   },

@@ -3,6 +3,7 @@
 // together in the next transaction; if that shared write fails, each is tried again alone, so every call
 // gets its own outcome.
 import type { IDBPDatabase } from 'idb';
+import { CountChanges, stamped } from './item-counts.ts';
 import type { ItemRecord, JobRecord, LibrarySchema } from './records.ts';
 import { inWriteTransaction } from './write-tx.ts';
 
@@ -53,21 +54,25 @@ export class ItemAdds {
 
   /** Items with their jobs in one transaction; content already stored (or earlier in the list) is `existing`. */
   private write(list: { item: ItemRecord; job: JobRecord }[]): Promise<Added[]> {
-    return inWriteTransaction(this.db, ['items', 'jobs'], async (tx, track) => {
+    return inWriteTransaction(this.db, ['items', 'jobs', 'item-counts'], async (tx, track) => {
       const bySha = tx.objectStore('items').index('sha256');
       const found = await Promise.all(
         list.map(({ item }) => (item.sha256 ? bySha.get(item.sha256) : undefined)),
       );
       const added = new Map<string, ItemRecord>();
-      return list.map(({ item, job }, i) => {
+      const counts = new CountChanges();
+      const out = list.map(({ item, job }, i) => {
         const known = found[i] ?? (item.sha256 ? added.get(item.sha256) : undefined);
         if (known) return { item: known, existing: true };
-        const fresh: ItemRecord = { ...item, neverWritten: true };
+        const fresh: ItemRecord = stamped({ ...item, neverWritten: true });
         track(tx.objectStore('items').add(fresh));
         track(tx.objectStore('jobs').put({ ...job, itemId: item.id }));
+        counts.change(undefined, fresh);
         if (item.sha256) added.set(item.sha256, fresh);
         return { item: fresh, existing: false };
       });
+      track(counts.apply(tx.objectStore('item-counts')));
+      return out;
     });
   }
 }

@@ -1,6 +1,7 @@
 // The job changes that touch a job's item too (a job exists only while its item does), each in one
 // transaction over both, so a job and its item never tell different stories.
 import type { IDBPDatabase } from 'idb';
+import { CountChanges, stamped } from './item-counts.ts';
 import { jobsById } from './jobs-by-id.ts';
 import type { ItemError, ItemRecord, JobRecord, LibrarySchema } from './records.ts';
 import { inWriteTransaction } from './write-tx.ts';
@@ -52,12 +53,16 @@ export async function failJob(
   jobId: string,
   error: ItemError,
 ): Promise<void> {
-  const tx = db.transaction(['jobs', 'items'], 'readwrite');
+  const tx = db.transaction(['jobs', 'items', 'item-counts'], 'readwrite');
   const job = await tx.objectStore('jobs').get(jobId);
   if (job) {
     await tx.objectStore('jobs').put({ ...job, state: 'failed', error, updatedAt: Date.now() });
     const item = job.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
-    if (item) await tx.objectStore('items').put({ ...item, status: 'error', error, updatedAt: Date.now() });
+    if (item)
+      await putItem(tx.objectStore('items'), tx.objectStore('item-counts'), item, {
+        status: 'error',
+        error,
+      });
   }
   await tx.done;
 }
@@ -67,7 +72,7 @@ export async function requeueJob(
   db: IDBPDatabase<LibrarySchema>,
   jobId: string,
 ): Promise<JobRecord | undefined> {
-  const tx = db.transaction(['jobs', 'items'], 'readwrite');
+  const tx = db.transaction(['jobs', 'items', 'item-counts'], 'readwrite');
   const job = await tx.objectStore('jobs').get(jobId);
   if (!job) {
     await tx.done;
@@ -77,9 +82,24 @@ export async function requeueJob(
   await tx.objectStore('jobs').put(next);
   const item = job.itemId ? await tx.objectStore('items').get(job.itemId) : undefined;
   if (item)
-    await tx
-      .objectStore('items')
-      .put({ ...item, status: 'pending', error: undefined, updatedAt: Date.now() });
+    await putItem(tx.objectStore('items'), tx.objectStore('item-counts'), item, {
+      status: 'pending',
+      error: undefined,
+    });
   await tx.done;
   return next;
+}
+
+/** Writes a changed item and its change to the timeline counts (the caller's transaction has both stores). */
+async function putItem(
+  items: { put(value: ItemRecord): Promise<unknown> },
+  counts: Parameters<CountChanges['apply']>[0],
+  item: ItemRecord,
+  patch: Partial<ItemRecord>,
+): Promise<void> {
+  const next = stamped({ ...item, ...patch, updatedAt: Date.now() });
+  await items.put(next);
+  const changes = new CountChanges();
+  changes.change(item, next);
+  await changes.apply(counts);
 }

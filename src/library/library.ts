@@ -3,6 +3,7 @@
 // This class is the only way into the `trove-library` database (README.md says who writes what).
 import type { IDBPDatabase } from 'idb';
 import { bumpVectorsVersion } from './counters.ts';
+import { CountChanges, stamped, type CountRecord } from './item-counts.ts';
 import { ItemAdds } from './item-adds.ts';
 import * as jobWrites from './job-writes.ts';
 import { thumbnailFromStore } from './thumbnail-bytes.ts';
@@ -42,6 +43,7 @@ export function segmentId(itemId: string, index: number): string {
 }
 
 export { ItemGoneError, type ItemResults, type WrittenResults } from './write-results.ts';
+export type { CountRecord } from './item-counts.ts';
 export type { ImportStaging } from './staging.ts';
 
 export class Library {
@@ -62,6 +64,11 @@ export class Library {
     return new Library(await openLibraryDb(options));
   }
 
+  /** The name of this library's database (another thread opens the same library by it). */
+  get name(): string {
+    return this.db.name;
+  }
+
   /** The database `open` uses for `name` (the default library when none is given), e.g. to name its lock. */
   static dbName(name?: string): string {
     return name ?? LIBRARY_DB_NAME;
@@ -78,18 +85,23 @@ export class Library {
    * The unique sha256 index makes this hold even when two tabs add the same file at once.
    */
   async addItem(item: ItemRecord): Promise<{ item: ItemRecord; existing: boolean }> {
-    const tx = this.db.transaction('items', 'readwrite');
+    const tx = this.db.transaction(['items', 'item-counts'], 'readwrite');
+    const items = tx.objectStore('items');
     if (item.sha256) {
-      const found = await tx.store.index('sha256').get(item.sha256);
+      const found = await items.index('sha256').get(item.sha256);
       if (found) {
         await tx.done;
         return { item: found, existing: true };
       }
     }
     try {
-      await tx.store.add(item);
+      const fresh = stamped(item);
+      await items.add(fresh);
+      const counts = new CountChanges();
+      counts.change(undefined, fresh);
+      await counts.apply(tx.objectStore('item-counts'));
       await tx.done;
-      return { item, existing: false };
+      return { item: fresh, existing: false };
     } catch (error) {
       if (item.sha256 && error instanceof DOMException && error.name === 'ConstraintError') {
         const found = await this.findBySha256(item.sha256);
@@ -113,13 +125,57 @@ export class Library {
     return this.db.getAll('items');
   }
 
+  /** Several items by id in one transaction, in order (undefined for one that is gone). */
+  async getItems(ids: string[]): Promise<(ItemRecord | undefined)[]> {
+    const tx = this.db.transaction('items', 'readonly');
+    const found = await Promise.all(ids.map((id) => tx.store.get(id)));
+    await tx.done;
+    return found;
+  }
+
+  /**
+   * How many items each month holds, per kind and status (item-counts.ts): a few records per month, kept
+   * with every item write, so counting a library of any size reads no item.
+   */
+  itemCounts(): Promise<CountRecord[]> {
+    return this.db.getAll('item-counts');
+  }
+
+  /**
+   * Items whose timeline date (`when`) is in [from, to), in no particular order. With `only`, just the
+   * items of those kind and status pairs (each read through the kind-status-when index); without it, all.
+   */
+  async itemsBetween(
+    from: number,
+    to: number,
+    only?: readonly { kind: ItemRecord['kind']; status: ItemStatus }[],
+  ): Promise<ItemRecord[]> {
+    const tx = this.db.transaction('items', 'readonly');
+    let found: ItemRecord[];
+    if (!only) found = await tx.store.index('when').getAll(IDBKeyRange.bound(from, to, false, true));
+    else {
+      const index = tx.store.index('kind-status-when');
+      const parts = await Promise.all(
+        only.map(({ kind, status }) =>
+          index.getAll(IDBKeyRange.bound([kind, status, from], [kind, status, to], false, true)),
+        ),
+      );
+      found = parts.flat();
+    }
+    await tx.done;
+    return found;
+  }
+
   /** Read-modify-write in one transaction. Throws ItemGoneError if the item was deleted. */
   async updateItem(id: string, patch: Partial<Omit<ItemRecord, 'id'>>): Promise<ItemRecord> {
-    return inWriteTransaction(this.db, ['items'], async (tx) => {
+    return inWriteTransaction(this.db, ['items', 'item-counts'], async (tx) => {
       const current = await tx.objectStore('items').get(id);
       if (!current) throw new ItemGoneError(id);
-      const next: ItemRecord = { ...current, ...patch, id, updatedAt: Date.now() };
+      const next: ItemRecord = stamped({ ...current, ...patch, id, updatedAt: Date.now() });
       await tx.objectStore('items').put(next);
+      const counts = new CountChanges();
+      counts.change(current, next);
+      await counts.apply(tx.objectStore('item-counts'));
       return next;
     });
   }
@@ -199,7 +255,16 @@ export class Library {
    * every stored copy. Segment keys keep counting, so a key is never reused.
    */
   async clearAll(): Promise<void> {
-    const stores = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders', 'meta'] as const;
+    const stores = [
+      'items',
+      'segments',
+      'vectors',
+      'thumbnails',
+      'jobs',
+      'folders',
+      'item-counts',
+      'meta',
+    ] as const;
     const tx = this.db.transaction(stores, 'readwrite');
     for (const store of stores) if (store !== 'meta') await tx.objectStore(store).clear();
     await bumpVectorsVersion(tx.objectStore('meta'));
@@ -253,6 +318,31 @@ export class Library {
   /** The segment with this index key (see SegmentRecord.key). */
   segmentByKey(key: number): Promise<SegmentRecord | undefined> {
     return this.db.getFromIndex('segments', 'key', key);
+  }
+
+  /**
+   * Every item with its segments, a page of items at a time in id order (each page its own short
+   * transaction), so a search catalog is built without the library ever being in memory at once.
+   */
+  async *itemPages(pageSize = 256): AsyncGenerator<{ item: ItemRecord; segments: SegmentRecord[] }[]> {
+    let after: string | undefined;
+    for (;;) {
+      const tx = this.db.transaction(['items', 'segments'], 'readonly');
+      const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+      const items = await tx.objectStore('items').getAll(range, pageSize);
+      const segments = items.length
+        ? await tx
+            .objectStore('segments')
+            .index('itemId')
+            .getAll(IDBKeyRange.bound(items[0]!.id, items[items.length - 1]!.id))
+        : [];
+      await tx.done;
+      const byItem = new Map<string, SegmentRecord[]>(items.map((i) => [i.id, []]));
+      for (const segment of segments) byItem.get(segment.itemId)?.push(segment);
+      if (items.length) yield items.map((item) => ({ item, segments: byItem.get(item.id)! }));
+      if (items.length < pageSize) return;
+      after = items[items.length - 1]!.id;
+    }
   }
 
   /** Every segment, for building a search catalog. */
@@ -439,7 +529,7 @@ export class Library {
   }
 
   /** Record counts per store, for diagnostics and tests. */
-  async counts(): Promise<Record<Exclude<StoreName, 'migrations' | 'meta'>, number>> {
+  async counts(): Promise<Record<Exclude<StoreName, 'migrations' | 'meta' | 'item-counts'>, number>> {
     const [items, segments, vectors, thumbnails, jobs, folders] = await Promise.all(
       (['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders'] as const).map((s) =>
         this.db.count(s),

@@ -82,6 +82,33 @@ export const migrations: Migration[] = [
       db.createObjectStore('staged-thumbnails', { keyPath: 'id' });
     },
   },
+  {
+    version: 5,
+    name: 'items on a timeline: their date, indexes by date, and counts per month, kind and status',
+    async up(db, tx) {
+      // So the library view reads one month of items at a time, and its counts without reading items.
+      // `when` is capturedAt, else mtime; months are UTC months (item-counts.ts keeps both from now on).
+      const items = tx.objectStore('items');
+      items.createIndex('when', 'when');
+      items.createIndex('kind-status-when', ['kind', 'status', 'when']);
+      const counts = db.createObjectStore('item-counts', { keyPath: 'id' });
+      const tally = new Map<string, { id: string; month: number; kind: string; status: string; n: number }>();
+      let cursor = await items.openCursor();
+      while (cursor) {
+        const item = cursor.value as { kind: string; status: string; capturedAt?: number; mtime?: number };
+        const when = [item.capturedAt, item.mtime].find((t) => Number.isFinite(t)) ?? 0;
+        await cursor.update({ ...item, when });
+        const d = new Date(when);
+        const month = (d.getUTCFullYear() - 1970) * 12 + d.getUTCMonth();
+        const id = `${month}|${item.kind}|${item.status}`;
+        const entry = tally.get(id) ?? { id, month, kind: item.kind, status: item.status, n: 0 };
+        entry.n++;
+        tally.set(id, entry);
+        cursor = await cursor.continue();
+      }
+      for (const entry of tally.values()) await counts.put(entry);
+    },
+  },
 ];
 
 /** Checks that versions run 1, 2, 3, … with no gap or repeat, so every database can reach the latest. */

@@ -2,6 +2,7 @@
 // record: the vector index (src/vector-index/) is derived from the vectors kept here and can be rebuilt.
 import type { DBSchema } from 'idb';
 import type { MediaKind } from '../ingest/detect-type.ts';
+import type { CountRecord } from './item-counts.ts';
 
 /**
  * An embedding space: one model's vector space, with an index of its own. `clip` holds images and video
@@ -50,6 +51,11 @@ export interface ItemRecord {
   sha256?: string;
   /** When the photo or video was taken (from EXIF or container metadata), in ms since the epoch. */
   capturedAt?: number;
+  /**
+   * The item's date on the library's timeline: capturedAt, else mtime. Kept by the library on every write
+   * (item-counts.ts), for the `when` indexes; absent only in records not yet written.
+   */
+  when?: number;
   status: ItemStatus;
   error?: ItemError;
   /** Why a ready item was indexed only in part (a cap was reached), for its card. */
@@ -177,7 +183,19 @@ export interface LibrarySchema extends DBSchema {
   items: {
     key: string;
     value: ItemRecord;
-    indexes: { sha256: string; status: ItemStatus; folderId: string; sourcePath: string };
+    indexes: {
+      sha256: string;
+      status: ItemStatus;
+      folderId: string;
+      sourcePath: string;
+      when: number;
+      'kind-status-when': [string, string, number];
+    };
+  };
+  /** Items per month, kind and status (item-counts.ts). */
+  'item-counts': {
+    key: string;
+    value: CountRecord;
   };
   segments: {
     key: string;
@@ -229,4 +247,12 @@ export interface MetaRecord {
 }
 
 export type StoreName =
-  'items' | 'segments' | 'vectors' | 'thumbnails' | 'jobs' | 'folders' | 'migrations' | 'meta';
+  | 'items'
+  | 'segments'
+  | 'vectors'
+  | 'thumbnails'
+  | 'jobs'
+  | 'folders'
+  | 'migrations'
+  | 'meta'
+  | 'item-counts';

@@ -7,6 +7,7 @@
 // import (src/backup) writes here, and only through ImportStaging.
 import type { IDBPDatabase } from 'idb';
 import { bumpVectorsVersion, nextSegmentKey } from './counters.ts';
+import { CountChanges, stamped } from './item-counts.ts';
 import { eachRecord, pageAfter, type KeyPaged } from './pages.ts';
 import type {
   ItemRecord,
@@ -28,7 +29,7 @@ export const STAGED_STORES = {
 
 const stores = Object.values(STAGED_STORES);
 type StagedStore = (typeof stores)[number];
-const live = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders'] as const;
+const live = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders', 'item-counts'] as const;
 
 export interface Replaced {
   /** Items the library had before. */
@@ -111,7 +112,14 @@ function swapInStaged(db: IDBPDatabase<LibrarySchema>): Promise<Replaced> {
     let nextKey = await nextSegmentKey(meta);
     await Promise.all(live.map((s) => tx.objectStore(s).clear()));
 
-    await move(tx.objectStore(STAGED_STORES.items), tx.objectStore('items'), (v) => v);
+    // Each item with its timeline date, and counted (the counts were cleared with the live stores).
+    const counts = new CountChanges();
+    await move(tx.objectStore(STAGED_STORES.items), tx.objectStore('items'), (v) => {
+      const item = stamped(v);
+      counts.change(undefined, item);
+      return item;
+    });
+    await counts.apply(tx.objectStore('item-counts'));
     // Fresh index keys from the library's own counter, so no key is ever reused.
     await move(tx.objectStore(STAGED_STORES.segments), tx.objectStore('segments'), (v) => ({
       ...v,

@@ -2,6 +2,7 @@
 // transaction over every store an item touches, so a crash never leaves half an item.
 import type { IDBPDatabase } from 'idb';
 import { bumpVectorsVersion, nextSegmentKey } from './counters.ts';
+import { CountChanges, stamped } from './item-counts.ts';
 import { jobsById } from './jobs-by-id.ts';
 import type {
   ItemRecord,
@@ -41,7 +42,15 @@ export class ItemGoneError extends Error {
 }
 
 /** The stores an item and what it produced live in. */
-export const itemStores = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'meta'] as const;
+export const itemStores = [
+  'items',
+  'segments',
+  'vectors',
+  'thumbnails',
+  'jobs',
+  'meta',
+  'item-counts',
+] as const;
 type ItemTx = WriteTx<typeof itemStores>;
 
 /**
@@ -93,6 +102,7 @@ export async function writeResults(
     // rewrite of the same item (the index may still hold the old keys until they are removed).
     let nextKey = await keyRead;
     let vectorsChanged = false;
+    const counts = new CountChanges();
     const out: (WrittenResults | ItemGoneError)[] = [];
     for (const [i, { itemId, results }] of entries.entries()) {
       const [current, job] = found[i]!;
@@ -103,7 +113,7 @@ export async function writeResults(
       const removed = removeFound(tx, derivedFound[i]!, track);
       const segments = results.segments.map((seg) => ({ ...seg, key: nextKey++ }));
       vectorsChanged ||= removed.vectors > 0 || (results.vectors?.length ?? 0) > 0;
-      const next: ItemRecord = {
+      const next: ItemRecord = stamped({
         ...current,
         status: 'ready',
         error: undefined,
@@ -111,7 +121,8 @@ export async function writeResults(
         id: itemId,
         neverWritten: undefined,
         updatedAt: Date.now(),
-      };
+      });
+      counts.change(current, next);
       // A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
       for (const seg of segments) track(tx.objectStore('segments').put(seg));
       for (const v of results.vectors ?? []) track(tx.objectStore('vectors').put({ ...v, itemId }));
@@ -122,6 +133,7 @@ export async function writeResults(
     }
     track(meta.put({ name: 'nextSegmentKey', value: nextKey }));
     if (vectorsChanged) track(bumpVectorsVersion(meta));
+    track(counts.apply(tx.objectStore('item-counts')));
     return out;
   });
 }
@@ -146,6 +158,9 @@ export async function removeItemRecords(
     );
     if (removed.vectors > 0) await bumpVectorsVersion(tx.objectStore('meta'));
     await tx.objectStore('items').delete(id);
+    const counts = new CountChanges();
+    counts.change(item, undefined);
+    await counts.apply(tx.objectStore('item-counts'));
     const pack = item.source?.kind === 'opfs' && item.source.range ? item.source.path : undefined;
     const lastInPack = !!pack && (await tx.objectStore('items').index('sourcePath').count(pack)) === 0;
     return { item, keys: removed.keys, lastInPack };

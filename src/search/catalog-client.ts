@@ -27,6 +27,16 @@ export class RemoteCatalog implements CatalogApi {
   removeItem(itemId: string): Promise<number[]> {
     return this.api.removeItem(itemId);
   }
+  /** Fills the catalog from the library's store, which the worker reads itself (see the worker). */
+  loadLibrary(name: string): Promise<number> {
+    return this.api.loadLibrary(name);
+  }
+  loadItem(name: string, itemId: string): Promise<void> {
+    return this.api.loadItem(name, itemId);
+  }
+  clear(): Promise<void> {
+    return this.api.clear();
+  }
   size(): Promise<number> {
     return this.api.size();
   }

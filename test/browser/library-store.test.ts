@@ -50,6 +50,7 @@ describe('the library store (real IndexedDB)', () => {
     expect([...lib.db.objectStoreNames].sort()).toEqual(
       [
         'folders',
+        'item-counts',
         'items',
         'jobs',
         'meta',

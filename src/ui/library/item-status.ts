@@ -1,6 +1,7 @@
 // An item's status in words, for its card: ready items say how long or how many pages they are; items being
 // added say which stage they are at; failed ones say why.
 import type { ItemRecord } from '../../library/records.ts';
+import type { QueueSnapshot } from '../../trove.ts';
 import { formatTime } from '../common/format-time.ts';
 
 export function itemFacts(item: ItemRecord): string {
@@ -26,4 +27,9 @@ export function itemStatusText(item: ItemRecord, stage?: string): string {
     case 'error':
       return item.error?.message ?? 'Could not be added';
   }
+}
+
+/** The stage of each item being worked on, by item id (what its card says). */
+export function stagesOf(queue: QueueSnapshot | null): ReadonlyMap<string, string> {
+  return new Map((queue?.active ?? []).flatMap((f) => (f.itemId ? [[f.itemId, f.stage] as const] : [])));
 }

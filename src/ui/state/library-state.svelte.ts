@@ -1,7 +1,25 @@
-// The library as the views see it: the items (newest first), imported folders, and the ingest queue's
-// snapshot and jobs, refreshed from the store whenever the queue reports a change.
+// The library as the views see it: the timeline's months and counts (from the store's counts, never from
+// every item), the items of the months on screen, imported folders, and the ingest queue's snapshot and
+// jobs. Changes are applied as they come (an item added, changed or removed; a job changed), reading only
+// the items that changed; timeline.ts holds that logic, unit-tested without a browser.
 import type { AddReport, IncomingFile, JobView, QueueSnapshot, Trove } from '../../trove.ts';
 import type { FolderRecord, ItemRecord } from '../../library/records.ts';
+import { monthStart } from '../../library/item-counts.ts';
+import {
+  applyChanges,
+  bucketsOf,
+  compareItems,
+  NO_FILTER,
+  NO_MONTHS,
+  totalsOf,
+  withMonths,
+  type Bucket,
+  type Months,
+  type TimelineFilter,
+  type Totals,
+} from '../library/timeline.ts';
+import { applyJob, withoutItem } from './job-list.ts';
+import { LibraryBookkeeping } from './library-bookkeeping.ts';
 
 export interface Notice {
   id: number;
@@ -9,8 +27,19 @@ export interface Notice {
   text: string;
 }
 
+/** Changed items read one by one up to this many at a time; beyond it (an import, a clear), all is read anew. */
+const RELOAD_ABOVE = 400;
+/** Changes are gathered for this long, so a burst (a batch of images) costs one read. */
+const GATHER_MS = 60;
+
 export class LibraryState {
-  items = $state.raw<ItemRecord[]>([]);
+  /** Item counts of the whole library (the status line). */
+  totals = $state.raw<Totals>({ all: 0, ready: 0, adding: 0, failed: 0 });
+  /** The months that hold items under the filter, newest first. */
+  buckets = $state.raw<Bucket[]>([]);
+  /** The items of the months read so far (those shown, or shown before), in timeline order. */
+  months = $state.raw<Months>(NO_MONTHS);
+  filter = $state.raw<TimelineFilter>(NO_FILTER);
   folders = $state.raw<FolderRecord[]>([]);
   queue = $state.raw<QueueSnapshot | null>(null);
   jobs = $state.raw<JobView[]>([]);
@@ -18,24 +47,23 @@ export class LibraryState {
   loading = $state(true);
   notices = $state<Notice[]>([]);
 
-  readonly ready = $derived(this.items.filter((i) => i.status === 'ready'));
-  readonly inProgress = $derived(
-    this.items.filter((i) => i.status === 'pending' || i.status === 'processing'),
-  );
-  readonly failed = $derived(this.items.filter((i) => i.status === 'error' || i.status === 'unsupported'));
   /** "2 being added · 1 not added", or '' when every item is ready. */
   readonly pendingText = $derived(
     [
-      this.inProgress.length && `${this.inProgress.length} being added`,
-      this.failed.length && `${this.failed.length} not added`,
+      this.totals.adding && `${this.totals.adding} being added`,
+      this.totals.failed && `${this.totals.failed} not added`,
     ]
       .filter(Boolean)
       .join(' · '),
   );
 
   private trove: Trove | null = null;
-  private refreshing: Promise<void> | null = null;
-  private again = false;
+  private counts: Awaited<ReturnType<Trove['library']['itemCounts']>> = [];
+  private readonly books = new LibraryBookkeeping();
+  private gathering: ReturnType<typeof setTimeout> | null = null;
+  private applying: Promise<void> = Promise.resolve();
+  /** Goes up whenever what is read is dropped (filter, reload), so reads started before are discarded. */
+  private generation = 0;
   private noticeId = 0;
   /** Files and folders given while the library was still opening; added once it is open. */
   private early: { files: (File | IncomingFile)[]; folders: FileSystemDirectoryHandle[] } = {
@@ -48,10 +76,18 @@ export class LibraryState {
     trove.queue.subscribe((snapshot) => {
       this.queue = snapshot;
     });
+    trove.queue.addEventListener('job', (e) => {
+      const view = e.detail;
+      this.jobs = applyJob(this.jobs, view);
+      if (view.itemId) this.changed(view.itemId);
+    });
+    trove.addEventListener('item-ready', (e) => this.changed(e.detail.itemId));
+    trove.addEventListener('item-removed', (e) => {
+      this.jobs = withoutItem(this.jobs, e.detail.itemId);
+      this.changed(e.detail.itemId);
+    });
+    trove.addEventListener('cleared', () => void this.refresh());
     // refresh, addFiles and addFolder never reject: their failures show as notices.
-    trove.queue.addEventListener('job', () => void this.refresh());
-    for (const type of ['item-ready', 'item-removed', 'cleared'])
-      trove.addEventListener(type, () => void this.refresh());
     void this.refresh().then(async () => {
       performance.mark('trove:open:listed');
       const { files, folders } = this.early;
@@ -62,35 +98,128 @@ export class LibraryState {
   }
 
   /**
-   * Re-reads items, folders and jobs; calls that arrive while one runs collapse into one more run. Never
-   * rejects: a failed read shows as a notice, and the lists stay as they were.
+   * Reads the counts, folders and jobs again and drops the months read (they are read again when shown).
+   * Never rejects: a failed read shows as a notice, and the view stays as it was.
    */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.again = true;
-      return this.refreshing;
+  async refresh(): Promise<void> {
+    const trove = this.trove;
+    if (!trove) return;
+    this.books.takeDirty();
+    try {
+      const [counts, folders, jobs] = await Promise.all([
+        trove.library.itemCounts(),
+        trove.library.listFolders(),
+        trove.queue.jobs(),
+      ]);
+      this.generation++;
+      this.books.reset();
+      this.months = NO_MONTHS;
+      this.setCounts(counts);
+      this.folders = folders.sort((a, b) => a.name.localeCompare(b.name));
+      this.jobs = jobs.filter((j) => j.state !== 'done' && j.state !== 'cancelled');
+      this.loading = false;
+    } catch (error) {
+      this.notify('error', `Could not read the library: ${messageOf(error)}`);
     }
-    this.refreshing = (async () => {
-      do {
-        this.again = false;
-        const trove = this.trove;
-        if (!trove) return;
-        const [items, folders, jobs] = await Promise.all([
-          trove.library.listItems(),
-          trove.library.listFolders(),
-          trove.queue.jobs(),
-        ]);
-        this.items = items.sort((a, b) => b.addedAt - a.addedAt || a.name.localeCompare(b.name));
-        this.folders = folders.sort((a, b) => a.name.localeCompare(b.name));
-        this.jobs = jobs;
-        this.loading = false;
-      } while (this.again);
-    })()
-      .catch((error: unknown) => this.notify('error', `Could not read the library: ${messageOf(error)}`))
-      .finally(() => {
-        this.refreshing = null;
-      });
-    return this.refreshing;
+  }
+
+  /** Shows only items of one kind and status group; the months are read again through the store's index. */
+  setFilter(filter: TimelineFilter): void {
+    if (filter.kind === this.filter.kind && filter.status === this.filter.status) return;
+    this.filter = filter;
+    this.generation++;
+    this.books.reset();
+    this.months = NO_MONTHS;
+    this.buckets = bucketsOf(this.counts, filter);
+  }
+
+  /** Reads the months given (those coming into view) unless they are read or being read. */
+  need(months: readonly number[]): void {
+    const trove = this.trove;
+    if (!trove) return;
+    for (const month of months) {
+      if (this.months.has(month) || this.books.reading.has(month)) continue;
+      const bucket = this.buckets.find((b) => b.month === month);
+      if (!bucket) continue;
+      const generation = this.generation;
+      this.books.startReading(month);
+      trove.library
+        .itemsBetween(monthStart(month), monthStart(month + 1), bucket.only ?? undefined)
+        .then((items) => {
+          if (generation !== this.generation) return;
+          const sorted = items.sort(compareItems);
+          const later = this.books.finishReading(month);
+          const updated = later.length
+            ? applyChanges(withMonths(NO_MONTHS, [[month, sorted]]), later, this.filter)
+            : null;
+          this.months = withMonths(this.months, [[month, updated?.get(month) ?? sorted]]);
+        })
+        .catch((error: unknown) => {
+          this.books.finishReading(month);
+          this.notify('error', `Could not read the library: ${messageOf(error)}`);
+        });
+    }
+  }
+
+  /** The item with this id, from the months read, else from the store. */
+  async findItem(id: string): Promise<ItemRecord | undefined> {
+    for (const items of this.months.values()) {
+      const found = items.find((i) => i.id === id);
+      if (found) return found;
+    }
+    return this.trove?.library.getItem(id);
+  }
+
+  /** Notes that an item changed; changes gathered over a moment are read and applied together. */
+  private changed(itemId: string): void {
+    this.books.dirty.add(itemId);
+    this.gathering ??= setTimeout(() => {
+      this.gathering = null;
+      this.applying = this.applying.then(() => this.applyDirty());
+    }, GATHER_MS);
+  }
+
+  private async applyDirty(): Promise<void> {
+    const trove = this.trove;
+    if (!trove || this.books.dirty.size === 0) return;
+    if (this.books.dirty.size > RELOAD_ABOVE) return this.refresh();
+    const ids = this.books.takeDirty();
+    try {
+      const [counts, items] = await Promise.all([trove.library.itemCounts(), trove.library.getItems(ids)]);
+      const changes = ids.map((id, i) => ({ id, item: items[i] }));
+      this.books.record(changes);
+      this.setCounts(counts);
+      const updated = applyChanges(this.months, changes, this.filter);
+      if (updated.size) this.months = withMonths(this.months, updated);
+    } catch (error) {
+      this.notify('error', `Could not read the library: ${messageOf(error)}`);
+    }
+  }
+
+  /**
+   * Applies the changes gathered so far at once (after the user's own action, so its outcome shows without
+   * waiting), and with `folders`, reads the imported folders again.
+   */
+  private async settle(folders = false): Promise<void> {
+    if (this.gathering) {
+      clearTimeout(this.gathering);
+      this.gathering = null;
+      this.applying = this.applying.then(() => this.applyDirty());
+    }
+    await this.applying;
+    if (folders && this.trove) {
+      try {
+        this.folders = (await this.trove.library.listFolders()).sort((a, b) => a.name.localeCompare(b.name));
+      } catch (error) {
+        this.notify('error', `Could not read the library: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  private setCounts(counts: Awaited<ReturnType<Trove['library']['itemCounts']>>): void {
+    this.counts = counts;
+    this.totals = totalsOf(counts);
+    this.buckets = bucketsOf(counts, this.filter);
   }
 
   async addFiles(files: (File | IncomingFile)[]): Promise<void> {
@@ -124,7 +253,7 @@ export class LibraryState {
     } catch (error) {
       this.notify('error', `Could not rescan ${folder.name}: ${messageOf(error)}`);
     }
-    await this.refresh();
+    await this.settle(true);
   }
 
   async deleteItem(item: ItemRecord): Promise<void> {
@@ -134,11 +263,11 @@ export class LibraryState {
     } catch (error) {
       this.notify('error', `Could not delete ${item.name}: ${messageOf(error)}`);
     }
-    await this.refresh();
+    await this.settle();
   }
 
   async deleteItemById(id: string): Promise<void> {
-    const item = this.items.find((i) => i.id === id) ?? (await this.trove?.library.getItem(id));
+    const item = await this.findItem(id);
     if (item) await this.deleteItem(item);
   }
 
@@ -151,17 +280,17 @@ export class LibraryState {
 
   async cancel(jobId: string): Promise<void> {
     await this.trove?.queue.cancel(jobId);
-    await this.refresh();
+    await this.settle();
   }
 
   async cancelAll(): Promise<void> {
     await this.trove?.queue.cancelAll();
-    await this.refresh();
+    await this.settle();
   }
 
   async retry(jobId: string): Promise<void> {
     await this.trove?.queue.retry(jobId);
-    await this.refresh();
+    await this.settle();
   }
 
   /** Re-adds an item that failed, from its kept original. */
@@ -171,7 +300,7 @@ export class LibraryState {
     } catch (error) {
       this.notify('error', `Could not retry ${item.name}: ${messageOf(error)}`);
     }
-    await this.refresh();
+    await this.settle();
   }
 
   resume(): void {
@@ -211,7 +340,7 @@ export class LibraryState {
     } catch (error) {
       this.notify('error', `Could not add files: ${messageOf(error)}`);
     }
-    await this.refresh();
+    await this.settle(true);
   }
 }
 

@@ -1,8 +1,8 @@
-// Search over the open library: the search worker's catalog is filled from the store when the app opens and
-// kept in step with the library through the facade's events (an item ready, an item removed, the library
-// cleared), and queries run through the Searcher over the facade's encoders and vector indexes.
-import type { KeyedSegment, Trove, TroveEventMap } from '../../trove.ts';
-import type { ItemRecord } from '../../library/records.ts';
+// Search over the open library: the search worker fills its catalog from the store when the app opens (it
+// reads the store itself, a page at a time, so the page never holds the library's segments) and keeps it in
+// step with the library through the facade's events (an item ready, an item removed, the library cleared or
+// replaced), and queries run through the Searcher over the facade's encoders and vector indexes.
+import type { Trove, TroveEventMap } from '../../trove.ts';
 import { RemoteCatalog } from '../../search/catalog-client.ts';
 import { Searcher } from '../../search/searcher.ts';
 import { prepareQueries } from '../../search/fan-out.ts';
@@ -18,7 +18,6 @@ function whenIdle(task: () => unknown): void {
 export class SearchService {
   private readonly catalog = new RemoteCatalog();
   private readonly searcher: Searcher;
-  private readonly itemIds = new Set<string>();
   /** Catalog changes run one after another, so a removal never overtakes the add it follows. */
   private pending: Promise<unknown> = Promise.resolve();
 
@@ -33,14 +32,16 @@ export class SearchService {
       trove.addEventListener(type, (e) =>
         this.enqueue(() => run((e as CustomEvent<TroveEventMap[K]>).detail)),
       );
-    // Listening before the first read: an item that becomes ready meanwhile is upserted twice, harmlessly.
-    on('item-ready', ({ itemId }) => this.load(itemId));
-    on('item-removed', ({ itemId }) => this.remove(itemId));
-    on('cleared', async () => {
-      for (const id of [...this.itemIds]) await this.remove(id);
-    });
+    const name = trove.library.name;
+    // Listening before the first read: an item that becomes ready meanwhile is read twice, harmlessly.
+    on('item-ready', ({ itemId }) => this.catalog.loadItem(name, itemId));
+    on('item-removed', async ({ itemId }) => void (await this.catalog.removeItem(itemId)));
+    on('cleared', () => this.catalog.clear());
+    on('library-replaced', async () => void (await this.catalog.loadLibrary(name)));
     this.enqueue(async () => {
-      for (const { item, segments } of await trove.allSegments()) await this.upsert(item, segments);
+      performance.mark('trove:search:loading');
+      await this.catalog.loadLibrary(name);
+      performance.mark('trove:search:loaded');
     });
     whenIdle(() =>
       prepareQueries(trove.encoders.forQueries).catch((error: unknown) =>
@@ -69,25 +70,6 @@ export class SearchService {
 
   terminate(): void {
     this.catalog.terminate();
-  }
-
-  private async load(itemId: string): Promise<void> {
-    const item = await this.trove.library.getItem(itemId);
-    if (item) await this.upsert(item, await this.trove.itemSegments(itemId));
-  }
-
-  private async upsert(item: ItemRecord, segments: KeyedSegment[]): Promise<void> {
-    if (item.status !== 'ready') return;
-    await this.catalog.upsertItem(
-      item,
-      segments.map(({ key, ...segment }) => ({ key, segment })),
-    );
-    this.itemIds.add(item.id);
-  }
-
-  private async remove(itemId: string): Promise<void> {
-    await this.catalog.removeItem(itemId);
-    this.itemIds.delete(itemId);
   }
 
   /** Queues a catalog change; one that fails is reported, and the next runs all the same. */
