@@ -1,5 +1,6 @@
 import {
   captionsEnabled,
+  ocrEnabled,
   modelFileHashes,
   modelOrigins,
   resolveHost,
@@ -21,7 +22,7 @@ export type QueryRole = (typeof queryRoles)[number];
 export const INGEST_IDLE_RELEASE_MS = 60_000;
 
 export type Encoders = Record<Role, EncoderClient> & {
-  /** The caption role's worker, present only when captions are turned on (see captionsEnabled). */
+  /** The caption role's worker, present only when captions or OCR are on (captionsEnabled, ocrEnabled). */
   caption?: EncoderClient;
   /**
    * The text encoders of queries, each in a worker of its own that stays: a query never waits behind
@@ -50,7 +51,10 @@ function queryView(
     speech: {
       transcribe: (a: Float32Array): Promise<TranscriptSpan[]> => ingest.speech.transcribe(a, 'urgent'),
     },
-    ...(ingest.caption ? { caption: { caption: (b: Blob[]) => ingest.caption!.caption(b, 'urgent') } } : {}),
+    // An image query is captioned only where pictures are (captions on), not where their text alone is read.
+    ...(ingest.caption?.describes
+      ? { caption: { caption: (b: Blob[]) => ingest.caption!.caption(b, 'urgent') } }
+      : {}),
   };
 }
 
@@ -65,6 +69,8 @@ export function createEncoders(
     prefer?: Device | 'auto';
     makeWorker?: WorkerFactory;
     idleReleaseMs?: number;
+    /** The language speech is transcribed in (ISO 639-1); absent or 'auto' for Whisper's detection. */
+    speechLanguage?: string;
   } = {},
 ): Encoders {
   const appUrl = options.appUrl ?? location.href;
@@ -86,8 +92,15 @@ export function createEncoders(
         sha256: modelFileHashes(config, role, appUrl),
         prefer: options.prefer ?? 'auto',
         prefixes: rc.prefixes,
+        ...(role === 'speech' && options.speechLanguage && options.speechLanguage !== 'auto'
+          ? { speechLanguage: options.speechLanguage }
+          : {}),
         ...(role === 'caption'
-          ? { captionTask: config.captions?.task, captionOcr: config.captions?.ocr ?? false }
+          ? {
+              captionTask: config.captions?.task,
+              captionDescribe: captionsEnabled(config),
+              captionOcr: ocrEnabled(config),
+            }
           : {}),
       },
       options.makeWorker,
@@ -101,7 +114,7 @@ export function createEncoders(
     Role,
     EncoderClient
   >;
-  const caption = captionsEnabled(config) ? client('caption', release) : undefined;
+  const caption = captionsEnabled(config) || ocrEnabled(config) ? client('caption', release) : undefined;
   const query = Object.fromEntries(queryRoles.map((role) => [role, client(role)])) as Record<
     QueryRole,
     EncoderClient

@@ -39,8 +39,9 @@ export async function ingestImageBatch(
   deps: PipelineDeps & { sink: BatchSink },
 ): Promise<BatchOutcome[]> {
   const outcomes: (BatchOutcome | undefined)[] = new Array(entries.length);
-  const decoded: (Omit<DecodedImageBitmap, 'forEncoder'> & {
+  const decoded: (Omit<DecodedImageBitmap, 'forEncoder' | 'mayHaveText'> & {
     forEncoder: Blob | ImageBitmap;
+    mayHaveText?: boolean;
     original: () => Promise<Blob>;
   })[] = [];
   const alive: number[] = [];

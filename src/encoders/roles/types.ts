@@ -15,12 +15,16 @@ export interface RoleLoadOptions {
   device: Device;
   dtype: Dtype;
   progress: (info: ProgressInfo) => void;
+  /** Speech only: the language to transcribe in (ISO 639-1); absent, Whisper detects it. */
+  language?: string;
 }
 
 export interface TranscriptSpan {
   text: string;
   start: number;
   end: number;
+  /** The language it was transcribed in (ISO 639-1): the one chosen, or the one Whisper detected. */
+  language?: string;
 }
 
 /** A loaded role. Every embedding it returns is L2-normalised. Sub-models load on first use. */

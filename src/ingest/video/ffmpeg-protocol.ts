@@ -18,6 +18,8 @@ export interface MediaProbe {
   formatName: string;
   video: { codec: string; width: number; height: number; frameRate: number | null } | null;
   audio: { codec: string; sampleRate: number; channels: number } | null;
+  /** Where it was recorded: the container's ISO 6709 location tag (phones write one), in degrees. */
+  gps?: { lat: number; lon: number };
 }
 
 export interface FramesRequest {
@@ -50,6 +52,8 @@ export interface ExtractedFrame {
   height: number;
   /** A small JPEG for the results view. */
   thumbnail: { blob: Blob; width: number; height: number };
+  /** The cheap text test's verdict (src/ingest/image/text-test.ts): false skips reading text in it. */
+  mayHaveText?: boolean;
 }
 
 export interface AudioRequest {
