@@ -1,18 +1,18 @@
 // A cheap test for text in a picture, run on pixels ingest has already decoded (the image encoder's small
 // copy, a video frame's BMP), so that reading text (OCR, a generative model run per picture) is spent only
-// on pictures that may hold some. Text is dense in strong, short edges: every stroke of every letter is a
-// step from ink to paper and back. A picture is split into tiles of about a letter's height; if some tile
-// has at least TEXT_TILE_DENSITY of its pixels on a strong edge, the picture may hold text. The outline of
-// a shape, a horizon or a blurred photo puts one edge pixel per row across a tile (a few %); a line of
-// letters puts several. Busy textures (gravel, leaves) pass too: that costs an OCR run that reads nothing,
-// never a missed sign. The figures measured on the fixtures are in the README ("What each pass costs").
+// on pictures that may hold some. Text alternates: along a row through a line of letters, every stroke
+// crosses from paper to ink and back. A picture is split into tiles of about a letter's height; in each
+// tile with enough contrast, rows are binarised at the tile's mid-grey and their crossings counted. The
+// outline of a shape, a horizon or a blurred edge crosses a row once or twice; letters, several times. Busy
+// textures (gravel, leaves, stripes) pass too: that costs an OCR run that reads nothing, never a missed
+// sign. The figures measured on the fixtures are in the README ("What each pass costs").
 
 /** Side of a tile, in pixels of a picture whose shorter side is about 224. */
 export const TEXT_TILE = 28;
-/** A strong edge: a step of this much in grey level (0..255) to the right or downward neighbour. */
-export const EDGE_STEP = 64;
-/** A tile this dense in strong edges may be text. */
-export const TEXT_TILE_DENSITY = 0.1;
+/** A tile whose grey levels (0..255) span less than this has no legible text. */
+export const MIN_CONTRAST = 64;
+/** A tile with this many crossings per row, on average, may be text. */
+export const TEXT_CROSSINGS_PER_ROW = 2.5;
 
 export interface PixelView {
   data: Uint8Array | Uint8ClampedArray;
@@ -27,50 +27,60 @@ export interface PixelView {
 }
 
 export interface TextEvidence {
-  /** The densest tile's share of strong-edge pixels, 0..1. */
+  /** The busiest tile's crossings per row. */
   densest: number;
   mayHaveText: boolean;
 }
 
 /**
- * The densest tile's share of strong edges. Grey is (R + 2G + B) / 4, the same for RGB and BGR, so a BMP's
+ * The busiest tile's crossings per row. Grey is (R + 2G + B) / 4, the same for RGB and BGR, so a BMP's
  * byte order needs no care; row order does not matter either (a bottom-up BMP is the picture upside down).
  */
 export function textEvidence(view: PixelView): TextEvidence {
   const { data, width, height, channels } = view;
   const stride = view.rowStride ?? width * channels;
   const offset = view.offset ?? 0;
-  if (width < 2 || height < 2) return { densest: 0, mayHaveText: false };
-  const tilesX = Math.ceil(width / TEXT_TILE);
-  const tilesY = Math.ceil(height / TEXT_TILE);
-  const edges = new Uint32Array(tilesX * tilesY);
-  const grey = (x: number, y: number) => {
-    const i = offset + y * stride + x * channels;
-    return (data[i]! + 2 * data[i + 1]! + data[i + 2]!) >> 2;
-  };
-  let row = new Uint8Array(width);
-  let next = new Uint8Array(width);
-  for (let x = 0; x < width; x++) row[x] = grey(x, 0);
-  for (let y = 0; y < height - 1; y++) {
-    for (let x = 0; x < width; x++) next[x] = grey(x, y + 1);
-    const tileRow = Math.floor(y / TEXT_TILE) * tilesX;
-    for (let x = 0; x < width - 1; x++) {
-      const g = row[x]!;
-      if (Math.abs(row[x + 1]! - g) >= EDGE_STEP || Math.abs(next[x]! - g) >= EDGE_STEP)
-        edges[tileRow + Math.floor(x / TEXT_TILE)]!++;
+  if (width < TEXT_TILE / 2 || height < TEXT_TILE / 2) return { densest: 0, mayHaveText: false };
+  const grey = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = offset + y * stride;
+    for (let x = 0; x < width; x++) {
+      const i = row + x * channels;
+      grey[y * width + x] = (data[i]! + 2 * data[i + 1]! + data[i + 2]!) >> 2;
     }
-    [row, next] = [next, row];
   }
   let densest = 0;
-  for (let ty = 0; ty < tilesY; ty++)
-    for (let tx = 0; tx < tilesX; tx++) {
-      // Tiles at the right and bottom edges may be partial; a sliver under half a tile is not judged.
-      const w = Math.min(TEXT_TILE, width - 1 - tx * TEXT_TILE);
-      const h = Math.min(TEXT_TILE, height - 1 - ty * TEXT_TILE);
-      if (w < TEXT_TILE / 2 || h < TEXT_TILE / 2) continue;
-      densest = Math.max(densest, edges[ty * tilesX + tx]! / (w * h));
+  for (let ty = 0; ty * TEXT_TILE < height; ty++) {
+    for (let tx = 0; tx * TEXT_TILE < width; tx++) {
+      const x0 = tx * TEXT_TILE;
+      const y0 = ty * TEXT_TILE;
+      const x1 = Math.min(width, x0 + TEXT_TILE);
+      const y1 = Math.min(height, y0 + TEXT_TILE);
+      // A sliver under half a tile at the right or bottom edge is not judged.
+      if (x1 - x0 < TEXT_TILE / 2 || y1 - y0 < TEXT_TILE / 2) continue;
+      let lo = 255;
+      let hi = 0;
+      for (let y = y0; y < y1; y++)
+        for (let x = x0; x < x1; x++) {
+          const g = grey[y * width + x]!;
+          if (g < lo) lo = g;
+          if (g > hi) hi = g;
+        }
+      if (hi - lo < MIN_CONTRAST) continue;
+      const mid = (lo + hi) >> 1;
+      let crossings = 0;
+      for (let y = y0; y < y1; y++) {
+        let dark = grey[y * width + x0]! < mid;
+        for (let x = x0 + 1; x < x1; x++) {
+          const now = grey[y * width + x]! < mid;
+          if (now !== dark) crossings++;
+          dark = now;
+        }
+      }
+      densest = Math.max(densest, crossings / (y1 - y0));
     }
-  return { densest, mayHaveText: densest >= TEXT_TILE_DENSITY };
+  }
+  return { densest, mayHaveText: densest >= TEXT_CROSSINGS_PER_ROW };
 }
 
 /** The pixels of an uncompressed 24- or 32-bit BMP (ffmpeg's frame files), for textEvidence. */
