@@ -69,7 +69,7 @@ export function createEncoders(
     prefer?: Device | 'auto';
     makeWorker?: WorkerFactory;
     idleReleaseMs?: number;
-    /** The language speech is transcribed in (ISO 639-1); absent or 'auto' for Whisper's detection. */
+    /** The language speech is transcribed in (ISO 639-1); absent or 'auto': the runtime's default. */
     speechLanguage?: string;
   } = {},
 ): Encoders {

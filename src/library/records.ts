@@ -129,8 +129,8 @@ export interface SegmentRecord {
   /** The text of text chunks, transcript spans, captions and OCR, for snippets and keyword search. */
   text?: string;
   /**
-   * The language of that text (ISO 639-3, e.g. "fra"): detected per document chunk, Whisper's (or the
-   * chosen one) for transcripts. Absent when unknown.
+   * The language of that text: ISO 639-3 ("fra") detected per document chunk; ISO 639-1 ("fr") for
+   * transcripts, the language chosen in Settings. Absent when unknown.
    */
   language?: string;
   thumbnailId?: string;

@@ -6,7 +6,7 @@
 //   - text in pictures: OCR text becomes 'ocr' segments with the picture they came from (the photo, or the
 //     seconds of the clip that show the sign), and pictures that fail the cheap text test are never shown
 //     to the model;
-//   - languages: each document chunk records its language.
+//   - languages: each document chunk records its language, and transcripts the one chosen in Settings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trove } from '../../src/trove.ts';
 import type { ItemRecord, SegmentRecord } from '../../src/library/records.ts';
@@ -30,13 +30,16 @@ const texts = [...textPictures.map((p) => `ocr/${p.file}`), `ocr/${dashcamVideo.
 const documents = languageDocuments.map((d) => `languages/${d.file}`);
 /** Neither GPS nor text: no place, and the text test keeps it from the model. */
 const plain = ['image/green-field.jpg', 'image/red-square.png'];
-const files = [...photos, ...texts, ...documents, ...plain];
+const speech = 'audio/speech-plumber.wav';
+const files = [...photos, ...texts, ...documents, ...plain, speech];
 
 beforeAll(async () => {
   trove = await openTestTrove(names, {
     config: fixtureModelsConfig('/test/fixtures/models/', { enabled: false, ocr: true }),
     // A frame a second, so the sign (2–4 s) is seen in two frames.
     pipeline: { video: { intervalS: 1 } },
+    // As chosen in Settings: recorded on every transcript span.
+    transcriptionLanguage: 'en',
   });
   await trove.addFiles(await Promise.all(files.map((f) => fixtureFile(f))));
   await trove.queue.whenIdle();
@@ -88,7 +91,7 @@ describe('places from GPS', () => {
   });
 
   it('leaves files without GPS without a place', () => {
-    for (const path of [...plain, ...textPictures.map((p) => `ocr/${p.file}`), ...documents])
+    for (const path of [...plain, ...textPictures.map((p) => `ocr/${p.file}`), ...documents, speech])
       expect(itemOf(path).place, path).toBeUndefined();
   });
 
@@ -191,5 +194,11 @@ describe('languages', () => {
       expect(chunks.length, doc.file).toBeGreaterThan(0);
       for (const c of chunks) expect(c.language, doc.file).toBe(doc.language);
     }
+  });
+
+  it('records the transcription language chosen in Settings on every transcript span', () => {
+    const spans = segmentsOf(speech, 'transcript');
+    expect(spans.length).toBeGreaterThan(0);
+    for (const s of spans) expect(s.language).toBe('en');
   });
 });

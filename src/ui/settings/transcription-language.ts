@@ -1,6 +1,6 @@
-// The language speech is transcribed in, chosen in Settings and kept in this browser: 'auto' lets Whisper
-// detect it (from the first 30 s of each recording), a code fixes it (better for short or accented clips).
-// Read when Trove starts; the speech worker is made with it.
+// The language speech is transcribed in, chosen in Settings and kept in this browser: 'auto' leaves it to
+// the runtime (transformers.js 4.3 does not detect it: it transcribes as English), a code fixes it and is
+// recorded on every transcript span. Read when Trove starts; the speech worker is made with it.
 
 const KEY = 'trove.transcription-language';
 
