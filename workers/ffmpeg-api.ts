@@ -173,12 +173,12 @@ const api: FfmpegWorkerApi = {
       for (const { t, frame, thumb } of framesOf(frameFiles, outFiles(ff, 't_'), window)) {
         const bmp = ff.FS.readFile(`/out/${frame}`);
         const jpeg = ff.FS.readFile(`/out/${thumb}`);
-        const pixels = bmpPixels(bmp);
+        const pixels = request.textTest ? bmpPixels(bmp) : null;
         frames.push({
           t,
           ...bmpSize(bmp),
-          // The cheap text test on the frame's pixels, already in memory (an unknown layout is tested by OCR).
-          mayHaveText: pixels ? textEvidence(pixels).mayHaveText : true,
+          // The cheap text test on the frame's pixels, already in memory (a frame it cannot read is read).
+          ...(request.textTest ? { mayHaveText: pixels ? textEvidence(pixels).mayHaveText : true } : {}),
           image: new Blob([bmp as Uint8Array<ArrayBuffer>], { type: 'image/bmp' }),
           thumbnail: {
             ...(jpegStoredSize(jpeg) ?? { width: 0, height: 0 }),

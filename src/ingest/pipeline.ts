@@ -119,7 +119,9 @@ export async function ingestImage(
   { onProgress, signal }: RunOptions = {},
 ): Promise<ItemResults> {
   onProgress?.('decoding', 0);
-  const decoded = deps.images ? await deps.images.decode(file, format) : await decodeImage(file, format);
+  const decoded = deps.images
+    ? await deps.images.decode(file, format, { textTest: readsText(deps) })
+    : await decodeImage(file, format);
   let vector: Float32Array | undefined;
   try {
     signal?.throwIfAborted();
@@ -131,6 +133,11 @@ export async function ingestImage(
   const results = await imageResults(() => Promise.resolve(file), itemId, decoded, vector!, deps, signal);
   onProgress?.('embedding', 1);
   return results;
+}
+
+/** Whether text in pictures is read (the caption worker is configured for it, and no option says no). */
+export function readsText(deps: PipelineDeps): boolean {
+  return (deps.options?.captions?.ocr ?? deps.encoders.caption?.readsText) === true;
 }
 
 /**
@@ -243,7 +250,8 @@ export async function ingestVideo(
   let frames = 0;
   const captions = captionStep(deps.encoders, { ...deps.options?.captions, signal });
   onProgress?.('frames', 0);
-  for await (const batch of videoFrames(deps.ffmpeg, file, probe, videoOptions, { signal })) {
+  const extracted = videoFrames(deps.ffmpeg, file, probe, videoOptions, { signal }, readsText(deps));
+  for await (const batch of extracted) {
     signal?.throwIfAborted();
     const vectors = await deps.encoders.clip.embedImages(batch.map((f) => f.image));
     batch.forEach((frame, i) =>

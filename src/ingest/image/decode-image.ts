@@ -28,6 +28,8 @@ const wholeReadBytes = 64 * 1024 * 1024;
 export interface ImageOptions {
   encoderSize?: number;
   thumbSize?: number;
+  /** Run the cheap text test (text-test.ts) on the encoder's pixels; only worth it when text is read. */
+  textTest?: boolean;
 }
 
 /**
@@ -52,8 +54,11 @@ export async function decodeImage(
 export interface DecodedImageBitmap extends Omit<DecodedImage, 'forEncoder'> {
   /** Upright, shortest side `encoderSize` (never enlarged). The caller closes it. */
   forEncoder: ImageBitmap;
-  /** The cheap text test's verdict on the encoder's pixels (text-test.ts): false skips reading text. */
-  mayHaveText: boolean;
+  /**
+   * The cheap text test's verdict on the encoder's pixels (text-test.ts): false skips reading text.
+   * Undefined when the test was not asked for (options.textTest).
+   */
+  mayHaveText?: boolean;
 }
 
 /**
@@ -65,16 +70,18 @@ export async function decodeImageBitmap(
   format: MediaFormat,
   options: ImageOptions = {},
 ): Promise<DecodedImageBitmap> {
-  let mayHaveText = true;
+  let mayHaveText: boolean | undefined;
   const decoded = await withUpright(file, format, options, (source, size) => {
     const ctx = canvasOfSize(size.width, size.height);
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(source, 0, 0, size.width, size.height);
-    const { data, width, height } = ctx.getImageData(0, 0, size.width, size.height);
-    mayHaveText = textEvidence({ data, width, height, channels: 4 }).mayHaveText;
+    if (options.textTest) {
+      const { data, width, height } = ctx.getImageData(0, 0, size.width, size.height);
+      mayHaveText = textEvidence({ data, width, height, channels: 4 }).mayHaveText;
+    }
     return ctx.canvas.transferToImageBitmap();
   });
-  return { ...decoded, mayHaveText };
+  return mayHaveText === undefined ? decoded : { ...decoded, mayHaveText };
 }
 
 /**

@@ -28,6 +28,8 @@ export interface FramesRequest {
   /** Window to extract, in seconds; frames fall at startS, startS + intervalS, … before endS. */
   startS?: number;
   endS?: number;
+  /** Run the cheap text test on each frame (src/ingest/image/text-test.ts); default false. */
+  textTest?: boolean;
   /** The shorter side of the frames handed to the image encoder (CLIP resizes its shortest edge to 224). */
   size?: number;
   /** The longer side of the thumbnails. */
