@@ -17,10 +17,6 @@ const section: BenchSection = {
     const median = (xs: OcrRun[]) => [...xs].sort((a, b) => a.msPerFile - b.msPerFile)[xs.length >> 1]!;
     const rows: { kind: PhotoKind; off: OcrRun; on: OcrRun }[] = [];
     const probes: number[] = [];
-    // A first OCR run, not counted: the caption worker's first runs pay V8's optimizing compile of
-    // onnxruntime-web's WASM (tens of seconds of a core); workers started later in the browser reuse it.
-    ctx.log('cold run, not counted');
-    await page.evaluate(([n]) => window.ocrBench.run('text', n, true), [Math.min(n, 8)] as const);
     for (const kind of ['plain', 'text'] as const) {
       const tries: Record<'off' | 'on', OcrRun[]> = { off: [], on: [] };
       // Off and on alternate, so a drift in the machine's speed falls on both.
@@ -54,7 +50,10 @@ const section: BenchSection = {
       `The text test alone (getImageData and the crossing count on a 299×224 encoder copy): ${test.msPerPicture.toFixed(2)} ms a picture, median of 400.`,
       '',
       'A photo without text pays only the text test (in the image worker, beside decoding); the difference in',
-      'the first row is that and noise. A photo with text pays one Florence-2 <OCR> run; the fixture',
+      'the first row is that and noise. A photo with text pays one Florence-2 <OCR> run, and the first one',
+      'in a session starts the caption worker, whose WASM V8 then compiles in the background for tens of',
+      'seconds of a core: on this 2-core machine, shared with other work, that moves the second row a lot',
+      'from run to run. The fixture',
       "Florence-2 is a few hand-set ONNX nodes, so the second row is the pipeline's cost around the model",
       '(the caption worker round trip, PNG for the model, generation loop, text embedding), not a real',
       "model's. Florence-2-base (230 M parameters, 768 px input) was not run here: no real-size Florence-2",
