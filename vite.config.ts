@@ -6,11 +6,12 @@ import { playwright } from '@vitest/browser-playwright';
 import { correctnessTierArgs, chromiumPath } from './scripts/chromium-path.js';
 import { cspPlugin, cspPreviewPlugin } from './scripts/vite/csp.ts';
 import { pwaPlugin } from './scripts/vite/pwa.ts';
+import { gazetteerPlugin } from './scripts/vite/gazetteer.ts';
 import { isolationHeaders } from './scripts/vite/isolation-headers.ts';
 import { MAX_HOOK_TIME, MAX_TEST_EXECUTION_TIME } from './test/support/time-budgets.ts';
 
 export default defineConfig({
-  plugins: [svelte(), wasm(), pwaPlugin(), cspPlugin(), cspPreviewPlugin()],
+  plugins: [svelte(), wasm(), gazetteerPlugin(), pwaPlugin(), cspPlugin(), cspPreviewPlugin()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es', plugins: () => [wasm()] },

@@ -48,6 +48,8 @@ export interface TroveOptions {
   autoStart?: boolean;
   /** The ffmpeg worker's watchdog budgets (and, in tests, the worker itself). */
   ffmpeg?: FfmpegClientOptions;
+  /** The language speech is transcribed in (ISO 639-1), or 'auto' (default: transcribed as English). */
+  transcriptionLanguage?: string;
 }
 
 /** Whether this tab runs the library's work or another tab of the same library does (src/library/tab-sync.ts). */

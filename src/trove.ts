@@ -13,6 +13,7 @@ import { openVectorIndex, spawnVectorIndexWorker, type VectorIndexWorker } from 
 import type { RestoreReport, VectorIndex } from './vector-index/types.ts';
 import { FfmpegClient } from './ingest/video/ffmpeg-client.ts';
 import { ImageDecoder } from './ingest/image/image-decoder.ts';
+import { PlaceFinder } from './ingest/places/place-finder.ts';
 import { IndexSync, spaces, type VerifyResult } from './ingest/index-sync.ts';
 import { JobQueue } from './ingest/queue/job-queue.ts';
 import type { IntakeEntry, IntakeResult } from './ingest/queue/queue-types.ts';
@@ -292,15 +293,20 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
   mark('tabs');
   const library = await Library.open({ name: options.libraryDbName });
   mark('library');
-  const encoders = createEncoders(config, { prefer: options.prefer ?? 'auto' });
+  const encoders = createEncoders(config, {
+    prefer: options.prefer ?? 'auto',
+    speechLanguage: options.transcriptionLanguage,
+  });
   const ffmpeg = new FfmpegClient(options.ffmpeg);
   const images = new ImageDecoder();
+  const places = new PlaceFinder();
   const worker = spawnVectorIndexWorker();
   const stopAll = () => {
     void tabs.close(); // never rejects: it only waits for the lock to be let go
     encoders.terminate();
     ffmpeg.terminate();
     images.terminate();
+    places.terminate();
     worker.terminate();
     library.close();
   };
@@ -315,7 +321,7 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
     });
     const rebuilt = await sync.verify(reports);
     mark('verified');
-    const pipeline = { encoders, ffmpeg, images, options: options.pipeline, sink: sync };
+    const pipeline = { encoders, ffmpeg, images, places, options: options.pipeline, sink: sync };
     const queue = await JobQueue.open(
       {
         library,

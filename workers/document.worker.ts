@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import { chunkText } from '../src/ingest/chunk-text.ts';
 import { MediaDecodeError } from '../src/ingest/media-error.ts';
 import { extractText } from '../src/ingest/text/extract-text.ts';
+import { detectLanguage } from '../src/ingest/text/language.ts';
 import type { DocumentOutcome, DocumentWorkerApi } from '../src/ingest/text/document-reader.ts';
 
 function failed(error: unknown): DocumentOutcome<never> {
@@ -23,7 +24,11 @@ const api: DocumentWorkerApi = {
   async chunks(file, format, options) {
     try {
       const { pages, notice } = await extractText(file, format, options);
-      const chunks = chunkText(pages, options.chunks);
+      // Each chunk's language: a document can change language (a bilingual leaflet, a quoted letter).
+      const chunks = chunkText(pages, options.chunks).map((c) => {
+        const language = detectLanguage(c.text);
+        return language ? { ...c, language } : c;
+      });
       return { ok: true, value: { chunks, pageCount: pages.length, ...(notice ? { notice } : {}) } };
     } catch (error) {
       return failed(error);

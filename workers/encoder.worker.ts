@@ -42,7 +42,14 @@ let progress: (p: ProgressInfo) => void = () => {};
 function load(device: Device): RoleEncoder {
   const i = init!;
   info = { role: i.role, model: i.model, device, dtype: i.dtype[device], note: info?.note };
-  return loaders[i.role]({ model: i.model, revision: i.revision, device, dtype: i.dtype[device], progress });
+  return loaders[i.role]({
+    model: i.model,
+    revision: i.revision,
+    device,
+    dtype: i.dtype[device],
+    progress,
+    ...(i.speechLanguage ? { language: i.speechLanguage } : {}),
+  });
 }
 
 /** The clearest reason for a failure: what the fetch guard saw (the URL and its answer), else the error. */

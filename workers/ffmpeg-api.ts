@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import coreURL from '@ffmpeg/core?url';
 import wasmURL from '@ffmpeg/core/wasm?url';
 import { jpegStoredSize } from '../src/ingest/image/jpeg-size.ts';
+import { bmpPixels, textEvidence } from '../src/ingest/image/text-test.ts';
 import {
   audioArgs,
   audioWindow,
@@ -172,9 +173,12 @@ const api: FfmpegWorkerApi = {
       for (const { t, frame, thumb } of framesOf(frameFiles, outFiles(ff, 't_'), window)) {
         const bmp = ff.FS.readFile(`/out/${frame}`);
         const jpeg = ff.FS.readFile(`/out/${thumb}`);
+        const pixels = request.textTest ? bmpPixels(bmp) : null;
         frames.push({
           t,
           ...bmpSize(bmp),
+          // The cheap text test on the frame's pixels, already in memory (a frame it cannot read is read).
+          ...(request.textTest ? { mayHaveText: pixels ? textEvidence(pixels).mayHaveText : true } : {}),
           image: new Blob([bmp as Uint8Array<ArrayBuffer>], { type: 'image/bmp' }),
           thumbnail: {
             ...(jpegStoredSize(jpeg) ?? { width: 0, height: 0 }),

@@ -4,15 +4,19 @@
 // background tab gives rarely (the ingest benchmark measured 130 ms to 1.6 s an image there); a worker
 // encodes at once and keeps the UI thread free.
 import * as Comlink from 'comlink';
-import { decodeImageBitmap, type DecodedImageBitmap } from '../src/ingest/image/decode-image.ts';
+import {
+  decodeImageBitmap,
+  type DecodedImageBitmap,
+  type ImageOptions,
+} from '../src/ingest/image/decode-image.ts';
 import { MediaDecodeError } from '../src/ingest/media-error.ts';
 import type { MediaFormat } from '../src/ingest/detect-type.ts';
 import type { ImageWorkerApi, ImageOutcome } from '../src/ingest/image/image-decoder.ts';
 
 const api: ImageWorkerApi = {
-  async decode(file: Blob | ArrayBuffer, format: MediaFormat): Promise<ImageOutcome> {
+  async decode(file: Blob | ArrayBuffer, format: MediaFormat, options?: ImageOptions): Promise<ImageOutcome> {
     try {
-      const decoded: DecodedImageBitmap = await decodeImageBitmap(file, format);
+      const decoded: DecodedImageBitmap = await decodeImageBitmap(file, format, options);
       return Comlink.transfer({ ok: true, value: decoded }, [decoded.forEncoder]);
     } catch (error) {
       if (error instanceof MediaDecodeError) return { ok: false, code: error.code, message: error.message };

@@ -4,6 +4,7 @@
 //   runtimes (onnxruntime-web ~26 MB, ffmpeg.wasm's core ~31 MB) and the answer engine's code.
 // - Never cached by the service worker: model files. transformers.js and WebLLM keep them in Cache Storage
 //   themselves; requests the worker does not route go straight to the network, untouched.
+// - The gazetteer (place names, several MB): not precached; cached on first use (a file with GPS).
 // - models.json: network first, so a deployment can change models without a rebuild, with the last copy
 //   kept for offline starts.
 // - Updates: registerType 'prompt'. A new worker waits until the user chooses to reload (src/pwa/), so an
@@ -114,6 +115,14 @@ export const pwaOptions: Partial<VitePWAOptions> = {
         urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.endsWith('/models.json'),
         handler: 'NetworkFirst',
         options: { cacheName: CONFIG_CACHE, networkTimeoutSeconds: 5, expiration: { maxEntries: 2 } },
+      },
+      // The gazetteer (scripts/vite/gazetteer.ts) is not precached (.tsv is not in globPatterns): it is
+      // fetched the first time a file has GPS, then kept, so places are named offline from then on.
+      {
+        urlPattern: ({ url, sameOrigin }) =>
+          sameOrigin && /\/assets\/gazetteer-[\w-]+\.tsv$/.test(url.pathname),
+        handler: 'CacheFirst',
+        options: { cacheName: 'trove-gazetteer', expiration: { maxEntries: 1 } },
       },
     ],
   },

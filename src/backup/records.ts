@@ -163,6 +163,7 @@ export function checkItem(value: unknown, index: number): ExportedItem {
   if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) at.fail('sha256', 'must be 64 hex digits');
   const error = at.object('error');
   const media = at.object('media');
+  const place = at.object('place');
   return compact({
     id,
     name: at.string('name', { max: 4096 }),
@@ -174,6 +175,14 @@ export function checkItem(value: unknown, index: number): ExportedItem {
     mtime: at.number('mtime'),
     sha256,
     capturedAt: at.number('capturedAt', { optional: true }),
+    place: place
+      ? compact({
+          city: place.string('city', { max: 500 }),
+          region: place.string('region', { optional: true, max: 500 }),
+          country: place.string('country', { max: 500 }),
+          countryCode: place.string('countryCode', { max: 8 }),
+        })
+      : undefined,
     status: at.oneOf('status', EXPORTED_STATUSES),
     error: error
       ? compact({
@@ -220,6 +229,7 @@ export function checkSegment(value: unknown, index: number): ExportedSegment {
     charStart: at.number('charStart', { optional: true, int: true, min: 0 }),
     charEnd: at.number('charEnd', { optional: true, int: true, min: 0 }),
     text: at.string('text', { optional: true }),
+    language: at.string('language', { optional: true, max: 16 }),
     thumbnailId: at.string('thumbnailId', { optional: true, nonEmpty: true, max: 300 }),
   });
   if (segment.t0 !== undefined && segment.t1 !== undefined && segment.t1 < segment.t0)

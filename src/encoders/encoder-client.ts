@@ -104,12 +104,19 @@ export class EncoderClient extends EventTarget {
   caption(images: Blob[], urgency: Urgency = 'ordinary'): Promise<string[]> {
     return images.length ? this.job((r) => r.caption(images), urgency) : Promise.resolve([]);
   }
-  /** Whether the configuration asks for the text in pictures as well as captions (captions.ocr). */
+  /** Whether the configuration asks for captions of pictures (captions.enabled). */
+  get describes(): boolean {
+    return this.init.captionDescribe !== false;
+  }
+  /** Whether the configuration asks for the text in pictures (captions.ocr). */
   get readsText(): boolean {
     return this.init.captionOcr === true;
   }
+  /** Pictures sent to readText so far (diagnostics and tests: the text test skips pictures without text). */
+  picturesRead = 0;
   /** The text in each picture (caption role, OCR); '' where there is none. */
   readText(images: Blob[]): Promise<string[]> {
+    this.picturesRead += images.length;
     return images.length ? this.job((r) => r.readText(images)) : Promise.resolve([]);
   }
   fetchedUrls(): Promise<string[]> {

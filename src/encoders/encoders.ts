@@ -1,5 +1,6 @@
 import {
   captionsEnabled,
+  ocrEnabled,
   modelFileHashes,
   modelOrigins,
   resolveHost,
@@ -22,7 +23,7 @@ export type QueryRole = (typeof queryRoles)[number];
 export const INGEST_IDLE_RELEASE_MS = 60_000;
 
 export type Encoders = Record<Role, EncoderClient> & {
-  /** The caption role's worker, present only when captions are turned on (see captionsEnabled). */
+  /** The caption role's worker, present only when captions or OCR are on (captionsEnabled, ocrEnabled). */
   caption?: EncoderClient;
   /**
    * The text encoders of queries, each in a worker of its own that stays: a query never waits behind
@@ -57,7 +58,8 @@ function queryView(
       transcribe: (a: Float32Array): Promise<TranscriptSpan[]> =>
         gate.during(() => ingest.speech.transcribe(a, 'urgent')),
     },
-    ...(ingest.caption
+    // An image query is captioned only where pictures are (captions on), not where their text alone is read.
+    ...(ingest.caption?.describes
       ? { caption: { caption: (b: Blob[]) => gate.during(() => ingest.caption!.caption(b, 'urgent')) } }
       : {}),
   };
@@ -74,6 +76,8 @@ export function createEncoders(
     prefer?: Device | 'auto';
     makeWorker?: WorkerFactory;
     idleReleaseMs?: number;
+    /** The language speech is transcribed in (ISO 639-1); absent or 'auto': the runtime's default. */
+    speechLanguage?: string;
   } = {},
 ): Encoders {
   const appUrl = options.appUrl ?? location.href;
@@ -96,8 +100,15 @@ export function createEncoders(
         sha256: modelFileHashes(config, role, appUrl),
         prefer: options.prefer ?? 'auto',
         prefixes: rc.prefixes,
+        ...(role === 'speech' && options.speechLanguage && options.speechLanguage !== 'auto'
+          ? { speechLanguage: options.speechLanguage }
+          : {}),
         ...(role === 'caption'
-          ? { captionTask: config.captions?.task, captionOcr: config.captions?.ocr ?? false }
+          ? {
+              captionTask: config.captions?.task,
+              captionDescribe: captionsEnabled(config),
+              captionOcr: ocrEnabled(config),
+            }
           : {}),
       },
       options.makeWorker,
@@ -111,7 +122,8 @@ export function createEncoders(
     Role,
     EncoderClient
   >;
-  const caption = captionsEnabled(config) ? client('caption', release, gate) : undefined;
+  const caption =
+    captionsEnabled(config) || ocrEnabled(config) ? client('caption', release, gate) : undefined;
   const query = Object.fromEntries(queryRoles.map((role) => [role, client(role)])) as Record<
     QueryRole,
     EncoderClient

@@ -25,7 +25,11 @@ export interface EncoderInit {
   note?: string;
   /** The caption role's task (captions.task in models.json). */
   captionTask?: CaptionTask;
-  /** Whether ingest asks the caption role to read text too (captions.ocr in models.json). */
+  /** The language the speech role transcribes in (ISO 639-1); absent: the runtime's default (English). */
+  speechLanguage?: string;
+  /** Whether ingest asks the caption role to describe pictures (captions.enabled); default true. */
+  captionDescribe?: boolean;
+  /** Whether ingest asks the caption role to read text (captions.ocr in models.json). */
   captionOcr?: boolean;
 }
 

@@ -1,7 +1,9 @@
-// Captions at ingest: the caption role (Florence-2) describes each picture, a still image or a video frame
-// at t seconds, in words, and can read the text in it (OCR). The words are embedded by the text embedder
-// and become text-space segments at the picture's time, so a photo is found by what it shows and by the
-// text it holds, and a video moment by what is on screen.
+// Captions and text at ingest: the caption role (Florence-2) describes each picture, a still image or a
+// video frame at t seconds, in words (captions.enabled), and reads the text in it (OCR, captions.ocr): two
+// independent passes. OCR runs only on pictures the cheap text test (image/text-test.ts) lets through, so
+// photos without text cost nothing extra. The words are embedded by the text embedder and become
+// text-space segments at the picture's time, so a photo is found by what it shows and by the text it
+// holds, and a video moment by what is on screen.
 //
 // Neighbouring frames often get the same caption; those become one segment spanning their times, so a
 // still shot is one result, not one per frame.
@@ -10,14 +12,20 @@ import type { SegmentRecord } from '../library/records.ts';
 import type { ResultsBuilder } from './item-results.ts';
 
 export interface CaptionDeps {
-  caption: Pick<EncoderClient, 'caption' | 'readText'> & Partial<Pick<EncoderClient, 'readsText'>>;
+  caption: Pick<EncoderClient, 'caption' | 'readText'> &
+    Partial<Pick<EncoderClient, 'readsText' | 'describes'>>;
   text: Pick<EncoderClient, 'embedTexts'>;
 }
 
 export interface CaptionOptions {
   /**
-   * Also read the text in each picture (a second model run per picture). Default: what the caption worker
-   * was configured with (captions.ocr in models.json), else false.
+   * Describe each picture. Default: what the caption worker was configured with (captions.enabled in
+   * models.json), else true.
+   */
+  describe?: boolean;
+  /**
+   * Read the text in each picture that may hold some (a model run per such picture). Default: what the
+   * caption worker was configured with (captions.ocr in models.json), else false.
    */
   ocr?: boolean;
   signal?: AbortSignal;
@@ -27,6 +35,8 @@ export interface Picture {
   image: Blob;
   /** Seconds into the video; absent for a still image. */
   t?: number;
+  /** The cheap text test's verdict; false skips OCR for this picture. Unknown (absent) is read. */
+  mayHaveText?: boolean;
 }
 
 /** A segment to add to the item's results, in the text space. */
@@ -47,17 +57,32 @@ export class CaptionCollector {
     private readonly options: CaptionOptions = {},
   ) {}
 
+  /** Whether the captions are on. */
+  get describes(): boolean {
+    return this.options.describe ?? this.deps.caption.describes ?? true;
+  }
+
+  /** Whether text is read. */
+  get reads(): boolean {
+    return this.options.ocr ?? this.deps.caption.readsText ?? false;
+  }
+
+  /** Whether a picture needs the model at all: a caption, or text that the text test says may be there. */
+  wants(picture: Pick<Picture, 'mayHaveText'>): boolean {
+    return this.describes || (this.reads && picture.mayHaveText !== false);
+  }
+
   async add(pictures: Picture[]): Promise<void> {
     if (pictures.length === 0) return;
-    const images = pictures.map((p) => p.image);
-    const captions = await this.deps.caption.caption(images);
+    const captions = this.describes ? await this.deps.caption.caption(pictures.map((p) => p.image)) : [];
     this.options.signal?.throwIfAborted();
-    const ocr = this.options.ocr ?? this.deps.caption.readsText ?? false;
-    const texts = ocr ? await this.deps.caption.readText(images) : [];
+    const toRead = this.reads ? pictures.filter((p) => p.mayHaveText !== false) : [];
+    const read = toRead.length ? await this.deps.caption.readText(toRead.map((p) => p.image)) : [];
+    const texts = new Map(toRead.map((p, i) => [p, read[i]]));
     this.options.signal?.throwIfAborted();
     pictures.forEach((p, i) => {
       this.push('caption', captions[i], p.t);
-      this.push('ocr', texts[i], p.t);
+      this.push('ocr', texts.get(p), p.t);
     });
   }
 
@@ -89,8 +114,8 @@ export class CaptionCollector {
 }
 
 /**
- * The pipeline's caption step: a collector when captions are on (the encoders have a caption worker, which
- * createEncoders makes only then), otherwise undefined and the item gets no captions.
+ * The pipeline's caption step: a collector when captions or OCR are on (the encoders have a caption worker,
+ * which createEncoders makes only then), otherwise undefined and the item gets neither.
  */
 export function captionStep(
   encoders: { caption?: CaptionDeps['caption']; text: CaptionDeps['text'] },

@@ -17,6 +17,8 @@ export interface TextChunk {
   end: number;
   text: string;
   words: number;
+  /** The chunk's language (ISO 639-3), when a detector was sure of it (text/language.ts). */
+  language?: string;
 }
 
 export interface ChunkOptions {

@@ -10,7 +10,7 @@ import type { MediaFormat } from './detect-type.ts';
 import { decodeImage } from './image/decode-image.ts';
 import type { DecodedImageBitmap } from './image/decode-image.ts';
 import { MediaDecodeError } from './media-error.ts';
-import { imageResults, type PipelineDeps } from './pipeline.ts';
+import { imageResults, readsText, type PipelineDeps } from './pipeline.ts';
 import type { IngestStage } from './queue-events.ts';
 
 export interface BatchSink {
@@ -57,7 +57,7 @@ export async function ingestImageBatch(
         e.onProgress('decoding', 0);
         const format = e.item.format as MediaFormat;
         const d = deps.images
-          ? await deps.images.decode(content, format)
+          ? await deps.images.decode(content, format, { textTest: readsText(deps) })
           : await decodeImage(content, format);
         // Only captions need the original again; decoding took the bytes (they moved to the worker).
         const original =

@@ -25,8 +25,8 @@ export interface PipelineOptions {
   /** Audio files up to this size are decoded by the browser in one piece; larger ones by ffmpeg in chunks. */
   maxWholeAudioBytes?: number;
   /**
-   * Captions of images and video frames run when the encoders have a caption worker (models.json
-   * captions.enabled). `ocr` also reads the text in them; it defaults to models.json captions.ocr.
+   * Captions and text of images and video frames, when the encoders have a caption worker (models.json
+   * captions.enabled or captions.ocr). `describe` and `ocr` default to those two settings.
    */
-  captions?: { ocr?: boolean };
+  captions?: { describe?: boolean; ocr?: boolean };
 }

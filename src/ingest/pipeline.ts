@@ -7,7 +7,7 @@
 import type { EncoderClient } from '../encoders/encoder-client.ts';
 import type { WrittenResults, ItemResults } from '../library/library.ts';
 import { openOriginal } from '../library/originals.ts';
-import type { ItemRecord } from '../library/records.ts';
+import type { ItemRecord, Place } from '../library/records.ts';
 import { addAudioSegments } from './audio/audio-segments.ts';
 import { decodeAudioFile, MAX_WHOLE_AUDIO_BYTES, WHISPER_RATE } from './audio/decode-audio.ts';
 import { ffmpegPcm, wholePcm, type PcmSource } from './audio/pcm-chunks.ts';
@@ -20,6 +20,8 @@ import { ResultsBuilder } from './item-results.ts';
 import { captionStep } from './caption-segments.ts';
 import { pictureForCaption } from './caption-image.ts';
 import { MediaDecodeError } from './media-error.ts';
+import type { Coordinates } from './places/gazetteer.ts';
+import type { PlaceLookup } from './places/place-finder.ts';
 import { mediaLength } from './media-length.ts';
 import type { PipelineOptions } from './pipeline-options.ts';
 import type { IngestStage } from './queue-events.ts';
@@ -32,8 +34,8 @@ export interface PipelineEncoders {
   clap: Pick<EncoderClient, 'embedAudio'>;
   text: Pick<EncoderClient, 'embedTexts'>;
   speech: Pick<EncoderClient, 'transcribe'>;
-  /** Present only when captions are on (see src/ingest/caption-segments.ts). */
-  caption?: Pick<EncoderClient, 'caption' | 'readText' | 'readsText'>;
+  /** Present only when captions or OCR are on (see src/ingest/caption-segments.ts). */
+  caption?: Pick<EncoderClient, 'caption' | 'readText' | 'readsText' | 'describes'>;
 }
 
 export interface PipelineDeps {
@@ -43,6 +45,8 @@ export interface PipelineDeps {
   images?: Pick<ImageDecoder, 'decode'>;
   /** Reads and chunks documents in a worker; the app's shared document reader when not given. */
   documents?: Pick<DocumentReader, 'chunks'>;
+  /** Names the place of files with GPS coordinates (places/place-finder.ts); without it, none is named. */
+  places?: PlaceLookup;
   options?: PipelineOptions;
 }
 
@@ -115,7 +119,9 @@ export async function ingestImage(
   { onProgress, signal }: RunOptions = {},
 ): Promise<ItemResults> {
   onProgress?.('decoding', 0);
-  const decoded = deps.images ? await deps.images.decode(file, format) : await decodeImage(file, format);
+  const decoded = deps.images
+    ? await deps.images.decode(file, format, { textTest: readsText(deps) })
+    : await decodeImage(file, format);
   let vector: Float32Array | undefined;
   try {
     signal?.throwIfAborted();
@@ -129,6 +135,11 @@ export async function ingestImage(
   return results;
 }
 
+/** Whether text in pictures is read (the caption worker is configured for it, and no option says no). */
+export function readsText(deps: PipelineDeps): boolean {
+  return (deps.options?.captions?.ocr ?? deps.encoders.caption?.readsText) === true;
+}
+
 /**
  * An image's results from its decoded form and its vector: one segment, thumbnail, captions if on (which
  * read the `original` again).
@@ -136,7 +147,9 @@ export async function ingestImage(
 export async function imageResults(
   original: () => Promise<Blob>,
   itemId: string,
-  decoded: Pick<DecodedImage, 'thumbnail' | 'capturedAt' | 'width' | 'height'>,
+  decoded: Pick<DecodedImage, 'thumbnail' | 'capturedAt' | 'width' | 'height' | 'gps'> & {
+    mayHaveText?: boolean;
+  },
   vector: Float32Array,
   deps: PipelineDeps,
   signal?: AbortSignal,
@@ -144,15 +157,33 @@ export async function imageResults(
   const builder = new ResultsBuilder(itemId);
   builder.add({ kind: 'image' }, 'clip', vector, decoded.thumbnail);
   const captions = captionStep(deps.encoders, { ...deps.options?.captions, signal });
-  if (captions) {
-    await captions.add([{ image: await pictureForCaption(await original()) }]);
+  const mayHaveText = decoded.mayHaveText;
+  // A photo that needs no caption and fails the text test is not read again, nor shown to the model.
+  if (captions?.wants({ mayHaveText })) {
+    await captions.add([{ image: await pictureForCaption(await original()), mayHaveText }]);
     await captions.addTo(builder);
   }
+  const place = await placeOf(decoded.gps, deps);
   builder.patchItem({
     capturedAt: decoded.capturedAt,
+    ...(place ? { place } : {}),
     media: { width: decoded.width, height: decoded.height },
   });
   return builder.build();
+}
+
+/**
+ * The place nearest to a file's GPS position. Only a file with a position starts the places worker (and
+ * its gazetteer download); a lookup that fails leaves the file without a place rather than failing it.
+ */
+async function placeOf(gps: Coordinates | undefined, deps: PipelineDeps): Promise<Place | undefined> {
+  if (!gps || !deps.places) return undefined;
+  try {
+    return (await deps.places.placesOf([gps]))[0] ?? undefined;
+  } catch (error) {
+    console.warn('Trove: the place of a file could not be named', error);
+    return undefined;
+  }
 }
 
 /** CLAP windows and transcript spans. Small files are decoded by the browser, large ones by ffmpeg in chunks. */
@@ -204,7 +235,9 @@ export async function ingestVideo(
     throw error;
   }
   const builder = new ResultsBuilder(itemId);
+  const place = await placeOf(probe.gps, deps);
   builder.patchItem({
+    ...(place ? { place } : {}),
     media: {
       durationS: probe.durationS,
       width: probe.video?.width,
@@ -217,13 +250,14 @@ export async function ingestVideo(
   let frames = 0;
   const captions = captionStep(deps.encoders, { ...deps.options?.captions, signal });
   onProgress?.('frames', 0);
-  for await (const batch of videoFrames(deps.ffmpeg, file, probe, videoOptions, { signal })) {
+  const extracted = videoFrames(deps.ffmpeg, file, probe, videoOptions, { signal }, readsText(deps));
+  for await (const batch of extracted) {
     signal?.throwIfAborted();
     const vectors = await deps.encoders.clip.embedImages(batch.map((f) => f.image));
     batch.forEach((frame, i) =>
       builder.add({ kind: 'frame', t0: frame.t, t1: frame.t }, 'clip', vectors[i]!, frame.thumbnail),
     );
-    await captions?.add(batch.map((f) => ({ image: f.image, t: f.t })));
+    await captions?.add(batch.map((f) => ({ image: f.image, t: f.t, mayHaveText: f.mayHaveText })));
     frames += batch.length;
     onProgress?.('frames', Math.min(1, frames / planned));
   }
@@ -270,7 +304,14 @@ export async function ingestText(
     );
     part.forEach((c, j) =>
       builder.add(
-        { kind: 'text-chunk', page: c.page, charStart: c.start, charEnd: c.end, text: c.text },
+        {
+          kind: 'text-chunk',
+          page: c.page,
+          charStart: c.start,
+          charEnd: c.end,
+          text: c.text,
+          ...(c.language ? { language: c.language } : {}),
+        },
         'text',
         vectors[j]!,
       ),

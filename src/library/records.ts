@@ -32,6 +32,26 @@ export interface ItemError {
   stage?: string;
 }
 
+/**
+ * Where a photo or video was taken: the place nearest to its GPS coordinates in the offline gazetteer
+ * (src/ingest/places/). The names are searched as words, and a filter can use the fields.
+ */
+export interface Place {
+  /** The nearest town or city of 1,000 people or more. */
+  city: string;
+  /** Its first-level division (a region, state or district), where the gazetteer names one. */
+  region?: string;
+  /** The country's English name. */
+  country: string;
+  /** ISO 3166-1 alpha-2. */
+  countryCode: string;
+}
+
+/** A place as one line ("Lisbon, Portugal"): city, region and country, each name once. */
+export function placeLabel(place: Place): string {
+  return [...new Set([place.city, place.region, place.country].filter((w): w is string => !!w))].join(', ');
+}
+
 /** One file the user added. */
 export interface ItemRecord {
   id: string;
@@ -56,6 +76,8 @@ export interface ItemRecord {
    * (item-counts.ts), for the `when` indexes; absent only in records not yet written.
    */
   when?: number;
+  /** Where it was taken, from its GPS coordinates (photos' EXIF, videos' location tag). */
+  place?: Place;
   status: ItemStatus;
   error?: ItemError;
   /** Why a ready item was indexed only in part (a cap was reached), for its card. */
@@ -112,6 +134,11 @@ export interface SegmentRecord {
   charEnd?: number;
   /** The text of text chunks, transcript spans, captions and OCR, for snippets and keyword search. */
   text?: string;
+  /**
+   * The language of that text: ISO 639-3 ("fra") detected per document chunk; ISO 639-1 ("fr") for
+   * transcripts, the language chosen in Settings. Absent when unknown.
+   */
+  language?: string;
   thumbnailId?: string;
 }
 

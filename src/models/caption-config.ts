@@ -1,7 +1,8 @@
 // The "captions" section of models.json: whether images and video frames are captioned at ingest (by the
 // optional "caption" role, a Florence-2 model), with which task, and whether their text is read (OCR).
-// Captioning costs a generative model run per picture, so it is off unless a deployment or the user turns
-// it on.
+// The two passes are independent: either can run without the other. Each costs a generative model run per
+// picture, so both are off unless a deployment or the user turns them on; OCR runs only on pictures that
+// pass a cheap text test (src/ingest/image/text-test.ts).
 
 /** Florence-2 tasks that describe a picture in words, shortest first. */
 export const captionTasks = ['<CAPTION>', '<DETAILED_CAPTION>', '<MORE_DETAILED_CAPTION>'] as const;
@@ -15,7 +16,10 @@ export interface CaptionSettings {
   enabled: boolean;
   /** Which description to make (default '<MORE_DETAILED_CAPTION>', the most words to search). */
   task?: CaptionTask;
-  /** Also read the text in pictures (Florence-2's '<OCR>', a second run per picture). Default false. */
+  /**
+   * Read the text in pictures (Florence-2's '<OCR>', a run per picture that may hold text), with or
+   * without captions. Default false.
+   */
   ocr?: boolean;
 }
 

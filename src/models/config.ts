@@ -89,6 +89,14 @@ export function captionsEnabled(config: ModelsConfig): boolean {
   return config.captions?.enabled === true && config.roles.caption !== undefined;
 }
 
+/**
+ * Text in pictures is read at ingest (OCR, by the caption model) when captions.ocr is on and a caption
+ * model is configured, whether or not captions are.
+ */
+export function ocrEnabled(config: ModelsConfig): boolean {
+  return config.captions?.ocr === true && config.roles.caption !== undefined;
+}
+
 function roleConfig(config: ModelsConfig, role: AnyRole): RoleConfig {
   const rc = config.roles[role];
   if (!rc) throw new ModelConfigError(`The model configuration has no "${role}" role`);

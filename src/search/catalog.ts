@@ -1,7 +1,7 @@
 // The search catalog: what search needs to know about every segment, kept where the search work runs
 // (workers/search.worker.ts): its item (for filters and grouping), its spaces (for the background samples),
 // and its text (for BM25 and snippets). Segments are keyed by the integer id they have in the vector index.
-import type { ItemRecord, SegmentRecord, Space } from '../library/records.ts';
+import { placeLabel, type ItemRecord, type SegmentRecord, type Space } from '../library/records.ts';
 import { LexicalIndex, type LexicalSearch } from './lexical-index.ts';
 import { hasFilters, modalityOf, type Modality, type SearchFilters } from './query.ts';
 import { segmentRange, type SegmentRange } from './results.ts';
@@ -70,6 +70,8 @@ export class SearchCatalog implements CatalogApi {
   private readonly entries = new Map<number, Entry>();
   private readonly bySpace = new Map<Space, Set<number>>();
   private readonly lexicalIndex = new LexicalIndex();
+  /** The text each key was added to the keyword index with, to remove it again. */
+  private readonly lexicalTexts = new Map<number, string>();
   private readonly samples = new Map<string, Uint32Array>();
   private readonly allowed = new Map<string, Uint32Array | null>();
 
@@ -80,6 +82,9 @@ export class SearchCatalog implements CatalogApi {
   /** Adds an item with its segments, replacing what the catalog had for it; returns the keys it dropped. */
   upsertItem(item: ItemRecord, segments: CatalogSegment[]): number[] {
     const dropped = this.removeItem(item.id).filter((k) => !segments.some((s) => s.key === k));
+    // A photo's or video's place names are words of its picture: its first segment without text of its
+    // own (the image, the first frame) carries them in the keyword index, so "Lisbon" finds it.
+    const placeKey = item.place ? segments.find((s) => !lexicalKinds.has(s.segment.kind))?.key : undefined;
     for (const { key, segment } of segments) {
       if (segment.itemId !== item.id)
         throw new Error(`segment ${segment.id} belongs to ${segment.itemId}, not ${item.id}`);
@@ -87,7 +92,16 @@ export class SearchCatalog implements CatalogApi {
       if (other) throw new Error(`key ${key} is already segment ${other.segment.id} of item ${other.itemId}`);
       this.entries.set(key, { segment, itemId: item.id });
       for (const space of segment.spaces) this.spaceKeys(space).add(key);
-      if (lexicalKinds.has(segment.kind) && segment.text) this.lexicalIndex.add(key, segment.text);
+      const text =
+        lexicalKinds.has(segment.kind) && segment.text
+          ? segment.text
+          : key === placeKey
+            ? placeLabel(item.place!)
+            : undefined;
+      if (text) {
+        this.lexicalIndex.add(key, text);
+        this.lexicalTexts.set(key, text);
+      }
     }
     this.items.set(item.id, { item, keys: segments.map((s) => s.key) });
     this.changed();
@@ -107,7 +121,9 @@ export class SearchCatalog implements CatalogApi {
       const entry = this.entries.get(key);
       if (!entry) continue;
       for (const space of entry.segment.spaces) this.bySpace.get(space)?.delete(key);
-      if (entry.segment.text) this.lexicalIndex.remove(key, entry.segment.text);
+      const text = this.lexicalTexts.get(key);
+      if (text !== undefined) this.lexicalIndex.remove(key, text);
+      this.lexicalTexts.delete(key);
       this.entries.delete(key);
     }
     this.items.delete(itemId);

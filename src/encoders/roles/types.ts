@@ -15,12 +15,16 @@ export interface RoleLoadOptions {
   device: Device;
   dtype: Dtype;
   progress: (info: ProgressInfo) => void;
+  /** Speech only: the language to transcribe in (ISO 639-1); absent, the runtime's default (English). */
+  language?: string;
 }
 
 export interface TranscriptSpan {
   text: string;
   start: number;
   end: number;
+  /** The language it was transcribed in (ISO 639-1), when one was chosen in Settings. */
+  language?: string;
 }
 
 /** A loaded role. Every embedding it returns is L2-normalised. Sub-models load on first use. */

@@ -60,6 +60,7 @@ export async function addAudioSegments(
             t0: round3(chunk.startS + span.start),
             t1: round3(chunk.startS + span.end),
             text: span.text,
+            ...(span.language ? { language: span.language } : {}),
           },
           'text',
           textVectors[i]!,

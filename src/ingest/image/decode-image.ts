@@ -6,6 +6,8 @@ import type { MediaFormat } from '../detect-type.ts';
 import { canvasOfSize } from './canvas-cache.ts';
 import { decodeUpright, type UprightImage } from './decode-upright.ts';
 import { checkPixelLimits } from './pixel-limit.ts';
+import type { Coordinates } from '../places/gazetteer.ts';
+import { textEvidence } from './text-test.ts';
 
 export interface DecodedImage {
   /** Size as displayed, after EXIF orientation. */
@@ -16,6 +18,8 @@ export interface DecodedImage {
   thumbnail: { blob: Blob; width: number; height: number };
   /** EXIF DateTimeOriginal (or CreateDate) in ms since the epoch, read as local time as cameras write it. */
   capturedAt?: number;
+  /** EXIF GPS position, in degrees (south and west negative), when the file has one. */
+  gps?: Coordinates;
 }
 
 /** Files up to this size are read into memory once; larger ones are read in parts. */
@@ -24,6 +28,8 @@ const wholeReadBytes = 64 * 1024 * 1024;
 export interface ImageOptions {
   encoderSize?: number;
   thumbSize?: number;
+  /** Run the cheap text test (text-test.ts) on the encoder's pixels; only worth it when text is read. */
+  textTest?: boolean;
 }
 
 /**
@@ -48,23 +54,34 @@ export async function decodeImage(
 export interface DecodedImageBitmap extends Omit<DecodedImage, 'forEncoder'> {
   /** Upright, shortest side `encoderSize` (never enlarged). The caller closes it. */
   forEncoder: ImageBitmap;
+  /**
+   * The cheap text test's verdict on the encoder's pixels (text-test.ts): false skips reading text.
+   * Undefined when the test was not asked for (options.textTest).
+   */
+  mayHaveText?: boolean;
 }
 
 /**
  * decodeImage for the ingest pipeline: the image encoder gets pixels, so nothing is PNG-encoded here and
  * decoded again in the encoder's worker. Runs on the page or in a worker (see workers/image.worker.ts).
  */
-export function decodeImageBitmap(
+export async function decodeImageBitmap(
   file: Blob | ArrayBuffer,
   format: MediaFormat,
   options: ImageOptions = {},
 ): Promise<DecodedImageBitmap> {
-  return withUpright(file, format, options, (source, size) => {
+  let mayHaveText: boolean | undefined;
+  const decoded = await withUpright(file, format, options, (source, size) => {
     const ctx = canvasOfSize(size.width, size.height);
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(source, 0, 0, size.width, size.height);
+    if (options.textTest) {
+      const { data, width, height } = ctx.getImageData(0, 0, size.width, size.height);
+      mayHaveText = textEvidence({ data, width, height, channels: 4 }).mayHaveText;
+    }
     return ctx.canvas.transferToImageBitmap();
   });
+  return mayHaveText === undefined ? decoded : { ...decoded, mayHaveText };
 }
 
 /**
@@ -82,6 +99,7 @@ async function withUpright<E extends Blob | ImageBitmap>(
   forEncoder: E;
   thumbnail: DecodedImage['thumbnail'];
   capturedAt?: number;
+  gps?: Coordinates;
 }> {
   const { encoderSize = 224, thumbSize = 256 } = options;
   // The bytes, or the file where it is too large to read whole.
@@ -109,9 +127,9 @@ async function withUpright<E extends Blob | ImageBitmap>(
     const { width, height } = image;
     if (width === 0 || height === 0) throw new MediaDecodeError('corrupt-data', 'The image has no pixels');
     const thumbSizeFor = scaleToLongest(width, height, thumbSize);
-    const [forEncoder, capturedAt] = await Promise.all([
+    const [forEncoder, { capturedAt, gps }] = await Promise.all([
       encoderImage(image.source, scaleToShortest(width, height, encoderSize)),
-      captureDate(data),
+      exifFacts(data),
     ]);
     // Scaling the full image down to the thumbnail costs several times more than scaling the encoder's
     // small image, which is at least as large in both directions for most photos (not for near-squares).
@@ -122,21 +140,50 @@ async function withUpright<E extends Blob | ImageBitmap>(
         ? forEncoder
         : image.source;
     const thumbnail = await resized(source, thumbSizeFor, 'image/jpeg');
-    return { width, height, forEncoder, thumbnail, capturedAt };
+    return { width, height, forEncoder, thumbnail, capturedAt, ...(gps ? { gps } : {}) };
   } finally {
     image.close();
   }
 }
 
-/** EXIF capture date, or undefined when the file has none (or no EXIF at all). */
-export async function captureDate(file: Blob | Uint8Array): Promise<number | undefined> {
+interface ExifTags {
+  DateTimeOriginal?: Date;
+  CreateDate?: Date;
+  /** exifr adds these, in signed degrees, when the GPS block has both coordinates and their references. */
+  latitude?: number;
+  longitude?: number;
+}
+
+/** The capture date and GPS position from EXIF, each undefined when the file has none. One parse. */
+export async function exifFacts(
+  file: Blob | Uint8Array,
+): Promise<{ capturedAt?: number; gps?: Coordinates }> {
   try {
-    const tags = (await exifr.parse(file, { pick: ['DateTimeOriginal', 'CreateDate'] })) as
-      { DateTimeOriginal?: Date; CreateDate?: Date } | undefined;
+    const tags = (await exifr.parse(file, {
+      pick: [
+        'DateTimeOriginal',
+        'CreateDate',
+        'GPSLatitude',
+        'GPSLatitudeRef',
+        'GPSLongitude',
+        'GPSLongitudeRef',
+      ],
+    })) as ExifTags | undefined;
     const date = tags?.DateTimeOriginal ?? tags?.CreateDate;
-    return date instanceof Date && !Number.isNaN(date.getTime()) ? date.getTime() : undefined;
+    const capturedAt = date instanceof Date && !Number.isNaN(date.getTime()) ? date.getTime() : undefined;
+    const { latitude: lat, longitude: lon } = tags ?? {};
+    const valid =
+      typeof lat === 'number' &&
+      typeof lon === 'number' &&
+      Number.isFinite(lat) &&
+      Number.isFinite(lon) &&
+      Math.abs(lat) <= 90 &&
+      Math.abs(lon) <= 180 &&
+      // 0,0 is what a camera without a fix often writes, not a place in the Gulf of Guinea.
+      !(lat === 0 && lon === 0);
+    return { capturedAt, ...(valid ? { gps: { lat, lon } } : {}) };
   } catch {
-    return undefined;
+    return {};
   }
 }
 

@@ -5,13 +5,13 @@
 import * as Comlink from 'comlink';
 import type { MediaFormat } from '../detect-type.ts';
 import { MediaDecodeError, type MediaErrorCode } from '../media-error.ts';
-import type { DecodedImageBitmap } from './decode-image.ts';
+import type { DecodedImageBitmap, ImageOptions } from './decode-image.ts';
 
 export type ImageOutcome =
   { ok: true; value: DecodedImageBitmap } | { ok: false; code: MediaErrorCode; message: string };
 
 export interface ImageWorkerApi {
-  decode(file: Blob | ArrayBuffer, format: MediaFormat): Promise<ImageOutcome>;
+  decode(file: Blob | ArrayBuffer, format: MediaFormat, options?: ImageOptions): Promise<ImageOutcome>;
 }
 
 interface Slot {
@@ -37,12 +37,16 @@ export class ImageDecoder {
    * Decodes in the least busy worker; the caller closes the returned bitmap. File bytes given as an
    * ArrayBuffer move to the worker (the buffer is detached here).
    */
-  async decode(file: Blob | ArrayBuffer, format: MediaFormat): Promise<DecodedImageBitmap> {
+  async decode(
+    file: Blob | ArrayBuffer,
+    format: MediaFormat,
+    options?: ImageOptions,
+  ): Promise<DecodedImageBitmap> {
     const slot = this.pick();
     slot.busy++;
     try {
       const input = file instanceof ArrayBuffer ? Comlink.transfer(file, [file]) : file;
-      const outcome = await slot.api.decode(input, format);
+      const outcome = await slot.api.decode(input, format, options);
       if (!outcome.ok) throw new MediaDecodeError(outcome.code, outcome.message);
       return outcome.value;
     } finally {

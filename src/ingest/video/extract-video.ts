@@ -95,6 +95,8 @@ export async function* videoFrames(
   probe: VideoProbe,
   options: VideoOptions = {},
   control: JobControl = {},
+  /** Run the cheap text test on each frame (only worth it when text is read). */
+  textTest = false,
 ): AsyncGenerator<ExtractedFrame[]> {
   const { size, thumbSize } = options;
   const frameRate = probe.video?.frameRate ?? null;
@@ -111,6 +113,7 @@ export async function* videoFrames(
         thumbSize,
         frameRate,
         maxFrames: plan.count - produced,
+        ...(textTest ? { textTest } : {}),
       },
       { ...control, video: probe.video },
     );

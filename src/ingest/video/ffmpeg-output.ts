@@ -35,7 +35,7 @@ export function describeFailure(context: string, log: string[]): MediaErrorInfo 
 
 export function parseProbe(json: string): MediaProbe {
   const data = JSON.parse(json) as {
-    format?: { duration?: string; format_name?: string };
+    format?: { duration?: string; format_name?: string; tags?: Record<string, unknown> };
     streams?: {
       codec_type?: string;
       codec_name?: string;
@@ -53,7 +53,9 @@ export function parseProbe(json: string): MediaProbe {
   const a = streams.find((s) => s.codec_type === 'audio');
   const duration = Number(data.format?.duration);
   const [num, den] = (v?.avg_frame_rate ?? '0/0').split('/').map(Number);
+  const gps = locationTag(data.format?.tags);
   return {
+    ...(gps ? { gps } : {}),
     durationS: Number.isFinite(duration) && duration > 0 ? duration : null,
     formatName: data.format?.format_name ?? '',
     video: v
@@ -68,6 +70,25 @@ export function parseProbe(json: string): MediaProbe {
       ? { codec: a.codec_name ?? '', sampleRate: Number(a.sample_rate) || 0, channels: a.channels ?? 0 }
       : null,
   };
+}
+
+/**
+ * The recording place from a container's tags: `location` (MP4's ©xyz, as ffmpeg names it) or Apple's
+ * `com.apple.quicktime.location.ISO6709`, both ISO 6709 strings such as "+38.7223-009.1393/" or with an
+ * altitude "+38.7223-009.1393+012.000/".
+ */
+export function locationTag(tags: Record<string, unknown> | undefined): { lat: number; lon: number } | null {
+  if (!tags) return null;
+  for (const [key, value] of Object.entries(tags)) {
+    if (typeof value !== 'string' || !/^(location|com\.apple\.quicktime\.location\.iso6709)$/i.test(key))
+      continue;
+    const m = /^([+-]\d{1,2}(?:\.\d+)?)([+-]\d{1,3}(?:\.\d+)?)/.exec(value.trim());
+    if (!m) continue;
+    const lat = Number(m[1]);
+    const lon = Number(m[2]);
+    if (Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0)) return { lat, lon };
+  }
+  return null;
 }
 
 /** What a probe found, from ffprobe's report (null when it wrote none), its exit code and its log. */

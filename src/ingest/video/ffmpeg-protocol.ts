@@ -18,6 +18,8 @@ export interface MediaProbe {
   formatName: string;
   video: { codec: string; width: number; height: number; frameRate: number | null } | null;
   audio: { codec: string; sampleRate: number; channels: number } | null;
+  /** Where it was recorded: the container's ISO 6709 location tag (phones write one), in degrees. */
+  gps?: { lat: number; lon: number };
 }
 
 export interface FramesRequest {
@@ -26,6 +28,8 @@ export interface FramesRequest {
   /** Window to extract, in seconds; frames fall at startS, startS + intervalS, … before endS. */
   startS?: number;
   endS?: number;
+  /** Run the cheap text test on each frame (src/ingest/image/text-test.ts); default false. */
+  textTest?: boolean;
   /** The shorter side of the frames handed to the image encoder (CLIP resizes its shortest edge to 224). */
   size?: number;
   /** The longer side of the thumbnails. */
@@ -50,6 +54,8 @@ export interface ExtractedFrame {
   height: number;
   /** A small JPEG for the results view. */
   thumbnail: { blob: Blob; width: number; height: number };
+  /** The cheap text test's verdict (src/ingest/image/text-test.ts): false skips reading text in it. */
+  mayHaveText?: boolean;
 }
 
 export interface AudioRequest {

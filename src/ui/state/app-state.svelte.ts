@@ -8,6 +8,7 @@ import { LibraryState, messageOf } from './library-state.svelte.ts';
 import { SearchService } from './search-service.ts';
 import { SearchState } from './search-state.svelte.ts';
 import { ViewerState } from './viewer-state.svelte.ts';
+import { savedTranscriptionLanguage } from '../settings/transcription-language.ts';
 import { AnswerState } from './answer-state.svelte.ts';
 import type { Source } from '../../answer/context.ts';
 import type { Attachment as QuestionAttachment } from '../../answer/prompt.ts';
@@ -42,7 +43,10 @@ export class AppState {
       performance.mark('trove:open:config');
       this.config = loaded.config;
       this.modelsNotice = loaded.notice ?? '';
-      this.trove = await openTrove({ config: this.config });
+      this.trove = await openTrove({
+        config: this.config,
+        transcriptionLanguage: savedTranscriptionLanguage(),
+      });
       this.searchService = new SearchService(this.trove);
       this.library.attach(this.trove);
       this.search.attach(this.searchService);

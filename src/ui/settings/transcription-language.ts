@@ -1,0 +1,40 @@
+// The language speech is transcribed in, chosen in Settings and kept in this browser: 'auto' leaves it to
+// the runtime (transformers.js 4.3 does not detect it: it transcribes as English), a code fixes it and is
+// recorded on every transcript span. Read when Trove starts; the speech worker is made with it.
+
+const KEY = 'trove.transcription-language';
+
+/** Whisper's languages most people will want, by ISO 639-1 code (Whisper knows 99). */
+export const transcriptionLanguages = [
+  'en',
+  'fr',
+  'de',
+  'es',
+  'it',
+  'pt',
+  'nl',
+  'pl',
+  'sv',
+  'tr',
+  'ru',
+  'uk',
+  'ar',
+  'hi',
+  'zh',
+  'ja',
+  'ko',
+] as const;
+
+export function savedTranscriptionLanguage(): string {
+  try {
+    const value = localStorage.getItem(KEY);
+    return value && (transcriptionLanguages as readonly string[]).includes(value) ? value : 'auto';
+  } catch {
+    return 'auto';
+  }
+}
+
+export function saveTranscriptionLanguage(language: string): void {
+  if (language === 'auto') localStorage.removeItem(KEY);
+  else localStorage.setItem(KEY, language);
+}
