@@ -44,6 +44,7 @@ const api = {
   lexical: (...args: Parameters<SearchCatalog['lexical']>) => catalog.lexical(...args),
   describe: (...args: Parameters<SearchCatalog['describe']>) => catalog.describe(...args),
   itemIds: (keys: number[]) => catalog.itemIds(keys),
+  placeNames: () => catalog.placeNames(),
   browse: (...args: Parameters<SearchCatalog['browse']>) => catalog.browse(...args),
   /** Empties the catalog. */
   clear: () => {

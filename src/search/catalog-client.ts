@@ -56,6 +56,9 @@ export class RemoteCatalog implements CatalogApi {
   itemIds(keys: number[]) {
     return this.api.itemIds(keys);
   }
+  placeNames() {
+    return this.api.placeNames();
+  }
   browse(filters: SearchFilters, limit: number) {
     return this.api.browse(filters, limit);
   }

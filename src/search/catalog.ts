@@ -50,6 +50,8 @@ export interface CatalogApi {
   ): Promise<DescribedSegment[]>;
   /** The item of each key, in order (null for a key the catalog does not have). */
   itemIds(keys: number[]): Promise<(string | null)[]>;
+  /** The place names of the catalog's items (cities, regions, countries), for the "in Lisbon" filter. */
+  placeNames(): Promise<string[]>;
   /**
    * A query of filters alone ("photos from 2023"): the first segment's key of each item that passes,
    * newest first (by capture date, else the file's date), at most `limit`.
@@ -244,6 +246,14 @@ export class SearchCatalog implements CatalogApi {
     return Promise.resolve(keys.map((k) => this.entries.get(k)?.itemId ?? null));
   }
 
+  placeNames(): Promise<string[]> {
+    const names = new Set<string>();
+    for (const { item } of this.items.values())
+      if (item.place)
+        for (const n of [item.place.city, item.place.region, item.place.country]) if (n) names.add(n);
+    return Promise.resolve([...names]);
+  }
+
   browse(filters: SearchFilters, limit: number): Promise<number[]> {
     const pass = itemFilter(filters);
     const when = (item: ItemRecord) => item.capturedAt ?? item.mtime;
@@ -273,6 +283,7 @@ export class SearchCatalog implements CatalogApi {
 export function itemFilter(filters: SearchFilters): (item: ItemRecord) => boolean {
   const modalities = filters.modalities?.length ? new Set(filters.modalities) : null;
   const { date, folder, folderNamed, exceptItems } = filters;
+  const places = filters.place?.names.length ? new Set(filters.place.names.map(folded)) : null;
   const names = folderNamed?.names.length ? new Set(folderNamed.names.map(folded)) : null;
   const imported = new Set(folderNamed?.importedIds);
   const except = new Set(exceptItems);
@@ -298,6 +309,11 @@ export function itemFilter(filters: SearchFilters): (item: ItemRecord) => boolea
     if (names) {
       const inImported = item.folderId !== undefined && imported.has(item.folderId);
       if (!inImported && !item.folderPath.split('/').some((dir) => names.has(folded(dir)))) return false;
+    }
+    if (places) {
+      const p = item.place;
+      if (!p || ![p.city, p.region, p.country].some((n) => n !== undefined && places.has(folded(n))))
+        return false;
     }
     return true;
   };

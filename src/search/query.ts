@@ -29,8 +29,8 @@ export interface SearchFilters {
   folderNamed?: { names: string[]; importedIds?: string[] };
   /** Never these items ("More like this" leaves out the item it starts from). */
   exceptItems?: string[];
-  // Issue 23 adds `place` here (items' `place: { city, region, country }`), with its recogniser in
-  // filter-words/parse-filters.ts and its check in catalog.ts's itemFilter.
+  /** Only items taken in a place of one of these names (city, region or country), compared without case. */
+  place?: { names: string[] };
 }
 
 /** Whether any filter is set, so a search must ask the catalog which segments pass. */
@@ -41,6 +41,7 @@ export function hasFilters(f: SearchFilters | undefined): boolean {
       !!f.date ||
       !!f.folder ||
       !!f.folderNamed?.names.length ||
+      !!f.place?.names.length ||
       !!f.exceptItems?.length)
   );
 }

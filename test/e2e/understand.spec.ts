@@ -78,7 +78,7 @@ test('"invoice 2291" finds the receipt with its words marked; the text setting t
   expect(seen.foreignRequests).toEqual([]);
 });
 
-test('"Lisbon" finds the photos taken in Lisbon, which show their place, in the results and the viewer', async ({
+test('"Lisbon" finds the photos taken in Lisbon, "photos in Lisbon" filters to them, and both show their place', async ({
   page,
   baseURL,
 }) => {
@@ -108,6 +108,17 @@ test('"Lisbon" finds the photos taken in Lisbon, which show their place, in the 
       .slice(0, 3)
       .sort(),
   ).toEqual(['lisbon-river.jpg', 'lisbon-tram.jpg', 'porto-bridge.jpg']);
+
+  // "in Lisbon" is a filter: a chip, and only the photos taken there, even for words that match others.
+  await search(page, 'photos in Lisbon');
+  await expect(page.getByRole('list', { name: 'Filters' }).getByRole('listitem')).toHaveText([
+    /^Type: Photos/,
+    /^Place: Lisbon/,
+  ]);
+  expect((await resultNames(page)).map((n) => n.split(',')[0]).sort()).toEqual([
+    'lisbon-river.jpg',
+    'lisbon-tram.jpg',
+  ]);
 
   await search(page, 'Lyon');
   await results(page).first().getByRole('button').first().click();

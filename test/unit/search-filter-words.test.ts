@@ -201,3 +201,44 @@ describe('media, folders, and the rest of the query', () => {
     expect(imported(makeItem({ kind: 'image', mtime: july, folderId: 'f1', folderPath: '' }))).toBe(true);
   });
 });
+
+describe('places the library has', () => {
+  const places = ['Lisbon', 'Lisboa', 'Portugal', 'Lyon', 'Auvergne-Rhône-Alpes', 'France', 'Porto Alegre'];
+  const now = on(2026, 1, 15);
+
+  it('"photos in Lisbon" is a medium and a place; the place keeps its own spelling', () => {
+    const parsed = parseFilters('photos in lisbon', { now, places });
+    expect(parsed.text).toBe('');
+    expect(parsed.filters.map((f) => f.label)).toEqual(['Type: Photos', 'Place: Lisbon']);
+    expect(mergeFilters(parsed.filters)).toMatchObject({
+      modalities: ['image'],
+      place: { names: ['Lisbon'] },
+    });
+  });
+
+  it('takes the longest name, regions and countries too, and leaves other words to be searched', () => {
+    expect(parseFilters('market in Porto Alegre', { now, places }).filters[0]?.label).toBe(
+      'Place: Porto Alegre',
+    );
+    const parsed = parseFilters('red kite in Portugal last summer', { now, places });
+    expect(parsed.text).toBe('red kite');
+    expect(parsed.filters.map((f) => f.kind)).toEqual(['place', 'date']);
+  });
+
+  it('needs a preposition and a place the library has: other words stay words', () => {
+    expect(parseFilters('Lisbon tram', { now, places }).filters).toEqual([]);
+    expect(parseFilters('notes in English', { now, places }).filters).toEqual([]);
+    expect(parseFilters('photos in Lisbon', { now }).filters.map((f) => f.kind)).toEqual(['media']);
+  });
+
+  it('selects the items taken in that city, region or country', () => {
+    const pass = itemFilter(mergeFilters(parseFilters('in portugal', { now, places }).filters)!);
+    const lisbon = { city: 'Lisbon', region: 'Lisbon', country: 'Portugal', countryCode: 'PT' };
+    const lyon = { city: 'Lyon', region: 'Auvergne-Rhône-Alpes', country: 'France', countryCode: 'FR' };
+    expect(pass(makeItem({ kind: 'image', place: lisbon }))).toBe(true);
+    expect(pass(makeItem({ kind: 'image', place: lyon }))).toBe(false);
+    expect(pass(makeItem({ kind: 'image' }))).toBe(false);
+    const region = itemFilter({ place: { names: ['auvergne-rhône-alpes'] } });
+    expect(region(makeItem({ kind: 'image', place: lyon }))).toBe(true);
+  });
+});

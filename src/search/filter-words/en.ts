@@ -82,7 +82,7 @@ export const en: FilterLanguage = {
   folderWords: ['folder', 'directory'],
   labels: {
     media: { image: 'Photos', video: 'Videos', audio: 'Sounds', text: 'Documents' },
-    kind: { media: 'Type', date: 'Date', folder: 'Folder' },
+    kind: { media: 'Type', date: 'Date', folder: 'Folder', place: 'Place' },
     remove: (label) => `Remove filter ${label}`,
   },
 };

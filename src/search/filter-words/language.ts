@@ -35,7 +35,7 @@ export interface FilterLanguage {
   /** Chip labels. */
   labels: {
     media: Record<Modality, string>;
-    kind: { media: string; date: string; folder: string };
+    kind: { media: string; date: string; folder: string; place: string };
     /** The remove button's accessible name for a chip labelled `label`. */
     remove(label: string): string;
   };

@@ -5,9 +5,8 @@
 // longest reading wins. Quoted phrases and -negative terms are never filters, so "from March" in quotes
 // is searched as words.
 //
-// Extension point (issue 23, places): a place filter ("in Lisbon") is one more recogniser in
-// `recognisers`, reading `context.places` (the place names the library's items have, which only the
-// caller knows), and one more field of SearchFilters, checked in catalog.ts's itemFilter.
+// Places ("photos in Lisbon", "in Portugal"): only the place names the library's items have (which the
+// caller passes as `places`) and only after a preposition, so "notes in English" stays words.
 import type { SearchFilters } from '../query.ts';
 import {
   dayRange,
@@ -22,7 +21,7 @@ import {
 import { en } from './en.ts';
 import type { FilterLanguage } from './language.ts';
 
-export type FilterKind = 'media' | 'date' | 'folder';
+export type FilterKind = 'media' | 'date' | 'folder' | 'place';
 
 export interface ParsedFilter {
   kind: FilterKind;
@@ -46,6 +45,8 @@ export interface ParseContext {
   /** Today, for relative dates (injectable for tests). */
   now: Date;
   language: FilterLanguage;
+  /** The library's place names (cities, regions, countries), each as written: what "in …" may name. */
+  places: readonly string[];
 }
 
 /** Filter tables by language tag; add a language by adding its table here. */
@@ -73,9 +74,9 @@ type Recogniser = (tokens: Token[], at: number, context: ParseContext) => Readin
 
 export function parseFilters(
   text: string,
-  { now = new Date(), language = en }: Partial<ParseContext> = {},
+  { now = new Date(), language = en, places = [] }: Partial<ParseContext> = {},
 ): ParsedQuery {
-  const context = { now, language };
+  const context = { now, language, places };
   const tokens = tokenize(text);
   const filters: ParsedFilter[] = [];
   for (let i = 0; i < tokens.length;) {
@@ -130,6 +131,7 @@ export function mergeFilters(parsed: Pick<ParsedFilter, 'filters'>[]): SearchFil
     }
     if (f.folderNamed)
       out.folderNamed = { names: [...new Set([...(out.folderNamed?.names ?? []), ...f.folderNamed.names])] };
+    if (f.place) out.place = { names: [...new Set([...(out.place?.names ?? []), ...f.place.names])] };
   }
   return out;
 }
@@ -308,8 +310,31 @@ const folder: Recogniser = (tokens, at, { language }) => {
   };
 };
 
-/** Every recogniser, tried at each word; a new kind of filter (places, issue 23) adds its own. */
-const recognisers: Recogniser[] = [media, date, folder];
+/** The longest place name of the library's that follows a preposition at `at`. */
+const place: Recogniser = (tokens, at, { language, places }) => {
+  if (places.length === 0) return null;
+  const byWords = new Map(places.map((p) => [p.normalize('NFC').toLowerCase(), p]));
+  let best: { end: number; name: string } | null = null;
+  for (const start of starts(tokens, at, language)) {
+    if (!start.led) continue;
+    for (let end = start.at + 1; end <= Math.min(tokens.length, start.at + 4); end++) {
+      const words = tokens.slice(start.at, end);
+      if (words.some((t) => t.word === '')) break;
+      const name = byWords.get(words.map((t) => t.word).join(' '));
+      if (name && (!best || end > best.end)) best = { end, name };
+    }
+  }
+  if (!best) return null;
+  return {
+    end: best.end,
+    kind: 'place',
+    label: `${language.labels.kind.place}: ${best.name}`,
+    filters: { place: { names: [best.name] } },
+  };
+};
+
+/** Every recogniser, tried at each word; a new kind of filter adds its own. */
+const recognisers: Recogniser[] = [media, date, folder, place];
 
 function formatRange(range: DayRange, tag: string): string {
   const format = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric' });

@@ -68,6 +68,12 @@ export class SearchService {
     return this.searcher.search(query);
   }
 
+  /** The library's place names, once every catalog change made so far is in. */
+  async placeNames(): Promise<string[]> {
+    await this.pending;
+    return this.catalog.placeNames();
+  }
+
   terminate(): void {
     this.catalog.terminate();
   }

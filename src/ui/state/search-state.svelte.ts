@@ -155,7 +155,9 @@ export class SearchState {
     }
     // Words that are filters ("photos from last summer") filter; the rest is searched.
     const typed = this.text.trim();
-    const parsed = parseFilters(typed, { now: this.now() });
+    // A place filter names only places the library has ("in Lisbon"); a failed read just leaves it out.
+    const places = await this.service.placeNames().catch(() => []);
+    const parsed = parseFilters(typed, { now: this.now(), places });
     this.filters = parsed.filters;
     this.parsedText = typed;
     this.like = false;
