@@ -35,10 +35,11 @@ describe('detectType on the fixture media', () => {
   // A WebM is video to detection even when it holds sound only: the pipeline learns that when it probes the
   // streams (as for hostile/no-duration-audio.webm).
   const mimeOf = (f: Entry) => (f.mime === 'audio/webm' ? 'video/webm' : f.mime);
-  // The hostile documents (markup and script as text) are text documents to detection; hostile media are the
-  // kind their container says.
+  // Folders named for what they test (hostile/, places/, ocr/, languages/) hold media of any kind: those are
+  // the kind their container says, and documents (markup and script included) are text to detection.
+  const mediaKinds = ['image', 'audio', 'video', 'text'];
   const kindOf = (f: Entry) =>
-    f.kind !== 'hostile'
+    mediaKinds.includes(f.kind)
       ? f.kind
       : /^(video|audio|image)\//.test(mimeOf(f))
         ? mimeOf(f).split('/')[0]
