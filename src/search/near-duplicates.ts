@@ -11,10 +11,14 @@
 //   shots of one scene from other angles around 0.6–0.8, while copies and burst shots stay near 1.
 // Media must match: a letterboxed video frame of a red scene and a red photo may be close in meaning,
 // but they are not the same picture twice.
+// Passages matched in the text space must also share most of their words: a text encoder sees a passage
+// through its vocabulary and its first few hundred tokens, so two different notes can land on one vector
+// (names and rare words it has no token for, a shared long preamble), and hiding one under the other
+// would lose it. A file saved twice, or as .md and .txt, keeps its words.
 import type { Space } from '../library/records.ts';
 import type { ItemResult } from './results.ts';
 
-export const NEAR_DUPLICATE = { raw: 0.95, centred: 0.9 } as const;
+export const NEAR_DUPLICATE = { raw: 0.95, centred: 0.9, sharedWords: 0.8 } as const;
 
 /** A result's vectors by space (any of them may be missing). */
 export type SpaceVectors = Partial<Record<Space, Float32Array>>;
@@ -31,7 +35,13 @@ export function groupNearDuplicates(
   vectors: (SpaceVectors | undefined)[],
   means: SpaceVectors,
 ): ItemResult[] {
-  const leaders: { item: ItemResult; space: Space; unit: Float32Array; centred: Float32Array }[] = [];
+  const leaders: {
+    item: ItemResult;
+    space: Space;
+    unit: Float32Array;
+    centred: Float32Array;
+    words?: Set<string>;
+  }[] = [];
   const out: ItemResult[] = [];
   items.forEach((item, i) => {
     const space = mainSpace(item, vectors[i]);
@@ -43,19 +53,22 @@ export function groupNearDuplicates(
     const unit = normalised(vector);
     const mean = means[space];
     const centred = mean ? normalised(minus(unit, mean)) : unit;
+    const text = space === 'text' ? item.best.segment.text : undefined;
+    const words = text === undefined ? undefined : wordSet(text);
     const leader = leaders.find(
       (l) =>
         l.space === space &&
         l.item.modality === item.modality &&
         dot(l.unit, unit) >= NEAR_DUPLICATE.raw &&
-        dot(l.centred, centred) >= NEAR_DUPLICATE.centred,
+        dot(l.centred, centred) >= NEAR_DUPLICATE.centred &&
+        (!words || !l.words || sharedWords(l.words, words) >= NEAR_DUPLICATE.sharedWords),
     );
     if (leader) {
       leader.item.similar = [...(leader.item.similar ?? []), item];
       return;
     }
     const led = { ...item };
-    leaders.push({ item: led, space, unit, centred });
+    leaders.push({ item: led, space, unit, centred, words });
     out.push(led);
   });
   return out;
@@ -68,6 +81,18 @@ function mainSpace(item: ItemResult, vectors: SpaceVectors | undefined): Space |
     .filter((m): m is typeof m & { source: Space } => m.source !== 'lexical' && !!vectors[m.source])
     .sort((a, b) => b.z - a.z)[0];
   return matched?.source ?? spaces.find((s) => vectors[s]) ?? null;
+}
+
+function wordSet(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+}
+
+/** Jaccard overlap of two word sets (1 when both are empty: two blank passages are alike). */
+function sharedWords(a: Set<string>, b: Set<string>): number {
+  let both = 0;
+  for (const w of a) if (b.has(w)) both++;
+  const either = a.size + b.size - both;
+  return either === 0 ? 1 : both / either;
 }
 
 /** The mean of unit vectors (the library's shared direction in a space). */

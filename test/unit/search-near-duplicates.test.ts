@@ -17,13 +17,17 @@ function vector(axis: number, { cone = 0, wobble = 0 } = {}): Float32Array {
   return v;
 }
 
-function result(id: string, modality: Modality = 'image'): ItemResult {
+function result(id: string, modality: Modality = 'image', text?: string): ItemResult {
   const segment = { key: 0, modality, score: 1, range: { kind: 'whole' as const }, matched: [] };
+  const stored =
+    text === undefined
+      ? { id: `${id}:0`, itemId: id, kind: 'image', spaces: ['clip'] }
+      : { id: `${id}:0`, itemId: id, kind: 'text-chunk', spaces: ['text'], text };
   return {
     item: itemRecord(id, { kind: modality }),
     modality,
     score: 1,
-    best: { ...segment, segment: { id: `${id}:0`, itemId: id, kind: 'image', spaces: ['clip'] } },
+    best: { ...segment, segment: stored },
     others: [],
     spaces: [],
   } as unknown as ItemResult;
@@ -64,5 +68,18 @@ describe('near-duplicates', () => {
     const items = [result('photo', 'image'), result('video', 'video')];
     const vectors = [{ clip: vector(0) }, { clip: vector(0, { wobble: 0.01 }) }];
     expect(names(groupNearDuplicates(items, vectors, {}))).toEqual(['photo', 'video']);
+  });
+
+  it('groups passages the text encoder cannot tell apart only when they share their words', () => {
+    // Rare words the encoder has no token for put these three notes on one vector.
+    const items = [
+      result('ferry', 'text', 'Zanzibar ferry times: the ferry leaves at nine.'),
+      result('spice', 'text', 'Zanzibar spice market list, cloves and cardamom.'),
+      result('ferry-copy', 'text', 'Zanzibar ferry times. The ferry leaves at nine!'),
+    ];
+    const vectors = [vector(0), vector(0, { wobble: 0.01 }), vector(0, { wobble: 0.02 })].map((text) => ({
+      text,
+    }));
+    expect(names(groupNearDuplicates(items, vectors, {}))).toEqual(['ferry+ferry-copy', 'spice']);
   });
 });
