@@ -8,7 +8,7 @@ import {
   type PastTurn,
 } from '../../src/answer/prompt';
 import { fixtureResults } from '../support/answer-fixtures';
-import { growthFourfold, LINEAR_FOURFOLD } from '../support/time-growth';
+import { growthEightfold, LINEAR_EIGHTFOLD } from '../support/time-growth';
 
 const question = { text: 'What did the plumber say about the valve?' };
 
@@ -153,13 +153,13 @@ describe('stripCitations', () => {
     expect(stripCitations('Keep [note] and list[0x]')).toBe('Keep [note] and list[0x]');
   });
 
-  it('takes about 4x as long for 4x the spaces in an answer (which quotes untrusted documents)', () => {
+  it('takes about 8x as long for 8x the spaces in an answer (which quotes untrusted documents)', () => {
     const spaces = ' \t'.repeat(5_000);
     expect(stripCitations(`a${spaces}b${spaces} [1]${spaces}.`)).toBe(`a${spaces}b.`);
-    const growth = growthFourfold((n) => {
+    const growth = growthEightfold((n) => {
       const answer = `a${' '.repeat(n)}b${'\n'.repeat(n)}c${' \t'.repeat(n)}[note]`;
       return () => stripCitations(answer);
     }, 4_000);
-    expect(growth).toBeLessThan(LINEAR_FOURFOLD);
+    expect(growth).toBeLessThan(LINEAR_EIGHTFOLD);
   });
 });

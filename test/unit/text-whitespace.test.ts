@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { dropSpacesBeforeBreaks, trimBlock } from '../../src/ingest/text/whitespace.ts';
 import { seededRandom } from '../../scripts/fixtures/media/prng.ts';
-import { growthFourfold, LINEAR_FOURFOLD } from '../support/time-growth.ts';
+import { growthEightfold, LINEAR_EIGHTFOLD } from '../support/time-growth.ts';
 
 // The replaced expressions, as the reference on inputs small enough for them.
 const trimBlockByRegex = (s: string) => s.replace(/^\s*\n|\s+$/g, '').replace(/^ +(?=\S)/, '');
@@ -38,12 +38,12 @@ describe('trimBlock', () => {
     expect(trimBlock(`${breaks}  a${breaks}b${breaks}`)).toBe(`a${breaks}b`);
   });
 
-  it('takes about 4x as long for 4x the whitespace', () => {
-    const growth = growthFourfold((n) => {
+  it('takes about 8x as long for 8x the whitespace', () => {
+    const growth = growthEightfold((n) => {
       const s = `a${' '.repeat(n)}b${'\n '.repeat(n)}`;
       return () => trimBlock(s);
     }, 4_000);
-    expect(growth).toBeLessThan(LINEAR_FOURFOLD);
+    expect(growth).toBeLessThan(LINEAR_EIGHTFOLD);
   });
 });
 
@@ -59,11 +59,11 @@ describe('dropSpacesBeforeBreaks', () => {
     expect(dropSpacesBeforeBreaks(`a${spaces}\nb${spaces}`)).toBe(`a\nb${spaces}`);
   });
 
-  it('takes about 4x as long for 4x the spaces', () => {
-    const growth = growthFourfold((n) => {
+  it('takes about 8x as long for 8x the spaces', () => {
+    const growth = growthEightfold((n) => {
       const s = `a${' '.repeat(n)}b${' \n'.repeat(n)}`;
       return () => dropSpacesBeforeBreaks(s);
     }, 4_000);
-    expect(growth).toBeLessThan(LINEAR_FOURFOLD);
+    expect(growth).toBeLessThan(LINEAR_EIGHTFOLD);
   });
 });
