@@ -37,6 +37,7 @@ let init: EncoderInit | undefined;
 let guard: FetchGuard | undefined;
 let encoder: RoleEncoder | undefined;
 let info: RuntimeInfo | undefined;
+let runtimeBuild: Device | undefined;
 let progress: (p: ProgressInfo) => void = () => {};
 
 function load(device: Device): RoleEncoder {
@@ -138,11 +139,15 @@ const api: EncoderWorkerApi = {
     progress = (p) =>
       onProgress({ status: p.status, file: p.file, loaded: p.loaded, total: p.total, progress: p.progress });
     guard = createFetchGuard(next.allowedOrigins, fetch, { sha256: next.sha256 });
-    configureRuntime();
+    let probe = await chooseDevice(next.dtype.webgpu, next.prefer);
+    // ORT's WASM build is chosen once per worker (runtime.ts); a worker already on the WASM-only build
+    // stays on WASM.
+    runtimeBuild ??= configureRuntime(probe.device).build;
+    if (probe.device === 'webgpu' && runtimeBuild === 'wasm')
+      probe = { device: 'wasm', reason: 'this worker already runs the WebAssembly-only runtime' };
     compactUnigramTries();
     useModelHost({ remoteHost: next.remoteHost, remotePathTemplate: next.remotePathTemplate });
     env.fetch = guard.fetch;
-    const probe = await chooseDevice(next.dtype.webgpu, next.prefer);
     info = undefined;
     encoder = load(probe.device);
     info!.note = next.note ?? probe.reason;

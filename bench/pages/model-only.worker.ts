@@ -82,7 +82,7 @@ async function timeCalls(
 }
 
 async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string): Promise<ModelOnlyResult> {
-  const { wasmThreads } = configureRuntime();
+  const { wasmThreads } = configureRuntime(task.device ?? 'wasm');
   // As the app's encoder worker does, so loading costs the same.
   compactUnigramTries();
   const role: Role =

@@ -2,11 +2,18 @@
 // WASM comes from, how many WASM threads it may use, and which host model files are fetched from.
 // Call configureRuntime() before the first model is created; ORT reads these settings once, at its init.
 import { env } from '@huggingface/transformers';
-// The variant transformers.js picks (asyncify, which also carries the WebGPU EP), from the exact
-// onnxruntime-web build it depends on. `?url` makes Vite serve/emit the files from the app's own origin;
-// without this, transformers.js points ORT at cdn.jsdelivr.net.
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+// Two builds of onnxruntime-web's WASM, from the exact version transformers.js depends on. `?url` makes
+// Vite serve/emit the files from the app's own origin; without this, transformers.js points ORT at
+// cdn.jsdelivr.net.
+// - asyncify (28.7 MB): what transformers.js picks, because it carries the WebGPU execution provider.
+// - plain (14.8 MB): WASM only. Asyncify's instrumentation made V8's optimising compiler spend 20–35 s of
+//   CPU after every start of the app (three query workers, each compiling its own copy), against 2–5 s
+//   with this build (docs/design-notes.md, "ORT's WASM build"). A worker that runs on WASM takes it.
+import ortWebgpuWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortWebgpuFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import type { Device } from '../models/config';
 
 /** Where model files are fetched from, in transformers.js terms (models/config.ts `resolveHost` gives one). */
 export interface ModelHost {
@@ -23,6 +30,8 @@ export const HUB_HOST: ModelHost = {
 
 export interface RuntimeSettings {
   wasmPaths: { wasm: string; mjs: string };
+  /** The device the WASM build was chosen for: 'webgpu' is the build that can also run on WASM. */
+  build: Device;
   /** WASM threads ORT will use; more than 1 only when the page is crossOriginIsolated. */
   wasmThreads: number;
   crossOriginIsolated: boolean;
@@ -31,14 +40,20 @@ export interface RuntimeSettings {
 /** ORT's own cap: beyond 4 intra-op threads its kernels stop scaling. */
 const MAX_WASM_THREADS = 4;
 
-export function configureRuntime(): RuntimeSettings {
+/**
+ * `device`: where this context's models will run. ORT loads its WASM build once, at its first session, so a
+ * context that may run on WebGPU must say so before then; one configured for 'wasm' can never use WebGPU.
+ */
+export function configureRuntime(device: Device = 'wasm'): RuntimeSettings {
   const wasm = env.backends.onnx.wasm;
   if (!wasm) throw new Error('transformers.js exposes no onnxruntime-web WASM settings here');
 
   const base = globalThis.location?.href;
+  const [wasmUrl, factoryUrl] =
+    device === 'webgpu' ? [ortWebgpuWasmUrl, ortWebgpuFactoryUrl] : [ortWasmUrl, ortFactoryUrl];
   const wasmPaths = {
-    wasm: base ? new URL(ortWasmUrl, base).href : ortWasmUrl,
-    mjs: base ? new URL(ortFactoryUrl, base).href : ortFactoryUrl,
+    wasm: base ? new URL(wasmUrl, base).href : wasmUrl,
+    mjs: base ? new URL(factoryUrl, base).href : factoryUrl,
   };
   // An object (not a folder prefix) pins both files, and lets transformers.js pre-load and cache them.
   wasm.wasmPaths = wasmPaths;
@@ -51,7 +66,7 @@ export function configureRuntime(): RuntimeSettings {
   // Inference already runs in our own workers; ORT's proxy worker would only add a hop.
   wasm.proxy = false;
 
-  return { wasmPaths, wasmThreads: wasm.numThreads, crossOriginIsolated: isolated };
+  return { wasmPaths, build: device, wasmThreads: wasm.numThreads, crossOriginIsolated: isolated };
 }
 
 /**

@@ -195,6 +195,21 @@ describe('failures get clear errors', () => {
       ...(await enc.clip.fetchedUrls()),
     ];
     expect(urls.filter((u) => new URL(u).origin !== location.origin)).toEqual([]);
-    expect(urls.some((u) => /ort-wasm-simd-threaded\.asyncify.*\.wasm/.test(u))).toBe(true);
+    expect(urls.some((u) => /ort-wasm-simd-threaded/.test(u))).toBe(true);
+  });
+
+  it("a worker on WASM loads ORT's WASM-only build; one on WebGPU the build that carries WebGPU", async () => {
+    // By the build's loader script, which the worker imports from the app each time (transformers.js keeps
+    // the .wasm itself in its cache after the first load).
+    const ortBuilds = async (enc: ReturnType<typeof encoders>) => {
+      await enc.clip.embedTexts(['red']);
+      const builds = (await enc.clip.fetchedUrls())
+        .map((u) => new URL(u).pathname)
+        .filter((p) => /ort-wasm-simd-threaded[^/]*\.mjs$/.test(p))
+        .map((p) => (/\.asyncify/.test(p) ? 'asyncify' : 'plain'));
+      return [...new Set(builds)];
+    };
+    expect(await ortBuilds(encoders('wasm'))).toEqual(['plain']);
+    expect(await ortBuilds(encoders('webgpu'))).toEqual(['asyncify']);
   });
 });

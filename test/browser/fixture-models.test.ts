@@ -189,7 +189,8 @@ beforeAll(async () => {
     fetched.push(new URL(String(input), location.href).href);
     return realFetch(input, init);
   };
-  configureRuntime();
+  // Both devices run in this one context: the build that carries WebGPU runs WASM too.
+  configureRuntime('webgpu');
   useModelHost({ remoteHost: '/test/fixtures/models/', remotePathTemplate: '{model}/' });
 });
 

@@ -48,7 +48,8 @@ const heard = new Map<Device, Map<string, Transcript>>();
 const clips = new Map<string, Float32Array>();
 
 beforeAll(async () => {
-  configureRuntime();
+  // Both devices run in this one context: the build that carries WebGPU runs WASM too.
+  configureRuntime('webgpu');
   useModelHost({ remoteHost: '/test/fixtures/models/', remotePathTemplate: '{model}/' });
   const res = await fetch(mediaUrl('MANIFEST.json'));
   manifest = ((await res.json()) as { files: typeof manifest }).files;
