@@ -4,8 +4,15 @@
 // included, must never remove a clear match. The method before it is run too, to show the grid can fail.
 // bench/sections/calibration.ts writes the same grid's table to bench/RESULTS.md.
 import { describe, expect, it } from 'vitest';
-import { coneWorld, cosine, fixtureWorld, worldModels } from '../support/calibration-world.ts';
-import { runCell, SIZES, stability } from '../support/calibration-grid.ts';
+import {
+  coneWorld,
+  cosine,
+  fixtureWorld,
+  worldModels,
+  type ModelWorld,
+} from '../support/calibration-world.ts';
+import { buildLibrary, runCell, SIZES, stability } from '../support/calibration-grid.ts';
+import { BANK_PHRASES, queryBank, referenceBank } from '../../src/search/query-bank.ts';
 import { MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
 
 const GOAL = { f1: 0.85, mrr: 0.9 };
@@ -77,4 +84,48 @@ describe('the calibration before (null-query background) on the same grid', () =
     const { missed } = await stability(coneWorld, 10, before);
     expect(missed.length).toBeGreaterThan(0);
   });
+});
+
+/**
+ * The cone world's CLAP as the fixture models build it (issue 22, "static noise" in the cone world's e2e):
+ * word-level, so every bank phrase of unknown words embeds like the empty text, and the few that hold a
+ * noise word ("rain on a window", "traffic noise", "a loud noise") are most of what the bank tells apart.
+ */
+const wordLevelCone: ModelWorld = {
+  name: 'cone world, word-level CLAP',
+  spaces: { ...coneWorld.spaces, clap: { ...coneWorld.spaces.clap, vocabulary: 'word-level' } },
+};
+
+describe('a bank phrase about the query (word-level CLAP in the cone world)', () => {
+  const clap = worldModels(wordLevelCone).clap;
+  const embed = (t: string) => (t ? clap.query(t) : clap.nullQuery());
+  const bank = referenceBank(BANK_PHRASES.map(embed));
+
+  it('collides as the fixture CLAP does: the bank tells apart a few vectors, noise phrases among them', () => {
+    expect(bank.vectors.length).toBeLessThanOrEqual(4);
+    const kept = bank.vectors.map((v) => BANK_PHRASES[bank.phrases.indexOf(v)]);
+    expect(kept).toContain('traffic noise');
+  });
+
+  it('is left out for the query it is about, and for no other', () => {
+    const leftOut = (q: string) =>
+      [...queryBank(embed(q), bank).leftOut].map((v) => BANK_PHRASES[bank.phrases.indexOf(bank.vectors[v]!)]);
+    expect(leftOut('static noise')).toContain('traffic noise');
+    expect(leftOut('hum')).toEqual([]);
+    // A text of words the model does not know embeds like most of the bank: a generic query, nothing left out.
+    expect(leftOut('zebra')).toEqual([]);
+  });
+
+  for (const size of [3, 10, 100]) {
+    it(`${size} segments per space: "static noise" finds the hiss first and above the cut`, async () => {
+      const lib = await buildLibrary(wordLevelCone, size);
+      const searcher = lib.searcher();
+      for (const text of ['static noise', 'noise']) {
+        const res = await searcher.search({ text, limit: 100 });
+        const first = res.items[0] && lib.items.get(res.items[0].item.id);
+        expect(first?.concept, `"${text}" found ${res.items.length} items`).toBe('hiss');
+      }
+      expect((await searcher.search({ text: 'zebra', limit: 100 })).items).toEqual([]);
+    });
+  }
 });
