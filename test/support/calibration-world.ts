@@ -107,6 +107,16 @@ export const coneWorld: ModelWorld = {
   },
 };
 
+/**
+ * The cone world with its CLAP word-level, as the fixture models build theirs (the committed cone CLAP): the
+ * bank's phrases of unknown words all embed like the empty text, and the few that hold a noise word ("rain
+ * on a window", "traffic noise", "a loud noise") are most of what the bank tells apart.
+ */
+export const wordLevelConeWorld: ModelWorld = {
+  name: 'cone world, word-level CLAP',
+  spaces: { ...coneWorld.spaces, clap: { ...coneWorld.spaces.clap, vocabulary: 'word-level' } },
+};
+
 function shape(s: Partial<SpaceShape> & { dim: number }): SpaceShape {
   return {
     itemOffset: 0,
