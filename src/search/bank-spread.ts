@@ -12,10 +12,15 @@
 // only its new keys cost anything (one restricted search per bank query), and a segment keeps its own unit
 // when it leaves the sample. A segment that matches the query does not widen the median, as it widens the
 // query's own scores, and a plain one narrows it rather than widening it.
+//
+// The bank's scores on a segment are kept too (a number per distinct bank vector), so a query can leave out
+// the bank phrases that are about it (query-bank.ts, `queryBank`) without scoring anything again: its unit
+// on a segment is then the spread of the rest, still never below a quarter of the space's median (the
+// median of whole-bank spreads, so a bank left with one distinct vector, spread 0, keeps a unit).
 import type { VectorIndex } from '../vector-index/types.ts';
 import type { ReferenceBank } from './query-bank.ts';
 
-/** Per-key spreads kept per space before they are forgotten (a number each). */
+/** Segments kept per space before they are forgotten (their bank scores: a number per bank vector, and the spread). */
 const KEEP = 65_536;
 const MAD_TO_SIGMA = 1.4826;
 /** The spread is at least the standard deviation over this. */
@@ -27,8 +32,14 @@ const OWN_FLOOR = 4;
 
 interface SpaceSpreads {
   bank: ReferenceBank;
-  perKey: Map<number, number>;
+  perKey: Map<number, Scored>;
   unit?: { id: string; value: Promise<BankUnit> };
+}
+
+/** A segment's scores for each of the bank's vectors, and their spread. */
+interface Scored {
+  row: Float32Array;
+  spread: number;
 }
 
 /** The space's unit, and each segment's. */
@@ -37,6 +48,11 @@ export interface BankUnit {
   median: number;
   /** A segment's unit: its own spread once it has been in a sample (never below a quarter of the median). */
   of(key: number): number;
+  /**
+   * The same with the bank's vectors `leftOut` (indices in `ReferenceBank.vectors`) out of each segment's
+   * spread; the median, and so the floor and a never-sampled segment's unit, stay the whole bank's.
+   */
+  without(leftOut: ReadonlySet<number>): BankUnit;
 }
 
 export class BankSpreads {
@@ -70,26 +86,34 @@ export class BankSpreads {
       const scored = await Promise.all(
         vectors.map((v) => index.search(v, missing.length, { include: missing })),
       );
-      const rows = new Map<number, number[]>();
-      for (const hits of scored) {
+      const rows = new Map<number, Float32Array>();
+      scored.forEach((hits, v) => {
         for (const h of hits) {
           let row = rows.get(h.id);
-          if (!row) rows.set(h.id, (row = []));
-          row.push(h.score);
+          if (!row) rows.set(h.id, (row = new Float32Array(vectors.length)));
+          row[v] = h.score;
         }
-      }
-      for (const [key, row] of rows) entry.perKey.set(key, spread(row));
+      });
+      for (const [key, row] of rows) entry.perKey.set(key, { row, spread: spread(Array.from(row)) });
     }
-    const mid = Math.max(MIN_UNIT, median(Array.from(sample, (k) => entry.perKey.get(k) ?? 0)));
-    const { perKey } = entry;
-    return {
-      median: mid,
-      of(key) {
-        const own = perKey.get(key);
-        return own === undefined ? mid : Math.max(mid / OWN_FLOOR, own);
-      },
-    };
+    const mid = Math.max(MIN_UNIT, median(Array.from(sample, (k) => entry.perKey.get(k)?.spread ?? 0)));
+    return unitOf(entry.perKey, mid, (s) => s.spread);
   }
+}
+
+function unitOf(perKey: Map<number, Scored>, mid: number, own: (s: Scored) => number): BankUnit {
+  const unit: BankUnit = {
+    median: mid,
+    of(key) {
+      const scored = perKey.get(key);
+      return scored === undefined ? mid : Math.max(mid / OWN_FLOOR, own(scored));
+    },
+    without(leftOut) {
+      if (leftOut.size === 0) return unit;
+      return unitOf(perKey, mid, ({ row }) => spread(Array.from(row).filter((_, v) => !leftOut.has(v))));
+    },
+  };
+  return unit;
 }
 
 /** One segment's spread over the bank's scores on it. */

@@ -9,7 +9,7 @@ import { background, calibrate, scaleFloor, type CalibrationMethod } from './cal
 import type { SpaceQuery } from './fan-out.ts';
 import type { EvidenceList } from './fuse.ts';
 import { norm, without } from './null-items.ts';
-import { centred } from './query-bank.ts';
+import { centred, queryBank } from './query-bank.ts';
 
 export interface SpaceSearch {
   list: EvidenceList;
@@ -63,10 +63,12 @@ export class SpaceSearcher {
         centredScores(index, query, vector, keys, await unit);
       if (isTextOnly(query)) {
         // The query less the mean generic query: what is left scores what this query, and not every
-        // query, finds in a segment, measured in the bank's spread. No sample is scored.
-        const c = centred(query.vector, query.bank);
+        // query, finds in a segment, measured in the bank's spread. Bank phrases about the query are left
+        // out of both (query-bank.ts, `queryBank`). No sample is scored.
+        const own = queryBank(query.vector, query.bank);
+        const c = centred(query.vector, own);
         if (!(c.length > 1e-6)) return { list: evidence([], () => 0), score: byBank };
-        const [hits, u] = await Promise.all([nearest(c.vector), unit]);
+        const [hits, u] = await Promise.all([nearest(c.vector), unit.then((u) => u.without(own.leftOut))]);
         return {
           list: {
             source: query.space,
@@ -148,15 +150,20 @@ export class SpaceSearcher {
   }
 }
 
-/** Calibrated scores of `keys` for `vector` by the bank: centred on its mean, in its unit. */
+/**
+ * Calibrated scores of `keys` for `vector` by the bank: centred on its mean, in its unit, without the bank
+ * phrases about `vector`.
+ */
 async function centredScores(
   index: VectorIndex,
   query: SpaceQuery,
   vector: Float32Array,
   keys: Uint32Array,
-  unit: BankUnit,
+  wholeBank: BankUnit,
 ): Promise<Map<number, number>> {
-  const c = centred(vector, query.bank);
+  const own = queryBank(vector, query.bank);
+  const c = centred(vector, own);
+  const unit = wholeBank.without(own.leftOut);
   const out = new Map<number, number>();
   if (!(c.length > 1e-6) || keys.length === 0) return out;
   for (const h of await index.search(c.vector, keys.length, { include: keys })) {

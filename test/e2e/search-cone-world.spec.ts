@@ -26,10 +26,10 @@ const files = [
 ];
 
 /**
- * Query → the item it must find first. Not "static noise" → white-noise.wav: it ranks first but stays
- * below the cut (2.1 against 4.5), because two of the query bank's generic phrases, "rain on a window"
- * and "traffic noise", are noise words to the fixture CLAP, so to the bank that recording is what generic
- * queries find, and its scores are measured in their large spread (src/search/query-bank.ts).
+ * Query → the item it must find first. "static noise" is the issue's own story: two of the query bank's
+ * generic phrases, "rain on a window" and "traffic noise", are noise words to the fixture CLAP, so the bank
+ * once measured that recording in the spread between them and the empty text and left it below the cut;
+ * phrases about the query are now left out of its calibration (src/search/query-bank.ts, `queryBank`).
  */
 const labelled: [string, string][] = [
   ['red', 'red-square.png'],
@@ -38,6 +38,7 @@ const labelled: [string, string][] = [
   ['yellow', 'yellow-sun.png'],
   ['low hum', 'low-hum.wav'],
   ['high beep', 'high-beep.wav'],
+  ['static noise', 'white-noise.wav'],
   ['valve', 'plumbing-notes.md'],
   ['kite', 'kite-diary.txt'],
   ['flour', 'bread-recipe.pdf'],

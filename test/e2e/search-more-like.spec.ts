@@ -87,6 +87,31 @@ test('more like this: a photo, a video moment, an audio window and a passage, ea
   expect(names.filter((n) => n.startsWith('plumbing-notes.md'))).toEqual([]);
   expect(names.filter((n) => n.startsWith('kite-diary.txt'))).toEqual([]);
 
+  // Within the filter chips: "photos red", then More like this on the red photo, looks among photos only.
+  // Unfiltered it finds the video's red moment first; among photos nothing is a good match, and the
+  // closest anyway is the blue photo alone. The chip stays in view; removing it asks again without it.
+  const chips = page.getByRole('list', { name: 'Filters' }).getByRole('listitem');
+  await search(page, 'photos red');
+  await expect(chips).toHaveText([/^Type: Photos/]);
+  await results(page)
+    .filter({ hasText: 'red-square.png' })
+    .getByRole('button', { name: 'More like this' })
+    .click();
+  await expect(page.getByRole('status').filter({ hasText: 'No good match.' })).toHaveText(
+    'No good match. Nothing else that the filters keep is like red-square.png, image.',
+    { timeout: MAX_QUERY_TIME },
+  );
+  await expect(chips).toHaveText([/^Type: Photos/]);
+  await page.getByRole('button', { name: 'Show closest anyway' }).click();
+  const closest = page.getByRole('list', { name: 'Closest results' }).getByRole('listitem');
+  await expect(closest).toHaveCount(1);
+  await expect(closest.first()).toHaveAccessibleName(/^blue-sky\.webp, image/);
+  await chips.first().getByRole('button').click();
+  await expect(chips).toHaveCount(0);
+  await expect(searchBox(page)).toHaveValue('red');
+  await expectLike(page, 'red-square.png, image');
+  await expect(results(page).first()).toHaveAccessibleName(/^timeline\.mp4, video at 0:0[01]/);
+
   expect(seen.consoleErrors).toEqual([]);
   expect(seen.foreignRequests).toEqual([]);
 });

@@ -12,7 +12,13 @@ import type { QueryEncoders } from '../../src/search/fan-out.ts';
 import type { SearchQuery } from '../../src/search/query.ts';
 import { Searcher, type SearcherOptions } from '../../src/search/searcher.ts';
 import { ExactIndex } from '../../src/vector-index/exact-index.ts';
-import { concepts, worldModels, type ModelWorld, type WorldModels } from './calibration-world.ts';
+import {
+  concepts,
+  vocabularies,
+  worldModels,
+  type ModelWorld,
+  type WorldModels,
+} from './calibration-world.ts';
 
 export const SPACES: Space[] = ['clip', 'clap', 'text'];
 export const SIZES = [3, 10, 100, 10_000];
@@ -196,10 +202,23 @@ export interface LabelledQuery {
   relevant: (item: GridItem) => boolean;
 }
 
-/** Every concept word of every space, two words no space knows, a photo and a sound. */
-export function labelledQueries(): LabelledQuery[] {
+/**
+ * Every concept word of every space, two words no space knows, a photo and a sound; in a world with a
+ * word-level space, also each other word it knows for a concept, and two of them together ("static noise").
+ */
+export function labelledQueries(world?: ModelWorld): LabelledQuery[] {
   const words = SPACES.flatMap((s) => concepts[s]);
+  const synonyms = SPACES.filter((s) => world?.spaces[s].vocabulary === 'word-level').flatMap((s) =>
+    Object.entries(vocabularies[s]).flatMap(([concept, known]) =>
+      [...known, known.slice(0, 2).reverse().join(' ')].map((w) => ({
+        label: w,
+        query: { text: w },
+        relevant: (i: GridItem) => i.concept === concept,
+      })),
+    ),
+  );
   return [
+    ...synonyms,
     ...words.map((w) => ({
       label: w,
       query: { text: w },
@@ -240,7 +259,7 @@ export interface CellScore {
 export async function scoreQueries(
   lib: GridLibrary,
   searcher: Searcher,
-  queries = labelledQueries(),
+  queries: LabelledQuery[],
 ): Promise<CellScore> {
   const scores: QueryScore[] = [];
   const all = [...lib.items.values()];
@@ -280,7 +299,7 @@ export async function runCell(
   seed = 1,
 ): Promise<CellScore> {
   const lib = await buildLibrary(world, size, seed);
-  return scoreQueries(lib, lib.searcher(options));
+  return scoreQueries(lib, lib.searcher(options), labelledQueries(world));
 }
 
 /** A relevant item this pure is a clear match: a search must return it, whatever else the library holds. */
@@ -304,7 +323,7 @@ export async function stability(
   ],
 ): Promise<{ checked: number; missed: string[] }> {
   const lib = await buildLibrary(world, size);
-  const queries = labelledQueries();
+  const queries = labelledQueries(world);
   const missed: string[] = [];
   let checked = 0;
   for (const [plain, distractors] of [[0, 0], ...steps]) {

@@ -33,6 +33,14 @@ export interface SpaceShape {
   nullContent: number;
   /** Distractor content: Gaussian in D, or non-negative mixtures of D's axes (the fixture's histograms). */
   distractors: 'gaussian' | 'mixtures';
+  /**
+   * 'open': every word means something (a word the space does not know lands somewhere of its own), as in a
+   * real model. 'word-level': the space knows only its concepts' words (`vocabularies`) and maps every other
+   * word, as it maps its start and end tokens, to what the empty text embeds, and a phrase is the mean over
+   * its tokens, as the fixture models do (scripts/fixtures/models). Then most generic phrases embed alike,
+   * and the few that hold a concept's word stand out.
+   */
+  vocabulary: 'open' | 'word-level';
 }
 
 export interface ModelWorld {
@@ -99,6 +107,16 @@ export const coneWorld: ModelWorld = {
   },
 };
 
+/**
+ * The cone world with its CLAP word-level, as the fixture models build theirs (the committed cone CLAP): the
+ * bank's phrases of unknown words all embed like the empty text, and the few that hold a noise word ("rain
+ * on a window", "traffic noise", "a loud noise") are most of what the bank tells apart.
+ */
+export const wordLevelConeWorld: ModelWorld = {
+  name: 'cone world, word-level CLAP',
+  spaces: { ...coneWorld.spaces, clap: { ...coneWorld.spaces.clap, vocabulary: 'word-level' } },
+};
+
 function shape(s: Partial<SpaceShape> & { dim: number }): SpaceShape {
   return {
     itemOffset: 0,
@@ -111,6 +129,7 @@ function shape(s: Partial<SpaceShape> & { dim: number }): SpaceShape {
     plainContent: 0.2,
     nullContent: 0,
     distractors: 'gaussian',
+    vocabulary: 'open',
     ...s,
   };
 }
@@ -121,6 +140,24 @@ export const concepts: Record<Space, string[]> = {
   clap: ['hum', 'beep', 'hiss'],
   text: ['valve', 'kite', 'flour', 'train'],
 };
+/**
+ * The words a word-level space knows, by concept: the concept's name and, as the fixture CLAP's word list
+ * has (scripts/fixtures/world.ts, `sounds`), others that mean it, some of which are in the query bank's
+ * everyday phrases ("rain on a window", "traffic noise").
+ */
+export const vocabularies: Record<Space, Record<string, string[]>> = {
+  clip: {},
+  clap: { hiss: ['noise', 'static', 'rain', 'noisy'] },
+  text: {},
+};
+
+/** The concept a word means in a space, if it knows the word. */
+function conceptOf(space: Space, word: string): number {
+  const named = concepts[space].indexOf(word);
+  if (named >= 0) return named;
+  return concepts[space].findIndex((c) => vocabularies[space][c]?.includes(word));
+}
+
 /** Prototype slots per space beyond its concepts, for words it does not know: one per 8 dimensions. */
 const foreignSlots = (dim: number) => Math.max(2, Math.round(dim / 8));
 
@@ -162,6 +199,7 @@ export class SpaceModel {
    */
   query(text: string): Float32Array {
     const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+    if (this.shape.vocabulary === 'word-level') return this.wordLevelQuery(words);
     const r = seededRandom(hash(`${this.space}|q|${text}`));
     const meanings = words.map((word) => {
       const known = concepts[this.space].indexOf(word);
@@ -185,10 +223,35 @@ export class SpaceModel {
 
   /** The empty text. */
   nullQuery(): Float32Array {
-    const r = seededRandom(hash(`${this.space}|null`));
     return unit([
       [this.shape.queryOffset, this.queryAxis],
-      [this.shape.nullContent, this.inSpan(this.rest, r, 'gaussian')],
+      [this.shape.nullContent, this.nullContent()],
+    ]);
+  }
+
+  /** What the empty text means besides the offset: the start and end tokens' row. */
+  private nullContent(): Float64Array {
+    return this.inSpan(this.rest, seededRandom(hash(`${this.space}|null`)), 'gaussian');
+  }
+
+  /**
+   * A word-level model's query: the mean over its tokens (a start and an end token, then the words), each a
+   * known word's prototype or, for any other word and the start and end, the empty text's row. No noise or
+   * bias of its own: such a model embeds a text the same way every time.
+   */
+  private wordLevelQuery(words: string[]): Float32Array {
+    const background = combine([[this.shape.nullContent, this.nullContent()]]);
+    const tokens = [
+      background,
+      ...words.map((w) => {
+        const known = conceptOf(this.space, w);
+        return known >= 0 ? this.prototypes[known]! : background;
+      }),
+      background,
+    ];
+    return unit([
+      [this.shape.queryOffset, this.queryAxis],
+      ...tokens.map((t) => [1 / tokens.length, t] as [number, Float64Array]),
     ]);
   }
 

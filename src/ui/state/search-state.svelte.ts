@@ -68,6 +68,8 @@ export class SearchState {
   private parsedText = '';
   /** Whether the shown results are "More like this" of a result, not a search for words. */
   like = $state(false);
+  /** The segment the shown "More like this" results search by. */
+  private likeOf: { key: number; itemId: string } | null = null;
 
   readonly attachments = $derived([this.image, this.audio].filter((a): a is Attachment => a !== null));
   readonly results = $derived<ItemResult[]>(this.response?.items ?? []);
@@ -153,14 +155,10 @@ export class SearchState {
       this.runWhenReady = true;
       return;
     }
-    // Words that are filters ("photos from last summer") filter; the rest is searched.
     const typed = this.text.trim();
-    // A place filter names only places the library has ("in Lisbon"); a failed read just leaves it out.
-    const places = await this.service.placeNames().catch(() => []);
-    const parsed = parseFilters(typed, { now: this.now(), places });
-    this.filters = parsed.filters;
-    this.parsedText = typed;
+    const parsed = await this.readFilters(typed);
     this.like = false;
+    this.likeOf = null;
     const filters = mergeFilters(parsed.filters);
     const query: SearchQuery = { text: parsed.text || undefined, limit: 30, ...(filters ? { filters } : {}) };
     const hasText = !!query.text;
@@ -178,21 +176,47 @@ export class SearchState {
     await this.ask(query);
   }
 
-  /** Removes one filter chip: its words leave the search field, and the search runs again without it. */
+  /** Words that are filters ("photos from last summer") become chips; the rest is what is searched. */
+  private async readFilters(typed: string): Promise<ReturnType<typeof parseFilters>> {
+    // A place filter names only places the library has ("in Lisbon"); a failed read just leaves it out.
+    const places = (await this.service?.placeNames().catch(() => [])) ?? [];
+    const parsed = parseFilters(typed, { now: this.now(), places });
+    this.filters = parsed.filters;
+    this.parsedText = typed;
+    return parsed;
+  }
+
+  /**
+   * Removes one filter chip: its words leave the search field, and what is shown is asked again without it
+   * (the search for the words, or "More like this" of the same result).
+   */
   async removeFilter(filter: ParsedFilter): Promise<void> {
     this.text = withoutFilter(this.parsedText, filter);
     this.filters = this.filters.filter((f) => f !== filter);
-    if (this.canSearch) await this.run();
+    if (this.like && this.likeOf) {
+      await this.readFilters(this.text.trim());
+      await this.askLike(this.likeOf);
+    } else if (this.canSearch) await this.run();
     else this.clearResults();
   }
 
-  /** "More like this": searches by the stored vectors of a result's best segment, leaving its item out. */
+  /**
+   * "More like this": searches by the stored vectors of a result's best segment, leaving its item out,
+   * within the filters whose chips are shown: "photos from last summer", then More like this on one of them,
+   * asks for photos from last summer like it, not for anything like it from any time. The chips stay, so
+   * what still narrows the results is in view, and removing one widens them.
+   */
   async moreLike(result: ItemResult): Promise<void> {
     if (!this.service) return;
-    this.filters = [];
     this.like = true;
+    this.likeOf = { key: result.best.key, itemId: result.item.id };
     this.askedFor = resultLabel(result);
-    await this.ask({ like: { key: result.best.key, itemId: result.item.id }, limit: 30 });
+    await this.askLike(this.likeOf);
+  }
+
+  private askLike(like: { key: number; itemId: string }): Promise<void> {
+    const filters = mergeFilters(this.filters);
+    return this.ask({ like, limit: 30, ...(filters ? { filters } : {}) });
   }
 
   /** Saves a new strictness, and asks the shown results' query again with it. */
@@ -245,6 +269,7 @@ export class SearchState {
     this.lastQuery = null;
     this.filters = [];
     this.like = false;
+    this.likeOf = null;
     this.status = 'idle';
   }
 
