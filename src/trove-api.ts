@@ -48,7 +48,7 @@ export interface TroveOptions {
   autoStart?: boolean;
   /** The ffmpeg worker's watchdog budgets (and, in tests, the worker itself). */
   ffmpeg?: FfmpegClientOptions;
-  /** The language speech is transcribed in (ISO 639-1), or 'auto' (default: transcribed as English). */
+  /** The language speech is transcribed in (ISO 639-1), or 'auto' (default: Whisper detects it). */
   transcriptionLanguage?: string;
 }
 

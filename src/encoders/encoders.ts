@@ -76,7 +76,7 @@ export function createEncoders(
     prefer?: Device | 'auto';
     makeWorker?: WorkerFactory;
     idleReleaseMs?: number;
-    /** The language speech is transcribed in (ISO 639-1); absent or 'auto': the runtime's default. */
+    /** The language speech is transcribed in (ISO 639-1); absent or 'auto': Whisper detects it. */
     speechLanguage?: string;
   } = {},
 ): Encoders {

@@ -25,7 +25,7 @@ export interface EncoderInit {
   note?: string;
   /** The caption role's task (captions.task in models.json). */
   captionTask?: CaptionTask;
-  /** The language the speech role transcribes in (ISO 639-1); absent: the runtime's default (English). */
+  /** The language the speech role transcribes in (ISO 639-1); absent: Whisper detects it per recording. */
   speechLanguage?: string;
   /** Whether ingest asks the caption role to describe pictures (captions.enabled); default true. */
   captionDescribe?: boolean;

@@ -135,8 +135,9 @@ export interface SegmentRecord {
   /** The text of text chunks, transcript spans, captions and OCR, for snippets and keyword search. */
   text?: string;
   /**
-   * The language of that text: ISO 639-3 ("fra") detected per document chunk; ISO 639-1 ("fr") for
-   * transcripts, the language chosen in Settings. Absent when unknown.
+   * The language of that text: ISO 639-3 ("fra") detected per document chunk; for transcripts Whisper's
+   * code ("fr": ISO 639-1, but "haw" and "yue" for two of its 99), chosen in Settings or detected by
+   * Whisper. Absent when unknown.
    */
   language?: string;
   thumbnailId?: string;

@@ -1,11 +1,14 @@
 // The fixture Whisper through transformers.js's real automatic-speech-recognition pipeline in Chromium,
 // on WASM and on WebGPU (SwiftShader), with audio decoded by the page at 16 kHz: the speech fixture's
 // transcript holds the expected word, timed inside the clip where the media manifest says it is spoken;
-// the podcast splits by sentence; silence says nothing; both devices say exactly the same.
+// the podcast splits by sentence; silence says nothing; both devices say exactly the same. Language
+// detection (whisper-transcribe.ts) hears the French voice note as French on both, and the pipeline's first
+// chunk reuses detection's features and encoder output there too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env, pipeline, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
 import { configureRuntime, useModelHost } from '../../src/encoders/runtime';
-import { podcast, speech } from '../../scripts/fixtures/world';
+import { frenchSpeech, podcast, speech } from '../../scripts/fixtures/world';
+import { transcribeSpeech, type WhisperPipeline } from '../../src/encoders/roles/whisper-transcribe';
 import { decodeAudio, mediaUrl } from '../support/browser-media';
 
 // Vite's own module requests fill the default 250-entry buffer; the model and WASM fetches must not be dropped.
@@ -56,6 +59,7 @@ beforeAll(async () => {
   clips.set(speech.file, await decodeAudio(`audio/${speech.file}`, RATE));
   clips.set(podcast.file, await decodeAudio(`audio/${podcast.file}`, RATE));
   clips.set('silence', new Float32Array(3 * RATE));
+  clips.set(frenchSpeech.file, await decodeAudio(`audio/${frenchSpeech.file}`, RATE));
 });
 
 describe.each(devices)('fixture Whisper on %s', (device) => {
@@ -130,12 +134,32 @@ describe.each(devices)('fixture Whisper on %s', (device) => {
   it('says nothing for silence', async () => {
     expect(await transcribe('silence')).toEqual({ text: '', chunks: [] });
   });
+
+  it(`detects French in ${frenchSpeech.file}, featurising and encoding its one window once`, async () => {
+    // Count the real work beneath the hooks detection installs on its first use of this pipeline.
+    const work = { features: 0, encoder: 0 };
+    const extractor = asr.processor.feature_extractor!;
+    const extract = extractor._call.bind(extractor);
+    extractor._call = (...args: Parameters<typeof extract>) => (work.features++, extract(...args));
+    const session = (
+      asr.model as unknown as { sessions: Record<string, { run: (...a: unknown[]) => unknown }> }
+    ).sessions['model']!;
+    const run = session.run.bind(session);
+    session.run = (...args: unknown[]) => (work.encoder++, run(...args));
+
+    const got = await transcribeSpeech(asr as unknown as WhisperPipeline, clips.get(frenchSpeech.file)!);
+    expect(got.map((s) => [s.text, s.language])).toEqual([[frenchSpeech.text, frenchSpeech.language]]);
+    expect(work).toEqual({ features: 1, encoder: 1 });
+    const english = await transcribeSpeech(asr as unknown as WhisperPipeline, clips.get(speech.file)!);
+    expect(english.map((s) => [s.text, s.language])).toEqual([[speech.text, 'en']]);
+  });
 });
 
 describe('wasm and webgpu', () => {
   it('give exactly the same transcripts and timestamps', () => {
     const [a, b] = devices.map((d) => heard.get(d));
-    expect(a?.size).toBe(clips.size);
+    // Every clip but the French note, which is transcribed through transcribeSpeech.
+    expect(a?.size).toBe(clips.size - 1);
     expect(b && Object.fromEntries(b)).toEqual(a && Object.fromEntries(a));
   });
 

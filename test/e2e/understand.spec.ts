@@ -1,5 +1,6 @@
 // Issue 23 in the built app, nothing mocked: text in pictures (read by the fixture Florence-2, switched in
-// Settings), places from GPS (named offline by the app's own gazetteer), and a query in French.
+// Settings), places from GPS (named offline by the app's own gazetteer), a query in French, and the language
+// Whisper detects in a voice note.
 import { expect, test, type Page } from '@playwright/test';
 import { watchPage } from './network-guard';
 import { fixtureWorldConfig, media, modelHostOrigin } from './fixture-world';
@@ -159,6 +160,35 @@ test('a French query finds the French document; Settings says the picture and so
   await views(page).getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByText(/matched to English words only/)).toBeVisible();
   await expect(page.getByLabel('Transcribe speech in')).toHaveValue('auto');
+
+  expect(seen.consoleErrors).toEqual([]);
+  expect(seen.foreignRequests).toEqual([]);
+});
+
+test('a French voice note is transcribed in French and its result says so; an English one says English', async ({
+  page,
+  baseURL,
+}) => {
+  const seen = watchPage(page, new URL(baseURL!).origin, [modelHostOrigin]);
+  await serveConfig(page, { enabled: false });
+  await page.goto('/');
+  await expect(page.getByText('0 items', { exact: true })).toBeVisible();
+  // No language chosen in Settings: Whisper detects each recording's.
+  await addFiles(page, ['audio/note-plombier.wav', 'audio/speech-plumber.wav'], 2);
+
+  await search(page, 'plombier robinet');
+  const first = results(page).first();
+  await expect(first).toHaveAccessibleName(/^note-plombier\.wav/);
+  await expect(first.getByText('in French')).toBeVisible();
+
+  await search(page, 'valve under the sink');
+  await expect(results(page).first()).toHaveAccessibleName(/^speech-plumber\.wav/);
+  await expect(results(page).first().getByText('in English')).toBeVisible();
+
+  await views(page).getByRole('button', { name: 'Settings' }).click();
+  const language = page.getByLabel('Transcribe speech in');
+  await expect(language).toHaveValue('auto');
+  await expect(language.locator('option[value="auto"]')).toHaveText('detected by Whisper');
 
   expect(seen.consoleErrors).toEqual([]);
   expect(seen.foreignRequests).toEqual([]);

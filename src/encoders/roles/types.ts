@@ -15,7 +15,7 @@ export interface RoleLoadOptions {
   device: Device;
   dtype: Dtype;
   progress: (info: ProgressInfo) => void;
-  /** Speech only: the language to transcribe in (ISO 639-1); absent, the runtime's default (English). */
+  /** Speech only: the language to transcribe in (ISO 639-1); absent, Whisper detects it per recording. */
   language?: string;
 }
 
@@ -23,7 +23,7 @@ export interface TranscriptSpan {
   text: string;
   start: number;
   end: number;
-  /** The language it was transcribed in (ISO 639-1), when one was chosen in Settings. */
+  /** The language it was transcribed in (ISO 639-1): chosen in Settings, or detected by Whisper. */
   language?: string;
 }
 

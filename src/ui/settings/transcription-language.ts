@@ -1,5 +1,5 @@
-// The language speech is transcribed in, chosen in Settings and kept in this browser: 'auto' leaves it to
-// the runtime (transformers.js 4.3 does not detect it: it transcribes as English), a code fixes it and is
+// The language speech is transcribed in, chosen in Settings and kept in this browser: 'auto' lets Whisper
+// detect it per recording (encoders/roles/whisper-transcribe.ts), a code fixes it. Either way it is
 // recorded on every transcript span. Read when Trove starts; the speech worker is made with it.
 
 const KEY = 'trove.transcription-language';
