@@ -42,7 +42,14 @@ let progress: (p: ProgressInfo) => void = () => {};
 
 function load(device: Device): RoleEncoder {
   const i = init!;
-  info = { role: i.role, model: i.model, device, dtype: i.dtype[device], note: info?.note };
+  info = {
+    role: i.role,
+    model: i.model,
+    device,
+    dtype: i.dtype[device],
+    note: info?.note,
+    build: runtimeBuild,
+  };
   return loaders[i.role]({
     model: i.model,
     revision: i.revision,

@@ -42,6 +42,8 @@ export interface RuntimeInfo {
   dtype: Dtype;
   /** Why the role is not on WebGPU, when it is not. */
   note?: string;
+  /** ORT's WASM build in the worker: 'webgpu' carries the WebGPU provider, 'wasm' runs WASM only. */
+  build?: Device;
 }
 
 export interface EncoderWorkerApi {

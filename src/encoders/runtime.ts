@@ -66,7 +66,9 @@ export function configureRuntime(device: Device = 'wasm'): RuntimeSettings {
   // Inference already runs in our own workers; ORT's proxy worker would only add a hop.
   wasm.proxy = false;
 
-  return { wasmPaths, build: device, wasmThreads: wasm.numThreads, crossOriginIsolated: isolated };
+  // Read back from the file, so a mix-up of the two imports shows in the worker's runtime info.
+  const build: Device = /asyncify/.test(wasmPaths.wasm) ? 'webgpu' : 'wasm';
+  return { wasmPaths, build, wasmThreads: wasm.numThreads, crossOriginIsolated: isolated };
 }
 
 /**

@@ -199,17 +199,19 @@ describe('failures get clear errors', () => {
   });
 
   it("a worker on WASM loads ORT's WASM-only build; one on WebGPU the build that carries WebGPU", async () => {
-    // By the build's loader script, which the worker imports from the app each time (transformers.js keeps
-    // the .wasm itself in its cache after the first load).
     const ortBuilds = async (enc: ReturnType<typeof encoders>) => {
       await enc.clip.embedTexts(['red']);
-      const builds = (await enc.clip.fetchedUrls())
-        .map((u) => new URL(u).pathname)
-        .filter((p) => /ort-wasm-simd-threaded[^/]*\.mjs$/.test(p))
-        .map((p) => (/\.asyncify/.test(p) ? 'asyncify' : 'plain'));
-      return [...new Set(builds)];
+      const build = enc.clip.runtimeInfo?.build;
+      const urls = await enc.clip.fetchedUrls();
+      // transformers.js keeps the .wasm in its cache after a first load; the loader script is imported anew.
+      const loaded = urls.filter((u) => /ort-wasm-simd-threaded[^/]*\.(wasm|mjs)$/.test(u));
+      return { build, loaded: [...new Set(loaded.map((u) => (/\.asyncify/.test(u) ? 'webgpu' : 'wasm')))] };
     };
-    expect(await ortBuilds(encoders('wasm'))).toEqual(['plain']);
-    expect(await ortBuilds(encoders('webgpu'))).toEqual(['asyncify']);
+    const onWasm = await ortBuilds(encoders('wasm'));
+    expect(onWasm.build).toBe('wasm');
+    expect(onWasm.loaded.filter((b) => b !== 'wasm')).toEqual([]);
+    const onWebgpu = await ortBuilds(encoders('webgpu'));
+    expect(onWebgpu.build).toBe('webgpu');
+    expect(onWebgpu.loaded.filter((b) => b !== 'webgpu')).toEqual([]);
   });
 });
