@@ -17,6 +17,14 @@ import type { ModelOnlyResult, ModelOnlyTask } from '../pages/model-only.worker.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
+};
+/** "median (fastest–slowest)" of a few runs. */
+const spread = (xs: number[], f: (x: number) => string) =>
+  xs.length > 1 ? `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})` : f(xs[0] ?? NaN);
+
 /** The world's models.json on `host`; it must have the caption role (Florence-2). */
 function worldConfig(dir: string, host: string): ModelsConfig {
   const path = join(dir, 'models.json');
@@ -71,7 +79,7 @@ async function modelAlone(ctx: BenchContext, config: ModelsConfig) {
   };
   const cap = maxNewTokens['<OCR>'];
   const one = await run({ kind: 'florence-ocr', newTokens: 1, runs: 3 });
-  const capped = await run({ kind: 'florence-ocr', newTokens: cap, runs: 1 });
+  const capped = await run({ kind: 'florence-ocr', newTokens: cap, runs: 2 });
   await page.close();
   return { one, capped, cap };
 }
@@ -93,8 +101,7 @@ const section: BenchSection = {
       const page = await ctx.openPage('/bench/pages/ocr.html');
       await page.bringToFront();
       await page.waitForFunction(() => 'ocrBench' in window);
-      const median = (xs: OcrRun[]) => [...xs].sort((a, b) => a.msPerFile - b.msPerFile)[xs.length >> 1]!;
-      const rows: { kind: PhotoKind; off: OcrRun; on: OcrRun }[] = [];
+      const rows: { kind: PhotoKind; off: OcrRun[]; on: OcrRun[] }[] = [];
       const probes: number[] = [];
       let readMs = NaN;
       for (const [kind, n] of [
@@ -104,7 +111,8 @@ const section: BenchSection = {
         const tries: Record<'off' | 'on', OcrRun[]> = { off: [], on: [] };
         for (let t = 0; t < repeats; t++)
           for (const ocr of [false, true]) {
-            probes.push(speedProbe());
+            const probe = speedProbe();
+            probes.push(probe);
             // The last run with text and OCR on also times one picture read again by the caption worker.
             const timeRead = kind === 'text' && ocr && t === repeats - 1;
             const r = await page.evaluate(([k, n, o, c, tr]) => window.ocrBench.run(k, n, o, c, tr), [
@@ -116,24 +124,28 @@ const section: BenchSection = {
             ] as const);
             ctx.log(
               `${kind}, OCR ${ocr ? 'on' : 'off'}: ${r.msPerFile.toFixed(0)} ms/photo, ${r.read} read, ${r.failed} failed` +
-                (r.readMs === undefined ? '' : `; read again alone ${r.readMs.toFixed(0)} ms`),
+                (r.readMs === undefined ? '' : `; read again alone ${r.readMs.toFixed(0)} ms`) +
+                ` (speed probe ${probe.toFixed(0)} ms)`,
             );
             if (r.readMs !== undefined) readMs = r.readMs;
             if (r.failed) throw new Error(`${r.failed} of ${r.files} photos failed to ingest`);
             tries[ocr ? 'on' : 'off'].push(r);
           }
-        rows.push({ kind, off: median(tries.off), on: median(tries.on) });
+        rows.push({ kind, ...tries });
       }
       await page.close();
       const alone = await modelAlone(ctx, config);
 
-      const f = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1));
+      const f = (x: number) => (!Number.isFinite(x) ? '–' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1));
+      const perPhoto = (runs: OcrRun[]) => runs.map((r) => r.msPerFile);
       const label = {
         plain: '640×480 JPEG without text',
         text: '384×384 receipt (passes the text test)',
       };
       const { one, capped, cap } = alone;
-      const perToken = one && capped ? (capped.msPerUnit - one.msPerUnit) / (cap - 1) : NaN;
+      const fixed = one ? Math.min(...one.calls) : NaN;
+      const full = capped ? Math.min(...capped.calls) : NaN;
+      const perToken = (full - fixed) / (cap - 1);
       const models = Object.entries(config.roles)
         .map(([role, rc]) => `${role} ${rc.model} (${rc.dtype.wasm})`)
         .join(', ');
@@ -145,25 +157,28 @@ const section: BenchSection = {
         '',
         `${nPlain} photos without text and ${nText} receipts per run, ingested through the whole pipeline (Trove,`,
         'image workers, encoder workers, store, vector index), captions off; reading text (captions.ocr) off,',
-        `then on. Median of ${repeats} runs each, off and on alternating; each run opens a fresh library on warm models`,
-        `(the first picture with text of each run is read during the warm-up). Speed probe ${Math.min(...probes).toFixed(0)}–${Math.max(...probes).toFixed(0)} ms (see Ingest).`,
+        `then on; ${repeats} runs each, off and on alternating, each on a fresh library with warm models (the first`,
+        'picture with text of each run is read during the warm-up). Median, and the fastest–slowest run in brackets:',
+        `the machine is shared, and its speed moved ${f(Math.max(...probes) / Math.min(...probes))}× between runs (speed probe`,
+        `${Math.min(...probes).toFixed(0)}–${Math.max(...probes).toFixed(0)} ms, see Ingest).`,
         '',
-        '| photos | OCR off (ms/photo) | OCR on (ms/photo) | added (ms/photo) | shown to Florence-2, OCR on | OCR segments |',
+        '| photos | OCR off (ms/photo) | OCR on (ms/photo) | added (ms/photo, medians) | shown to Florence-2, OCR on | OCR segments |',
         '| --- | --- | --- | --- | --- | --- |',
         ...rows.map(
           (r) =>
-            `| ${label[r.kind]} | ${f(r.off.msPerFile)} | ${f(r.on.msPerFile)} | ${f(r.on.msPerFile - r.off.msPerFile)} | ${r.on.read} of ${r.on.files} | ${r.on.ocrSegments} |`,
+            `| ${label[r.kind]} | ${spread(perPhoto(r.off), f)} | ${spread(perPhoto(r.on), f)} | ${f(median(perPhoto(r.on)) - median(perPhoto(r.off)))} | ${r.on[0]!.read} of ${r.on[0]!.files} | ${r.on[0]!.ocrSegments} |`,
         ),
         '',
         `Florence-2-base alone (${one?.dtype ?? capped?.dtype ?? '–'}, ${one?.threads ?? capped?.threads ?? '–'} threads, in a worker on the app's onnxruntime-web build, a`,
-        '640×480 picture prepared before the clock; bench/pages/model-only.worker.ts):',
+        '640×480 picture prepared before the clock; bench/pages/model-only.worker.ts); the fastest run is the',
+        "model's cost with the least interference, the others show the machine:",
         '',
-        '| <OCR> run | ms |',
+        '| <OCR> run | ms: fastest (all runs) |',
         '| --- | --- |',
         `| load (4 graphs, from the browser's cache after the runs above) | ${one ? f(one.loadMs) : '–'} |`,
-        `| 1 new token: vision encoder (768×768), encoder (577 + 10 tokens), one decoder step | ${one ? f(one.msPerUnit) : '–'} |`,
-        `| ${cap} new tokens (the app's cap) | ${capped ? f(capped.msPerUnit) : '–'} |`,
-        `| each further token (decoder step with cache, logits processors, sampling) | ${f(perToken)} |`,
+        `| 1 new token: vision encoder (768×768), encoder (577 + 10 tokens), one decoder step | ${f(fixed)} (${one?.calls.map(f).join(', ') ?? '–'}) |`,
+        `| ${cap} new tokens (the app's cap) | ${f(full)} (${capped?.calls.map(f).join(', ') ?? '–'}) |`,
+        `| each further token (decoder step with cache, logits processors, sampling), from the fastest runs | ${f(perToken)} |`,
         '',
         `In the app, after the last run with OCR on: one receipt read again through the caption worker's readText`,
         `(the call the pipeline makes; ${cap} tokens), ${f(readMs)} ms.`,
