@@ -5,7 +5,7 @@
 // `npm run bench -- ocr-realsize [--models=DIR] [--photos=8] [--text-photos=3] [--repeats=2]`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { maxNewTokens } from '../../src/models/caption-config.ts';
 import { validateModelsConfig, type ModelsConfig } from '../../src/models/config.ts';
@@ -146,11 +146,13 @@ const section: BenchSection = {
       const fixed = one ? Math.min(...one.calls) : NaN;
       const full = capped ? Math.min(...capped.calls) : NaN;
       const perToken = (full - fixed) / (cap - 1);
+      const text = rows.find((r) => r.kind === 'text')!;
+      const added = median(perPhoto(text.on)) - median(perPhoto(text.off));
       const models = Object.entries(config.roles)
         .map(([role, rc]) => `${role} ${rc.model} (${rc.dtype.wasm})`)
         .join(', ');
       return [
-        `Models: \`${dir}\`: ${models}; WASM. Random weights of the real size: Florence-2 never says`,
+        `Models: \`${dir.startsWith(root) ? relative(root, dir) : dir}\`: ${models}; WASM. Random weights of the real size: Florence-2 never says`,
         `end-of-text, so every <OCR> run generates the app's cap of ${cap} new tokens (src/models/caption-config.ts):`,
         'the cost of the longest answer the app allows. A real receipt or sign gives fewer tokens; the model-alone',
         'rows below split the run into its fixed part and its cost per token, to scale it.',
@@ -181,7 +183,9 @@ const section: BenchSection = {
         `| each further token (decoder step with cache, logits processors, sampling), from the fastest runs | ${f(perToken)} |`,
         '',
         `In the app, after the last run with OCR on: one receipt read again through the caption worker's readText`,
-        `(the call the pipeline makes; ${cap} tokens), ${f(readMs)} ms.`,
+        `(the call the pipeline makes; ${cap} tokens), ${f(readMs)} ms. A receipt's added cost in the table is`,
+        `${f(added / full)}× the model's fastest capped run alone; this section does not break down the rest (the`,
+        'machine, the text embedding of the answer, the pipeline around it).',
       ].join('\n');
     } finally {
       server.kill();
