@@ -3,7 +3,10 @@
 // never share a worker's threads with another.
 import {
   AutoConfig,
+  AutoProcessor,
   AutoTokenizer,
+  Florence2ForConditionalGeneration,
+  RawImage,
   ClapAudioModelWithProjection,
   ClapTextModelWithProjection,
   CLIPTextModelWithProjection,
@@ -23,6 +26,8 @@ export type ModelOnlyTask = (
   | { kind: 'clap-audio'; batch: number; windows: number }
   | { kind: 'text-query'; role: 'clip' | 'clap' | 'text'; queries: string[] }
   | { kind: 'speech'; seconds: number }
+  /** Florence-2's <OCR> on one 640×480 picture, generating exactly `newTokens` (random weights never end). */
+  | { kind: 'florence-ocr'; newTokens: number; runs: number }
 ) & {
   /** WASM unless set; WebGPU takes whatever adapter the browser offers (here a software one). */
   device?: 'wasm' | 'webgpu';
@@ -32,7 +37,7 @@ export type ModelOnlyTask = (
 
 export interface ModelOnlyResult {
   kind: ModelOnlyTask['kind'];
-  role: Role;
+  role: Role | 'caption';
   dtype: string;
   threads: number;
   loadMs: number;
@@ -85,15 +90,18 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
   const { wasmThreads } = configureRuntime(task.device ?? 'wasm');
   // As the app's encoder worker does, so loading costs the same.
   compactUnigramTries();
-  const role: Role =
+  const role: Role | 'caption' =
     task.kind === 'clip-vision'
       ? 'clip'
       : task.kind === 'clap-audio'
         ? 'clap'
         : task.kind === 'speech'
           ? 'speech'
-          : task.role;
+          : task.kind === 'florence-ocr'
+            ? 'caption'
+            : task.role;
   const rc = config.roles[role];
+  if (!rc) throw new Error(`models.json has no "${role}" role`);
   useModelHost(resolveHost(config, role, appUrl));
   const device = task.device ?? 'wasm';
   const dtype = task.dtype ?? rc.dtype?.[device] ?? 'q8';
@@ -159,12 +167,28 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
       calls = await timeCalls(1, () => asr(audio, { return_timestamps: true, chunk_length_s: 30 }));
       return result(task, role, label, wasmThreads, loadMs, calls, task.seconds);
     }
+    case 'florence-ocr': {
+      // As src/encoders/roles/caption.ts runs it: the processor's task prompt, then generate.
+      const [processor, model] = await Promise.all([
+        AutoProcessor.from_pretrained(rc.model, opts),
+        Florence2ForConditionalGeneration.from_pretrained(rc.model, opts),
+      ]);
+      const loadMs = performance.now() - loadStart;
+      const pixels = Uint8ClampedArray.from(random(640 * 480 * 3, 4), (v) => (v + 0.5) * 255);
+      const inputs = (await processor(new RawImage(pixels, 640, 480, 3), '<OCR>')) as Record<string, Tensor>;
+      calls = await timeCalls(task.runs, async () => {
+        const ids = (await model.generate({ ...inputs, max_new_tokens: task.newTokens })) as Tensor;
+        if (ids.dims.at(-1) !== task.newTokens + 1)
+          throw new Error(`Florence-2 generated ${(ids.dims.at(-1) ?? 1) - 1} of ${task.newTokens} tokens`);
+      });
+      return result(task, role, label, wasmThreads, loadMs, calls, calls.length);
+    }
   }
 }
 
 function result(
   task: ModelOnlyTask,
-  role: Role,
+  role: Role | 'caption',
   dtype: string,
   threads: number,
   loadMs: number,

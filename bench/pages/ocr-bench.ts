@@ -1,10 +1,12 @@
 // The browser side of the text-in-pictures benchmark (issue 23): photos with and without text ingested
-// through the whole pipeline on the fixture models, with reading text (captions.ocr) off and on, and the
-// cheap text test on its own. bench/sections/ocr.ts drives window.ocrBench.
+// through the whole pipeline on the fixture models (or on a real-size world's, when the section passes its
+// models.json), with reading text (captions.ocr) off and on, and the cheap text test on its own.
+// bench/sections/ocr.ts drives window.ocrBench.
 import { deleteDB } from 'idb';
 import { openTrove, type Trove } from '../../src/trove.ts';
 import { textEvidence } from '../../src/ingest/image/text-test.ts';
 import { OPFS_DIRECTORY } from '../../src/vector-index/opfs-vector-file.ts';
+import type { ModelsConfig } from '../../src/models/config.ts';
 import { fixtureModelsConfig } from '../../test/support/fixture-models.ts';
 import { fetchBlob } from '../../test/support/browser-media.ts';
 
@@ -21,6 +23,11 @@ export interface OcrRun {
   /** OCR segments written. */
   ocrSegments: number;
   failed: number;
+  /**
+   * With `timeRead`: one picture read again after the ingest, straight through the app's caption worker
+   * (EncoderClient.readText, the call the pipeline makes), ms: the model's part of a photo's cost in the app.
+   */
+  readMs?: number;
 }
 
 let counter = 0;
@@ -30,11 +37,17 @@ let counter = 0;
  * photos without text never starts the caption worker, and one started by the warm-up would spend the timed
  * part compiling onnxruntime-web's WASM in the background (V8 does, for tens of seconds of a core).
  */
-async function withTrove<T>(ocr: boolean, warmText: boolean, run: (trove: Trove) => Promise<T>): Promise<T> {
+async function withTrove<T>(
+  ocr: boolean,
+  warmText: boolean,
+  models: ModelsConfig | undefined,
+  run: (trove: Trove) => Promise<T>,
+): Promise<T> {
   const stamp = `bench-ocr-${Date.now()}-${counter++}`;
   const names = { libraryDbName: `trove-${stamp}`, vectorDbName: `trove-vectors-${stamp}` };
+  const captions = { enabled: false, ocr };
   const trove = await openTrove({
-    config: fixtureModelsConfig('/test/fixtures/models/', { enabled: false, ocr }),
+    config: models ? { ...models, captions } : fixtureModelsConfig('/test/fixtures/models/', captions),
     prefer: 'wasm',
     ...names,
   });
@@ -99,24 +112,39 @@ async function photos(kind: PhotoKind, n: number): Promise<File[]> {
   return out;
 }
 
-async function run(kind: PhotoKind, n: number, ocr: boolean): Promise<OcrRun> {
-  return withTrove(ocr, kind === 'text', async (trove) => {
+/** `models`: a real-size world's models.json, served on its own host; the fixture models without it. */
+async function run(
+  kind: PhotoKind,
+  n: number,
+  ocr: boolean,
+  models?: ModelsConfig,
+  timeRead = false,
+): Promise<OcrRun> {
+  return withTrove(ocr, kind === 'text', models, async (trove) => {
     const files = await photos(kind, n);
     const before = trove.encoders.caption?.picturesRead ?? 0;
     const t0 = performance.now();
     await trove.addFiles(files);
     const end = await trove.queue.whenIdle();
     const seconds = (performance.now() - t0) / 1000;
+    const read = (trove.encoders.caption?.picturesRead ?? 0) - before;
     const all = await trove.allSegments();
+    let readMs: number | undefined;
+    if (timeRead && trove.encoders.caption) {
+      const t1 = performance.now();
+      await trove.encoders.caption.readText([files[0]!]);
+      readMs = performance.now() - t1;
+    }
     return {
       kind,
       ocr,
       files: n,
       seconds,
       msPerFile: (seconds * 1000) / n,
-      read: (trove.encoders.caption?.picturesRead ?? 0) - before,
+      read,
       ocrSegments: all.flatMap((x) => x.segments).filter((s) => s.kind === 'ocr').length,
       failed: end.failed,
+      ...(readMs === undefined ? {} : { readMs }),
     };
   });
 }

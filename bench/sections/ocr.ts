@@ -56,8 +56,8 @@ const section: BenchSection = {
       'from run to run. The fixture',
       "Florence-2 is a few hand-set ONNX nodes, so the second row is the pipeline's cost around the model",
       '(the caption worker round trip, PNG for the model, generation loop, text embedding), not a real',
-      "model's. Florence-2-base (230 M parameters, 768 px input) was not run here: no real-size Florence-2",
-      'is built on this machine (`npm run realsize:models` makes CLIP, CLAP, e5 and Whisper only).',
+      "model's. Florence-2-base (230 M parameters, 768 px input) at real size: the next section",
+      '(`npm run bench -- ocr-realsize`, on the world `npm run realsize:models` makes).',
     ].join('\n');
   },
 };

@@ -120,6 +120,7 @@ export const GENERATED_MODELS: readonly string[] = [
   'Xenova/clap-htsat-unfused',
   'Xenova/multilingual-e5-small',
   'Xenova/whisper-base',
+  'onnx-community/Florence-2-base-ft',
 ];
 
 /** The presets' candidates generate.py has a generator for (candidates.ts; make.ts --presets). */

@@ -15,12 +15,16 @@ import {
   ClapTextModelWithProjection,
   CLIPTextModelWithProjection,
   CLIPVisionModelWithProjection,
+  Florence2ForConditionalGeneration,
   RawImage,
   cat,
   env,
   pipeline,
+  type Florence2Processor,
   type Tensor,
 } from '@huggingface/transformers';
+import { maxNewTokens } from '../../src/models/caption-config.ts';
+import { taskPostProcessing, taskPrompts, taskPromptsWithInput } from '../fixtures/models/florence-script.ts';
 import { configuredRoles, validateModelsConfig, type AnyRole, type Dtype } from '../../src/models/config.ts';
 import type { HubManifestLike } from '../../src/models/required-files.ts';
 import hub from '../../src/models/hub-manifest.json' with { type: 'json' };
@@ -212,6 +216,70 @@ const checks: Record<string, Check> = {
     };
   },
 };
+
+/** Florence-2's <OCR> as the app runs it (src/encoders/roles/caption.ts), on one 640×480 picture. */
+async function caption(model: string, dtype: Dtype): Promise<Record<string, Timing>> {
+  const t0 = performance.now();
+  const [proc, m] = await Promise.all([
+    AutoProcessor.from_pretrained(model) as Promise<Florence2Processor>,
+    Florence2ForConditionalGeneration.from_pretrained(model, { dtype, device: 'cpu' }),
+  ]);
+  const load = ms(t0);
+  // The processor's task tables are what the fixture's are (both copied from Florence-2's processor).
+  const pc = (proc.image_processor?.config ?? {}) as unknown as Record<string, unknown>;
+  for (const [key, want] of [
+    ['task_prompts_without_inputs', taskPrompts],
+    ['task_prompts_with_input', taskPromptsWithInput],
+    ['tasks_answer_post_processing_type', taskPostProcessing],
+  ] as const)
+    if (JSON.stringify(pc[key]) !== JSON.stringify(want))
+      throw new VerifyError(`${model}: preprocessor_config.json's ${key} differ from Florence-2's`);
+  const image = new RawImage(
+    Uint8ClampedArray.from(noise(640 * 480 * 3, 7), (v) => (v + 0.5) * 255),
+    640,
+    480,
+    3,
+  );
+  const task = '<OCR>';
+  const inputs = (await proc(image, task)) as { pixel_values: Tensor; input_ids: Tensor };
+  // The image tokens: Florence-2-base's vision encoder gives 577 of 768 values for a 768 × 768 picture.
+  const features = (await (
+    m as unknown as { encode_image(x: { pixel_values: Tensor }): Promise<Tensor> }
+  ).encode_image({ pixel_values: inputs.pixel_values })) as Tensor;
+  expectDims(`${model} image_features`, features, [1, 577, 768]);
+  const run = async (maxNew: number) => {
+    const t = performance.now();
+    const ids = (await m.generate({ ...inputs, max_new_tokens: maxNew } as Parameters<
+      typeof m.generate
+    >[0])) as Tensor;
+    return { ms: performance.now() - t, ids };
+  };
+  // One new token: the vision encoder, the encoder and one decoder step; then the app's cap for <OCR>.
+  await run(1);
+  const fixed = await run(1);
+  const cap = maxNewTokens[task];
+  const full = await run(cap);
+  const produced = (full.ids.dims.at(-1) ?? 0) - 1;
+  if (produced < 2) throw new VerifyError(`${model}: generate produced ${produced} tokens`);
+  const text = proc.batch_decode(full.ids.tolist() as bigint[][] as unknown as number[][], {
+    skip_special_tokens: false,
+  })[0]!;
+  const answer = proc.post_process_generation(text, task, [image.height, image.width])[task];
+  if (typeof answer !== 'string') throw new VerifyError(`${model}: <OCR> answered ${JSON.stringify(answer)}`);
+  const perToken = (full.ms - fixed.ms) / Math.max(1, produced - 1);
+  await m.dispose();
+  return {
+    ocr: {
+      load,
+      first: Math.round(full.ms),
+      warm: NaN,
+      note:
+        `<OCR> on 640×480 noise: ${produced} tokens (cap ${cap}); picture + encoder + 1 token ` +
+        `${fixed.ms.toFixed(0)} ms, then ${perToken.toFixed(1)} ms a token; ${JSON.stringify(answer.slice(0, 40))}…`,
+    },
+  };
+}
+checks.caption = (model, dtype) => caption(model, dtype);
 
 const plan = realsizePlan(config, hub as unknown as HubManifestLike, roles);
 const results: Record<string, unknown> = {};

@@ -23,6 +23,17 @@ export interface CaptionSettings {
   ocr?: boolean;
 }
 
+/**
+ * New tokens allowed per task. Florence-2-base's detailed captions run to about 100 tokens (the beetle
+ * example in transformers.js's tests is 95 words); OCR of a page of text can be longer.
+ */
+export const maxNewTokens: Readonly<Record<PictureTask, number>> = {
+  '<CAPTION>': 40,
+  '<DETAILED_CAPTION>': 120,
+  '<MORE_DETAILED_CAPTION>': 200,
+  '<OCR>': 256,
+};
+
 export const DEFAULT_CAPTION_TASK: CaptionTask = '<MORE_DETAILED_CAPTION>';
 
 export function validateCaptionSettings(value: unknown, fail: (msg: string) => never): void {

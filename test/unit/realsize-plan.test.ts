@@ -83,6 +83,20 @@ describe('the real-size plan for the shipped models.json', () => {
     for (const c of CANDIDATES) expect(GENERATED_CANDIDATES, c.model).toContain(c.model);
   });
 
+  it("plans Florence-2's four graphs in q8, as the app loads them, and in fp32 (vision also fp16)", () => {
+    const florence = plan.models.find((m) => m.role === 'caption')!;
+    expect(florence.model).toBe('onnx-community/Florence-2-base-ft');
+    expect(florence.dtypes).toEqual({
+      embed_tokens: ['fp32', 'q8'],
+      vision_encoder: ['fp16', 'fp32', 'q8'],
+      encoder_model: ['fp32', 'q8'],
+      decoder_model_merged: ['fp32', 'q8'],
+    });
+    expect(florence.files).toEqual(
+      expect.arrayContaining(['generation_config.json', 'preprocessor_config.json', 'tokenizer.json']),
+    );
+  });
+
   it('sets each planned file beside the size the Hub shows for it', () => {
     const clip = plan.models.find((m) => m.role === 'clip')!;
     const rows = sizeReport(clip, hub, (f) => f.length);
@@ -150,6 +164,12 @@ describe('models.json for a real-size folder', () => {
     expect(modelFileUrl(moved, 'text', 'config.json', 'http://app.test/')).toBe(
       `${HOST}${shipped.roles.text.model}/config.json`,
     );
+  });
+
+  it('keeps the caption model when the folder has it, with captions and reading text still off', () => {
+    expect(config.roles.caption?.model).toBe('onnx-community/Florence-2-base-ft');
+    expect(config.captions?.enabled).toBe(false);
+    expect(config.captions?.ocr ?? false).toBe(false);
   });
 
   it('leaves out a caption model the folder lacks, with captions off, and refuses to lack a required role', () => {

@@ -17,6 +17,7 @@ import clap
 import clip
 import e5
 import english_text
+import florence2
 import moonshine
 import siglip2
 import whisper
@@ -27,6 +28,7 @@ BUILDERS = {
     "Xenova/clap-htsat-unfused": clap.build,
     "Xenova/multilingual-e5-small": e5.build,
     "Xenova/whisper-base": whisper.build,
+    "onnx-community/Florence-2-base-ft": florence2.build,
     # The candidates of the presets (make.ts --presets).
     "Xenova/all-MiniLM-L6-v2": english_text.builder(layers=6, max_positions=512),
     "Xenova/bge-small-en-v1.5": english_text.builder(layers=12, max_positions=512),

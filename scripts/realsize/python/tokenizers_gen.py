@@ -4,6 +4,8 @@
   transformers' CLIPTokenizer vocabulary is built the same way: 49,408 tokens.
 - RoBERTa (CLAP's text tower) and Whisper: a byte-level BPE trained here on English-like words (the CLIP
   vocabulary's words plus made-up syllable words), padded to the real size: 50,265 and 51,865 tokens.
+- BART (Florence-2): RoBERTa's, plus Florence-2's 1,024 added special tokens (<loc_0>…<loc_999>, task tags):
+  51,289 tokens.
 - XLM-R (multilingual-e5): a Unigram model with 250,002 pieces (letters of many scripts, CLIP's words and
   made-up syllables), scored by rank; without XLM-R's precompiled normaliser (NFKC stands in).
 The text they produce is not the real models' tokenization, but it costs the same to load and to run.
@@ -142,7 +144,8 @@ def byte_level_bpe(size, specials_first, tiny):
     return vocab, merges
 
 
-def roberta_tokenizer(out_dir, vocab_size, tiny=False):
+def _roberta(vocab_size, tiny):
+    """RoBERTa's (and BART's) layout: <s> <pad> </s> <unk>, the byte-level BPE, <mask> last."""
     specials = ["<s>", "<pad>", "</s>", "<unk>"]
     vocab, merges = byte_level_bpe(vocab_size - len(specials) - 1, specials, tiny)
     vocab["<mask>"] = len(vocab)
@@ -151,6 +154,48 @@ def roberta_tokenizer(out_dir, vocab_size, tiny=False):
     tok.decoder = decoders.ByteLevel()
     tok.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0), trim_offsets=True, add_prefix_space=False)
     tok.add_special_tokens([AddedToken(t, normalized=False) for t in specials] + [AddedToken("<mask>", lstrip=True, normalized=False)])
+    return tok, vocab
+
+
+# The tokens Florence-2's processor adds to BART's 50,265 (processing_florence2.py), in its order: 1,024
+# special tokens, so the vocabulary is 51,289.
+FLORENCE2_ADDED = (
+    ["<od>", "</od>", "<ocr>", "</ocr>"]
+    + [f"<loc_{i}>" for i in range(1000)]
+    + ["<cap>", "</cap>", "<ncap>", "</ncap>", "<dcap>", "</dcap>", "<grounding>", "</grounding>", "<seg>", "</seg>",
+       "<sep>", "<region_cap>", "</region_cap>", "<region_to_desciption>", "</region_to_desciption>", "<proposal>",
+       "</proposal>", "<poly>", "</poly>", "<and>"]
+)
+
+
+def florence2_tokenizer(out_dir, tiny=False):
+    """BART's tokenizer (RoBERTa's layout, 50,265 tokens) plus Florence-2's 1,024 added special tokens."""
+    tok, vocab = _roberta(50265, tiny)
+    tok.add_special_tokens([AddedToken(t, normalized=False) for t in FLORENCE2_ADDED])
+    save(
+        tok,
+        out_dir,
+        {
+            "tokenizer_class": "BartTokenizer",
+            "model_max_length": 1024,
+            "bos_token": "<s>",
+            "eos_token": "</s>",
+            "sep_token": "</s>",
+            "cls_token": "<s>",
+            "unk_token": "<unk>",
+            "pad_token": "<pad>",
+            "mask_token": "<mask>",
+            "additional_special_tokens": FLORENCE2_ADDED,
+            "errors": "replace",
+            "add_prefix_space": False,
+            "trim_offsets": True,
+        },
+    )
+    return tok.get_vocab_size(with_added_tokens=True)
+
+
+def roberta_tokenizer(out_dir, vocab_size, tiny=False):
+    tok, vocab = _roberta(vocab_size, tiny)
     save(
         tok,
         out_dir,

@@ -9,19 +9,8 @@ import {
   type Florence2Processor,
   type Tensor,
 } from '@huggingface/transformers';
-import type { PictureTask } from '../../models/caption-config';
+import { maxNewTokens } from '../../models/caption-config';
 import { disposeAll, once, pretrainedOptions, type RoleEncoder, type RoleLoadOptions } from './types';
-
-/**
- * New tokens allowed per task. Florence-2-base's detailed captions run to about 100 tokens (the beetle
- * example in transformers.js's tests is 95 words); OCR of a page of text can be longer.
- */
-const maxNewTokens: Record<PictureTask, number> = {
-  '<CAPTION>': 40,
-  '<DETAILED_CAPTION>': 120,
-  '<MORE_DETAILED_CAPTION>': 200,
-  '<OCR>': 256,
-};
 
 export function loadCaptioner(o: RoleLoadOptions): RoleEncoder {
   const opts = pretrainedOptions(o);
