@@ -6,6 +6,7 @@ import { bumpVectorsVersion } from './counters.ts';
 import { CountChanges, stamped, type CountRecord } from './item-counts.ts';
 import { ItemAdds } from './item-adds.ts';
 import * as jobWrites from './job-writes.ts';
+import * as reads from './bulk-reads.ts';
 import { thumbnailFromStore } from './thumbnail-bytes.ts';
 import { LIBRARY_DB_NAME, openLibraryDb, type OpenOptions } from './open-db.ts';
 import { deleteOriginal, listOriginals, openOriginal, removeStoredFile } from './originals.ts';
@@ -320,29 +321,22 @@ export class Library {
     return this.db.getFromIndex('segments', 'key', key);
   }
 
+  /** Segments by index key, read in one transaction, in order (undefined for a key no segment has). */
+  segmentsByKeys(keys: readonly number[]): Promise<(SegmentRecord | undefined)[]> {
+    return reads.segmentsByKeys(this.db, keys);
+  }
+
+  /** About `n` segments spread evenly over the library's index keys, without reading it (bulk-reads.ts). */
+  segmentsSpread(n: number): Promise<SegmentRecord[]> {
+    return reads.segmentsSpread(this.db, n);
+  }
+
   /**
    * Every item with its segments, a page of items at a time in id order (each page its own short
    * transaction), so a search catalog is built without the library ever being in memory at once.
    */
-  async *itemPages(pageSize = 256): AsyncGenerator<{ item: ItemRecord; segments: SegmentRecord[] }[]> {
-    let after: string | undefined;
-    for (;;) {
-      const tx = this.db.transaction(['items', 'segments'], 'readonly');
-      const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-      const items = await tx.objectStore('items').getAll(range, pageSize);
-      const segments = items.length
-        ? await tx
-            .objectStore('segments')
-            .index('itemId')
-            .getAll(IDBKeyRange.bound(items[0]!.id, items[items.length - 1]!.id))
-        : [];
-      await tx.done;
-      const byItem = new Map<string, SegmentRecord[]>(items.map((i) => [i.id, []]));
-      for (const segment of segments) byItem.get(segment.itemId)?.push(segment);
-      if (items.length) yield items.map((item) => ({ item, segments: byItem.get(item.id)! }));
-      if (items.length < pageSize) return;
-      after = items[items.length - 1]!.id;
-    }
+  itemPages(pageSize = 256): AsyncGenerator<{ item: ItemRecord; segments: SegmentRecord[] }[]> {
+    return reads.itemPages(this.db, pageSize);
   }
 
   /** Every segment, for building a search catalog. */
@@ -367,24 +361,8 @@ export class Library {
    * Every stored vector with its segment's index key, a page at a time (each page its own transaction, so
    * the caller may await other work between pages), for rebuilding vector indexes.
    */
-  async *vectorPages(pageSize = 1024): AsyncGenerator<{ vector: VectorRecord; key: number }[]> {
-    let after: [string, Space] | undefined;
-    for (;;) {
-      const tx = this.db.transaction(['vectors', 'segments'], 'readonly');
-      const range = after ? IDBKeyRange.lowerBound(after, true) : undefined;
-      const vectors = await tx.objectStore('vectors').getAll(range, pageSize);
-      const segments = await Promise.all(vectors.map((v) => tx.objectStore('segments').get(v.segmentId)));
-      await tx.done;
-      const page: { vector: VectorRecord; key: number }[] = [];
-      vectors.forEach((vector, i) => {
-        const key = segments[i]?.key;
-        if (key !== undefined) page.push({ vector, key });
-      });
-      if (page.length) yield page;
-      if (vectors.length < pageSize) return;
-      const last = vectors[vectors.length - 1]!;
-      after = [last.segmentId, last.space];
-    }
+  vectorPages(pageSize = 1024): AsyncGenerator<{ vector: VectorRecord; key: number }[]> {
+    return reads.vectorPages(this.db, pageSize);
   }
 
   /**

@@ -31,6 +31,10 @@ export class RemoteCatalog implements CatalogApi {
   loadLibrary(name: string): Promise<number> {
     return this.api.loadLibrary(name);
   }
+  /** Resolves once the catalog holds the whole library (no fill under way). */
+  loaded(): Promise<void> {
+    return this.api.loaded();
+  }
   loadItem(name: string, itemId: string): Promise<void> {
     return this.api.loadItem(name, itemId);
   }

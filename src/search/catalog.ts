@@ -222,22 +222,8 @@ export class SearchCatalog implements CatalogApi {
         if (seen >= limit.perItem) continue;
         perItem.set(entry.itemId, seen + 1);
       }
-      const item = this.itemOf(key);
-      const modality = modalityOf(item);
-      if (!modality) continue;
-      const { segment } = entry;
-      const matched = new Set(terms);
-      // Mark the query's words too: a passage found by meaning still shows where it says them.
-      const isMatch = (t: string) =>
-        matched.has(t) || queryTerms.some((q) => t === q || (q.length >= 4 && t.startsWith(q)));
-      out.push({
-        key,
-        segment,
-        item,
-        modality,
-        range: segmentRange(segment),
-        snippet: segment.text ? makeSnippet(segment.text, isMatch) : undefined,
-      });
+      const described = describeSegment(key, entry.segment, this.itemOf(key), terms, queryTerms);
+      if (described) out.push(described);
     }
     return Promise.resolve(out);
   }
@@ -277,6 +263,33 @@ export class SearchCatalog implements CatalogApi {
     this.samples.clear();
     this.allowed.clear();
   }
+}
+
+/**
+ * A segment as results show it: its item, modality, range and snippet (the segment's words that matched
+ * and the query's own words marked); undefined for an item of no searchable kind.
+ */
+export function describeSegment(
+  key: number,
+  segment: SegmentRecord,
+  item: ItemRecord,
+  terms: string[],
+  queryTerms: string[],
+): DescribedSegment | undefined {
+  const modality = modalityOf(item);
+  if (!modality) return undefined;
+  const matched = new Set(terms);
+  // Mark the query's words too: a passage found by meaning still shows where it says them.
+  const isMatch = (t: string) =>
+    matched.has(t) || queryTerms.some((q) => t === q || (q.length >= 4 && t.startsWith(q)));
+  return {
+    key,
+    segment,
+    item,
+    modality,
+    range: segmentRange(segment),
+    snippet: segment.text ? makeSnippet(segment.text, isMatch) : undefined,
+  };
 }
 
 /** Whether an item passes the filters. */

@@ -18,6 +18,8 @@ export interface LexicalSearch {
   hits: LexicalHit[];
   /** Segments that contain a negative term, to be removed from every list. */
   excluded: number[];
+  /** True when the keyword index was not built yet (store-answers.ts): these are not all the hits. */
+  pending?: boolean;
 }
 
 interface Doc {

@@ -69,6 +69,11 @@ export interface SearchResponse {
   cut?: number;
   /** When asked: how many items would match at each of the asked cuts. */
   preview?: { cut: number; items: number }[];
+  /**
+   * 'keywords': the catalog was still being built, so this answer has the matches by meaning but no
+   * keyword matches yet (store-answers.ts); asked again once it is built, it has both.
+   */
+  pending?: 'keywords';
   /** Milliseconds per stage, for diagnostics. */
   timings: { encode: number; search: number; fuse: number; total: number };
 }

@@ -6,6 +6,7 @@ import type { Space } from '../library/records.ts';
 import type { VectorIndex } from '../vector-index/types.ts';
 import { defaultCut, lexicalScore, type CalibrationMethod } from './calibrate.ts';
 import type { CatalogApi, DescribedSegment } from './catalog.ts';
+import type { LexicalSearch } from './lexical-index.ts';
 import { planQuery, planSimilar, type QueryEncoders, type QueryPlan, type SpaceQuery } from './fan-out.ts';
 import { fuse, type EvidenceList, type FusionMethod, type FusedHit, type Negatives } from './fuse.ts';
 import { groupByItem } from './group.ts';
@@ -135,7 +136,7 @@ export class Searcher {
 
     const lexicalRun = wantsLexical
       ? catalog.lexical(plan.lexical.text, plan.negatives, filters, this.options.lexicalLimit)
-      : Promise.resolve({ hits: [], excluded: [] });
+      : Promise.resolve<LexicalSearch>({ hits: [], excluded: [] });
     const prepared = catalog.prepare(
       spaces.map((s) => s.space),
       filters,
@@ -209,6 +210,7 @@ export class Searcher {
       cut,
       ...(closest?.length ? { closest } : {}),
       ...(preview ? { preview } : {}),
+      ...(lexical.pending && plan.lexical.weight > 0 ? { pending: 'keywords' as const } : {}),
       timings: timings(0, searched - started, done - searched, done - started),
     };
   }

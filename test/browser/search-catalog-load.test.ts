@@ -1,5 +1,7 @@
 // The search worker fills its catalog from the library's store itself, a page at a time, so the page never
-// holds the library's segments (issue 26); and it follows one item at a time afterwards.
+// holds the library's segments (issue 26); and it follows one item at a time afterwards. While it fills, a
+// search without filters is answered from the store (store-answers.ts): samples, described results and
+// item ids at once, and no keyword hits until the catalog is in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteCatalog } from '../../src/search/catalog-client.ts';
 import type { Trove } from '../../src/trove.ts';
@@ -64,6 +66,76 @@ describe('the search worker reads the store itself', () => {
       expect(await catalog.size()).toBe(before - segments.length);
       await catalog.clear();
       expect(await catalog.size()).toBe(0);
+    },
+    MAX_TEST_EXECUTION_TIME,
+  );
+});
+
+describe('while the catalog fills, the store answers', () => {
+  it(
+    'samples, describes and names items from the store, and says the keyword hits are pending',
+    async () => {
+      const fresh = new RemoteCatalog();
+      try {
+        // Sent in the same task as the fill, so the worker takes each of them while it fills. This
+        // library's keys run from 1 (imported into a fresh database), so keys 1..400 name segments.
+        const keys = Array.from({ length: 400 }, (_, i) => i + 1);
+        const fill = fresh.loadLibrary(trove.library.name);
+        const [prepared, early, described, ids] = await Promise.all([
+          fresh.prepare(['clip', 'clap', 'text'], undefined, 64),
+          fresh.lexical('lighthouse', []),
+          fresh.describe(
+            keys.map((key) => ({ key })),
+            'lighthouse',
+          ),
+          fresh.itemIds([1, 0]),
+        ]);
+        expect(early).toEqual({ hits: [], excluded: [], pending: true });
+        for (const space of ['clip', 'clap', 'text']) {
+          const sample = prepared[space]!.sample;
+          expect(prepared[space]!.allowed).toBeNull();
+          expect(sample.length).toBeGreaterThan(16);
+          expect(sample.length).toBeLessThanOrEqual(64);
+          expect([...sample]).toEqual([...sample].sort((a, b) => a - b));
+        }
+        // Described from the store as the catalog describes them: ready items' segments, with snippets.
+        expect(described.length).toBeGreaterThan(100);
+        const withText = described.filter((d) => d.segment.text);
+        expect(withText.length).toBeGreaterThan(0);
+        expect(withText.every((d) => d.snippet && d.item.id === d.segment.itemId)).toBe(true);
+        expect(ids).toEqual([described.find((d) => d.key === 1)?.item.id ?? expect.any(String), null]);
+
+        // Filled: the catalog answers, keyword hits and all, and describes the same segments the same way.
+        await fill;
+        await fresh.loaded();
+        const full = await fresh.lexical('lighthouse', []);
+        expect(full.pending).toBeUndefined();
+        expect(full.hits.length).toBeGreaterThan(0);
+        expect(
+          await fresh.describe(
+            keys.map((key) => ({ key })),
+            'lighthouse',
+          ),
+        ).toEqual(described);
+        // The sample from the store spans the same keys as the catalog's: its keys are keys of the space.
+        const catalogSample = (await fresh.prepare(['clap'], undefined, 64)).clap!.sample;
+        const clapKeys = new Set(
+          (
+            await fresh.describe(
+              [...catalogSample].map((key) => ({ key })),
+              '',
+            )
+          ).map((d) => d.key),
+        );
+        expect(clapKeys.size).toBe(catalogSample.length);
+        const early2 = await fresh.describe(
+          [...prepared.clap!.sample].map((key) => ({ key })),
+          '',
+        );
+        expect(early2.every((d) => d.segment.spaces.includes('clap'))).toBe(true);
+      } finally {
+        fresh.terminate();
+      }
     },
     MAX_TEST_EXECUTION_TIME,
   );

@@ -1,7 +1,9 @@
 // Search over the open library: the search worker fills its catalog from the store when the app opens (it
 // reads the store itself, a page at a time, so the page never holds the library's segments) and keeps it in
 // step with the library through the facade's events (an item ready, an item removed, the library cleared or
-// replaced), and queries run through the Searcher over the facade's encoders and vector indexes.
+// replaced), and queries run through the Searcher over the facade's encoders and vector indexes. A search
+// made while the catalog fills does not wait for it: the worker answers it from the store, by meaning
+// only, and the answer says so (SearchResponse.pending), so the UI asks again once the fill is done.
 import type { Trove, TroveEventMap } from '../../trove.ts';
 import { RemoteCatalog } from '../../search/catalog-client.ts';
 import { Searcher } from '../../search/searcher.ts';
@@ -15,11 +17,21 @@ function whenIdle(task: () => unknown): void {
   else setTimeout(() => void task(), 500);
 }
 
+/** A promise that never settles: no catalog fill is queued. */
+const never = new Promise<void>(() => undefined);
+
 export class SearchService {
   private readonly catalog = new RemoteCatalog();
   private readonly searcher: Searcher;
   /** Catalog changes run one after another, so a removal never overtakes the add it follows. */
   private pending: Promise<unknown> = Promise.resolve();
+  /**
+   * Settles when a queued fill of the catalog begins (never while none is queued). From then on the worker
+   * answers searches from the store until the fill is done, so a search need not wait for it.
+   */
+  private fillBegun: Promise<void> = never;
+  private filling = false;
+  private readonly placesKey: string;
 
   constructor(private readonly trove: Trove) {
     this.searcher = new Searcher({
@@ -37,12 +49,9 @@ export class SearchService {
     on('item-ready', ({ itemId }) => this.catalog.loadItem(name, itemId));
     on('item-removed', async ({ itemId }) => void (await this.catalog.removeItem(itemId)));
     on('cleared', () => this.catalog.clear());
-    on('library-replaced', async () => void (await this.catalog.loadLibrary(name)));
-    this.enqueue(async () => {
-      performance.mark('trove:search:loading');
-      await this.catalog.loadLibrary(name);
-      performance.mark('trove:search:loaded');
-    });
+    this.placesKey = `trove.place-names:${name}`;
+    trove.addEventListener('library-replaced', () => this.fill(name));
+    this.fill(name, true);
     whenIdle(() =>
       prepareQueries(trove.encoders.forQueries).catch((error: unknown) =>
         // Not an error yet: the first query loads the encoders again and reports what went wrong there.
@@ -52,11 +61,12 @@ export class SearchService {
   }
 
   /**
-   * Searches once every catalog change made so far is in. A folder named in the query is also looked up
-   * among imported folders, whose own names the catalog does not know.
+   * Searches once every catalog change made so far is in, or once a fill of the catalog has begun (the
+   * worker answers from the store meanwhile, without keyword hits: the response says `pending`). A folder
+   * named in the query is also looked up among imported folders, whose own names the catalog does not know.
    */
   async search(query: SearchQuery): Promise<SearchResponse> {
-    await this.pending;
+    await Promise.race([this.pending, this.fillBegun]);
     const named = query.filters?.folderNamed;
     if (named?.names.length) {
       const names = new Set(named.names.map((n) => n.toLocaleLowerCase()));
@@ -68,10 +78,53 @@ export class SearchService {
     return this.searcher.search(query);
   }
 
-  /** The library's place names, once every catalog change made so far is in. */
+  /**
+   * The library's place names, once every catalog change made so far is in; while the catalog is being
+   * filled, the names it had when last filled (kept in localStorage), so "in Lisbon" stays a filter.
+   */
   async placeNames(): Promise<string[]> {
+    await Promise.race([this.pending, this.fillBegun]);
+    if (this.filling) return this.savedPlaces();
+    const names = await this.catalog.placeNames();
+    try {
+      globalThis.localStorage?.setItem(this.placesKey, JSON.stringify(names));
+    } catch {
+      // Storage full or denied: the names are only a head start for the next opening.
+    }
+    return names;
+  }
+
+  /** Resolves once every catalog change made so far, a fill included, is in. */
+  async whenLoaded(): Promise<void> {
     await this.pending;
-    return this.catalog.placeNames();
+  }
+
+  private savedPlaces(): string[] {
+    try {
+      const saved: unknown = JSON.parse(globalThis.localStorage?.getItem(this.placesKey) ?? '[]');
+      return Array.isArray(saved) ? saved.filter((n): n is string => typeof n === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Queues a fill of the catalog from the store (at opening, and when the library was replaced). */
+  private fill(name: string, opening = false): void {
+    let begin!: () => void;
+    this.fillBegun = new Promise<void>((resolve) => (begin = resolve));
+    const begun = this.fillBegun;
+    this.enqueue(async () => {
+      this.filling = true;
+      begin();
+      if (opening) performance.mark('trove:search:loading');
+      try {
+        await this.catalog.loadLibrary(name);
+        if (opening) performance.mark('trove:search:loaded');
+      } finally {
+        this.filling = false;
+        if (this.fillBegun === begun) this.fillBegun = never;
+      }
+    });
   }
 
   terminate(): void {

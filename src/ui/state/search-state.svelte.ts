@@ -237,20 +237,29 @@ export class SearchState {
     return LEVELS.map((l, i) => ({ level: l.id, items: response.preview?.[i]?.items ?? 0 }));
   }
 
-  private async ask(asked: SearchQuery): Promise<void> {
-    if (!this.service) return;
+  /**
+   * `refresh`: the same question asked again for a fuller answer (the keyword matches of a search answered
+   * while the catalog was still loading), without the "Searching…" state in between.
+   */
+  private async ask(asked: SearchQuery, refresh = false): Promise<void> {
+    const service = this.service;
+    if (!service) return;
     const generation = ++this.generation;
     const query = { ...asked, cut: cutFor(this.strictness) };
     this.lastQuery = asked;
     const started = performance.now();
-    this.status = 'searching';
+    if (!refresh) this.status = 'searching';
     this.error = '';
     try {
-      const response = await this.service.search(query);
+      const response = await service.search(query);
       if (generation !== this.generation) return;
       this.response = response;
-      this.showingClosest = false;
+      if (!refresh) this.showingClosest = false;
       this.status = 'done';
+      if (response.pending)
+        void service.whenLoaded().then(() => {
+          if (generation === this.generation) return this.ask(asked, true);
+        });
       await tick();
       // Asked → results in the page, with the stages inside; the benches (bench/sections/realsize.ts) and
       // the browser's performance panel read it. One entry per search, kept short.

@@ -1,0 +1,91 @@
+// Reads over the whole library that never hold it in memory at once: pages of items with their segments
+// (the search catalog), pages of vectors (rebuilding indexes), and segments by index key or spread over
+// the keys (a search answered before the catalog is built). Each page is its own short transaction.
+import type { IDBPDatabase } from 'idb';
+import type { ItemRecord, LibrarySchema, SegmentRecord, Space, VectorRecord } from './records.ts';
+
+type Db = IDBPDatabase<LibrarySchema>;
+
+export async function segmentsByKeys(
+  db: Db,
+  keys: readonly number[],
+): Promise<(SegmentRecord | undefined)[]> {
+  const tx = db.transaction('segments', 'readonly');
+  const index = tx.store.index('key');
+  const found = await Promise.all(keys.map((key) => index.get(key)));
+  await tx.done;
+  return found;
+}
+
+/**
+ * Segments spread over the whole library without reading it: for each of `n` points evenly spaced over
+ * the range of index keys given so far, the first segment at or after it (keys follow ingest order, so
+ * these span old and new items). One transaction of n index reads; a segment found twice is kept once.
+ */
+export async function segmentsSpread(db: Db, n: number): Promise<SegmentRecord[]> {
+  const tx = db.transaction(['segments', 'meta'], 'readonly');
+  const index = tx.objectStore('segments').index('key');
+  const [first, end] = await Promise.all([
+    index.openKeyCursor(),
+    tx.objectStore('meta').get('nextSegmentKey'),
+  ]);
+  const from = typeof first?.key === 'number' ? first.key : 0;
+  const to = end?.value ?? from;
+  const points =
+    to > from ? Array.from({ length: n }, (_, i) => from + Math.floor(((i + 0.5) * (to - from)) / n)) : [];
+  const found = await Promise.all(points.map((p) => index.get(IDBKeyRange.lowerBound(p))));
+  await tx.done;
+  const seen = new Set<number>();
+  return found.filter((s): s is SegmentRecord => {
+    if (!s || s.key === undefined || seen.has(s.key)) return false;
+    seen.add(s.key);
+    return true;
+  });
+}
+
+export async function* itemPages(
+  db: Db,
+  pageSize: number,
+): AsyncGenerator<{ item: ItemRecord; segments: SegmentRecord[] }[]> {
+  let after: string | undefined;
+  for (;;) {
+    const tx = db.transaction(['items', 'segments'], 'readonly');
+    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+    const items = await tx.objectStore('items').getAll(range, pageSize);
+    const segments = items.length
+      ? await tx
+          .objectStore('segments')
+          .index('itemId')
+          .getAll(IDBKeyRange.bound(items[0]!.id, items[items.length - 1]!.id))
+      : [];
+    await tx.done;
+    const byItem = new Map<string, SegmentRecord[]>(items.map((i) => [i.id, []]));
+    for (const segment of segments) byItem.get(segment.itemId)?.push(segment);
+    if (items.length) yield items.map((item) => ({ item, segments: byItem.get(item.id)! }));
+    if (items.length < pageSize) return;
+    after = items[items.length - 1]!.id;
+  }
+}
+
+export async function* vectorPages(
+  db: Db,
+  pageSize: number,
+): AsyncGenerator<{ vector: VectorRecord; key: number }[]> {
+  let after: [string, Space] | undefined;
+  for (;;) {
+    const tx = db.transaction(['vectors', 'segments'], 'readonly');
+    const range = after ? IDBKeyRange.lowerBound(after, true) : undefined;
+    const vectors = await tx.objectStore('vectors').getAll(range, pageSize);
+    const segments = await Promise.all(vectors.map((v) => tx.objectStore('segments').get(v.segmentId)));
+    await tx.done;
+    const page: { vector: VectorRecord; key: number }[] = [];
+    vectors.forEach((vector, i) => {
+      const key = segments[i]?.key;
+      if (key !== undefined) page.push({ vector, key });
+    });
+    if (page.length) yield page;
+    if (vectors.length < pageSize) return;
+    const last = vectors[vectors.length - 1]!;
+    after = [last.segmentId, last.space];
+  }
+}
