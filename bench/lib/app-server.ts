@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
+import wasm from 'vite-plugin-wasm';
 import type { ModelsConfig } from '../../src/models/config.ts';
 
 export interface AppServer {
@@ -52,6 +53,11 @@ export async function serveApp(options: {
   modelsDir: string;
   config: ModelsConfig;
   log: (m: string) => void;
+  /**
+   * Also build the scale bench's bulk writer (bench/fill/) into `bench-fill/`, on the app's origin so it
+   * writes the app's stores. Never part of the app: a build of its own, without the app's plugins.
+   */
+  fillPage?: boolean;
 }): Promise<AppServer> {
   const { root, outDir, modelsDir, log } = options;
   const modelPort = await freePort();
@@ -69,6 +75,16 @@ export async function serveApp(options: {
       logLevel: 'warn',
       build: { outDir, emptyOutDir: true },
     });
+    if (options.fillPage)
+      await build({
+        root: join(root, 'bench/fill'),
+        configFile: false,
+        base: '/bench-fill/',
+        logLevel: 'warn',
+        plugins: [wasm()],
+        worker: { format: 'es', plugins: () => [wasm()] },
+        build: { outDir: join(outDir, 'bench-fill'), emptyOutDir: true, target: 'es2022' },
+      });
     const config: ModelsConfig = { ...options.config, host: modelHost };
     writeFileSync(join(outDir, 'models.json'), JSON.stringify(config, null, 2));
     const server = await preview({

@@ -155,7 +155,7 @@ export function syntheticItem(i: number, o: SyntheticOptions): SyntheticItem {
 }
 
 /** A unit vector for a segment in a space (the same every time). */
-function vectorOf(segmentId: string, space: Space, dim: number): Float32Array {
+export function syntheticVector(segmentId: string, space: Space, dim: number): Float32Array {
   let h = 2166136261;
   for (const c of `${space}|${segmentId}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
   const rand = random(h);
@@ -223,7 +223,7 @@ export async function* syntheticLibrary(o: SyntheticOptions): AsyncGenerator<Uin
     yield w.section(sections.vectors(space));
     for (const ids of all((x) => x.segments.filter((s) => s.spaces.includes(space)).map((s) => s.id))) {
       const rows = new Float32Array(ids.length * dim);
-      ids.forEach((id, r) => rows.set(vectorOf(id, space, dim), r * dim));
+      ids.forEach((id, r) => rows.set(syntheticVector(id, space, dim), r * dim));
       yield* w.data(new Uint8Array(rows.buffer));
     }
     yield w.end();
