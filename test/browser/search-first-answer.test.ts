@@ -1,0 +1,66 @@
+// The first search after opening does not wait for the search catalog (issue 26): while the search worker
+// reads it from the store, SearchService's answer comes from the store, by meaning only, and says that its
+// keyword matches are pending; SearchState then asks again once the catalog is in, without going back to
+// "Searching…", and the keyword matches fill in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareQueries } from '../../src/search/fan-out.ts';
+import type { Trove } from '../../src/trove.ts';
+import { SearchService } from '../../src/ui/state/search-service.ts';
+import { SearchState } from '../../src/ui/state/search-state.svelte.ts';
+import { syntheticLibrary } from '../support/synthetic-library.ts';
+import { destroyTrove, freshNames, openTestTrove } from '../support/trove-harness.ts';
+import { MAX_HOOK_TIME, MAX_QUERY_TIME, MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
+
+const names = freshNames('first-answer');
+let trove: Trove;
+let service: SearchService | undefined;
+
+beforeAll(async () => {
+  trove = await openTestTrove(names);
+  const parts: Uint8Array[] = [];
+  const options = {
+    items: 600,
+    dims: { clip: 32, clap: 24, text: 16 },
+    schemaVersion: trove.library.schemaVersion,
+  };
+  for await (const part of syntheticLibrary(options)) parts.push(part.slice());
+  await trove.importLibrary(new Blob(parts as BlobPart[]));
+  // The query encoders loaded beforehand, so the search reaches the catalog within a few milliseconds,
+  // long before the worker has read 6,000 segments.
+  await prepareQueries(trove.encoders.forQueries);
+}, MAX_HOOK_TIME);
+
+afterAll(async () => {
+  await destroyTrove(trove, names);
+  // After the Trove: the service follows its events (clearing the library) until it is gone.
+  service?.terminate();
+}, MAX_HOOK_TIME);
+
+describe('the first search after opening', () => {
+  it(
+    'is answered while the catalog loads, then again with its keyword matches',
+    async () => {
+      service = new SearchService(trove);
+      const search = new SearchState();
+      search.attach(service);
+      search.text = 'lighthouse';
+      await search.run();
+      expect(search.status).toBe('done');
+      expect(search.response?.pending).toBe('keywords');
+      const first = search.response;
+
+      const statuses: string[] = [];
+      await service.whenLoaded();
+      await expect
+        .poll(() => (statuses.push(search.status), search.response), { timeout: MAX_QUERY_TIME })
+        .not.toBe(first);
+      expect(search.response?.pending).toBeUndefined();
+      expect(statuses).not.toContain('searching');
+      const keywordHit = search.results
+        .flatMap((item) => [item.best, ...item.others])
+        .some((s) => s.matched.some((m) => m.source === 'lexical'));
+      expect(keywordHit).toBe(true);
+    },
+    MAX_TEST_EXECUTION_TIME,
+  );
+});
