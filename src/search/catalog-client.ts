@@ -31,6 +31,13 @@ export class RemoteCatalog implements CatalogApi {
   loadLibrary(name: string): Promise<number> {
     return this.api.loadLibrary(name);
   }
+  /** A search begins: a fill under way pauses between pages until release() (at most 5 s a wait). */
+  hold(): Promise<void> {
+    return this.api.hold();
+  }
+  release(): Promise<void> {
+    return this.api.release();
+  }
   /** Resolves once the catalog holds the whole library (no fill under way). */
   loaded(): Promise<void> {
     return this.api.loaded();

@@ -139,4 +139,26 @@ describe('while the catalog fills, the store answers', () => {
     },
     MAX_TEST_EXECUTION_TIME,
   );
+
+  it(
+    'pauses the fill between pages while a search holds it, and goes on when it is released',
+    async () => {
+      const fresh = new RemoteCatalog();
+      try {
+        await fresh.hold();
+        let filled = false;
+        const fill = fresh.loadLibrary(trove.library.name).then(() => (filled = true));
+        // The first page (256 of the items) is read, then the fill waits for the search.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        expect(filled).toBe(false);
+        expect((await fresh.lexical('lighthouse', [])).pending).toBe(true);
+        await fresh.release();
+        await fill;
+        expect((await fresh.lexical('lighthouse', [])).hits.length).toBeGreaterThan(0);
+      } finally {
+        fresh.terminate();
+      }
+    },
+    MAX_TEST_EXECUTION_TIME,
+  );
 });

@@ -75,7 +75,15 @@ export class SearchService {
         .map((f) => f.id);
       query = { ...query, filters: { ...query.filters, folderNamed: { ...named, importedIds } } };
     }
-    return this.searcher.search(query);
+    // While the catalog fills, its reading pauses for the search (it reads the same store, on one of the
+    // two cores a small machine has).
+    const held = this.filling;
+    if (held) void this.catalog.hold().catch(() => undefined);
+    try {
+      return await this.searcher.search(query);
+    } finally {
+      if (held) void this.catalog.release().catch(() => undefined);
+    }
   }
 
   /**
