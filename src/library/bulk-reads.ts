@@ -18,11 +18,13 @@ export async function segmentsByKeys(
 }
 
 /**
- * Segments spread over the whole library without reading it: for each of `n` points evenly spaced over
- * the range of index keys given so far, the first segment at or after it (keys follow ingest order, so
- * these span old and new items). One transaction of n index reads; a segment found twice is kept once.
+ * Segments spread over the whole library without reading it: at each of `points` points evenly spaced over
+ * the range of index keys given so far, the `run` segments from it on in key order (keys follow ingest
+ * order, so these span old and new items). One transaction of `points` range reads: a run of neighbours
+ * costs one seek, where single reads cost one each (a first search at 10k items spent 0.89 s in its search
+ * stage with 2,048 single reads, 0.24 s with 64 runs of 32). A segment found twice is kept once.
  */
-export async function segmentsSpread(db: Db, n: number): Promise<SegmentRecord[]> {
+export async function segmentsSpread(db: Db, points: number, run: number): Promise<SegmentRecord[]> {
   const tx = db.transaction(['segments', 'meta'], 'readonly');
   const index = tx.objectStore('segments').index('key');
   const [first, end] = await Promise.all([
@@ -31,13 +33,15 @@ export async function segmentsSpread(db: Db, n: number): Promise<SegmentRecord[]
   ]);
   const from = typeof first?.key === 'number' ? first.key : 0;
   const to = end?.value ?? from;
-  const points =
-    to > from ? Array.from({ length: n }, (_, i) => from + Math.floor(((i + 0.5) * (to - from)) / n)) : [];
-  const found = await Promise.all(points.map((p) => index.get(IDBKeyRange.lowerBound(p))));
+  const starts =
+    to > from
+      ? Array.from({ length: points }, (_, i) => from + Math.floor(((i + 0.5) * (to - from)) / points))
+      : [];
+  const found = await Promise.all(starts.map((p) => index.getAll(IDBKeyRange.lowerBound(p), run)));
   await tx.done;
   const seen = new Set<number>();
-  return found.filter((s): s is SegmentRecord => {
-    if (!s || s.key === undefined || seen.has(s.key)) return false;
+  return found.flat().filter((s) => {
+    if (s.key === undefined || seen.has(s.key)) return false;
     seen.add(s.key);
     return true;
   });

@@ -326,9 +326,9 @@ export class Library {
     return reads.segmentsByKeys(this.db, keys);
   }
 
-  /** About `n` segments spread evenly over the library's index keys, without reading it (bulk-reads.ts). */
-  segmentsSpread(n: number): Promise<SegmentRecord[]> {
-    return reads.segmentsSpread(this.db, n);
+  /** Runs of `run` segments at `points` places evenly over the library's index keys (bulk-reads.ts). */
+  segmentsSpread(points: number, run: number): Promise<SegmentRecord[]> {
+    return reads.segmentsSpread(this.db, points, run);
   }
 
   /**

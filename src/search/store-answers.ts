@@ -11,15 +11,17 @@ import { searchTerms } from './tokenize.ts';
 /** The reads of the library this needs (the Library answers them). */
 export interface SegmentSource {
   segmentsByKeys(keys: readonly number[]): Promise<(SegmentRecord | undefined)[]>;
-  segmentsSpread(n: number): Promise<SegmentRecord[]>;
+  segmentsSpread(points: number, run: number): Promise<SegmentRecord[]>;
   getItems(ids: string[]): Promise<(ItemRecord | undefined)[]>;
 }
 
 /**
  * Segments read for the samples, per key of the sample asked: the smallest space (sounds) holds about a
- * tenth of the segments, so eight reads a key give it most of its sample too.
+ * tenth of the segments, so eight reads a key give it most of its sample too. They are read in runs of
+ * RUN neighbours (Library.segmentsSpread), a few seeks rather than one a segment.
  */
 const SPREAD_PER_KEY = 8;
+const RUN = 32;
 
 export class StoreAnswers {
   private spread: Promise<SegmentRecord[]> | undefined;
@@ -29,14 +31,16 @@ export class StoreAnswers {
   constructor(private readonly source: Promise<SegmentSource>) {}
 
   /**
-   * Background samples of the spaces: up to `n` keys each, evenly over the segments spread across the
-   * library (Library.segmentsSpread), in key order. Not the catalog's sample (that one strides over every
-   * key of the space), but drawn the same way, over the same span; read once per load.
+   * Background samples of the spaces: up to `n` keys each, evenly over the segments read in runs spread
+   * across the library (Library.segmentsSpread), in key order. Not the catalog's sample (that one strides
+   * over every key of the space), but over the same span; read once per load.
    */
   async prepare(spaces: Space[], n: number): Promise<Record<string, SpacePreparation>> {
     if (!this.spread || this.spreadSize < n) {
       this.spreadSize = n;
-      this.spread = this.source.then((s) => s.segmentsSpread(n * SPREAD_PER_KEY));
+      this.spread = this.source.then((s) =>
+        s.segmentsSpread(Math.max(1, Math.ceil((n * SPREAD_PER_KEY) / RUN)), RUN),
+      );
     }
     const spread = await this.spread;
     const out: Record<string, SpacePreparation> = {};
