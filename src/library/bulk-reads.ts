@@ -1,8 +1,9 @@
 // Reads over the whole library that never hold it in memory at once: pages of items with their segments
 // (the search catalog), pages of vectors (rebuilding indexes), and segments by index key or spread over
-// the keys (a search answered before the catalog is built). Each page is its own short transaction.
+// the keys (a search answered before the catalog is built), items by timeline date, vectors by key. Each
+// page is its own short transaction.
 import type { IDBPDatabase } from 'idb';
-import type { ItemRecord, LibrarySchema, SegmentRecord, Space, VectorRecord } from './records.ts';
+import type { ItemRecord, ItemStatus, LibrarySchema, SegmentRecord, Space, VectorRecord } from './records.ts';
 
 type Db = IDBPDatabase<LibrarySchema>;
 
@@ -92,4 +93,49 @@ export async function* vectorPages(
     const last = vectors[vectors.length - 1]!;
     after = [last.segmentId, last.space];
   }
+}
+
+/** Items whose timeline date is in [from, to), optionally only of some kind and status pairs. */
+export async function itemsBetween(
+  db: Db,
+  from: number,
+  to: number,
+  only?: readonly { kind: ItemRecord['kind']; status: ItemStatus }[],
+): Promise<ItemRecord[]> {
+  const tx = db.transaction('items', 'readonly');
+  let found: ItemRecord[];
+  if (!only) found = await tx.store.index('when').getAll(IDBKeyRange.bound(from, to, false, true));
+  else {
+    const index = tx.store.index('kind-status-when');
+    const parts = await Promise.all(
+      only.map(({ kind, status }) =>
+        index.getAll(IDBKeyRange.bound([kind, status, from], [kind, status, to], false, true)),
+      ),
+    );
+    found = parts.flat();
+  }
+  await tx.done;
+  return found;
+}
+
+/** Stored vectors of segments by index key, every space each has, in one transaction. */
+export async function vectorsByKeys(
+  db: Db,
+  keys: number[],
+): Promise<(Partial<Record<Space, Float32Array>> | undefined)[]> {
+  const tx = db.transaction(['segments', 'vectors'], 'readonly');
+  const segments = tx.objectStore('segments').index('key');
+  const vectors = tx.objectStore('vectors');
+  const out = await Promise.all(
+    keys.map(async (key) => {
+      const segment = await segments.get(key);
+      if (!segment) return undefined;
+      const found = await Promise.all(segment.spaces.map((space) => vectors.get([segment.id, space])));
+      const bySpace: Partial<Record<Space, Float32Array>> = {};
+      for (const v of found) if (v) bySpace[v.space] = v.vector;
+      return bySpace;
+    }),
+  );
+  await tx.done;
+  return out;
 }

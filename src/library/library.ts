@@ -146,25 +146,12 @@ export class Library {
    * Items whose timeline date (`when`) is in [from, to), in no particular order. With `only`, just the
    * items of those kind and status pairs (each read through the kind-status-when index); without it, all.
    */
-  async itemsBetween(
+  itemsBetween(
     from: number,
     to: number,
     only?: readonly { kind: ItemRecord['kind']; status: ItemStatus }[],
   ): Promise<ItemRecord[]> {
-    const tx = this.db.transaction('items', 'readonly');
-    let found: ItemRecord[];
-    if (!only) found = await tx.store.index('when').getAll(IDBKeyRange.bound(from, to, false, true));
-    else {
-      const index = tx.store.index('kind-status-when');
-      const parts = await Promise.all(
-        only.map(({ kind, status }) =>
-          index.getAll(IDBKeyRange.bound([kind, status, from], [kind, status, to], false, true)),
-        ),
-      );
-      found = parts.flat();
-    }
-    await tx.done;
-    return found;
+    return reads.itemsBetween(this.db, from, to, only);
   }
 
   /** Read-modify-write in one transaction. Throws ItemGoneError if the item was deleted. */
@@ -369,22 +356,8 @@ export class Library {
    * The stored vectors of segments by their index keys, in every space each has one (undefined for a key
    * no segment has), read in one transaction: "More like this" and near-duplicate grouping use them.
    */
-  async vectorsByKeys(keys: number[]): Promise<(Partial<Record<Space, Float32Array>> | undefined)[]> {
-    const tx = this.db.transaction(['segments', 'vectors'], 'readonly');
-    const segments = tx.objectStore('segments').index('key');
-    const vectors = tx.objectStore('vectors');
-    const out = await Promise.all(
-      keys.map(async (key) => {
-        const segment = await segments.get(key);
-        if (!segment) return undefined;
-        const found = await Promise.all(segment.spaces.map((space) => vectors.get([segment.id, space])));
-        const bySpace: Partial<Record<Space, Float32Array>> = {};
-        for (const v of found) if (v) bySpace[v.space] = v.vector;
-        return bySpace;
-      }),
-    );
-    await tx.done;
-    return out;
+  vectorsByKeys(keys: number[]): Promise<(Partial<Record<Space, Float32Array>> | undefined)[]> {
+    return reads.vectorsByKeys(this.db, keys);
   }
 
   vectorsOfItem(itemId: string): Promise<VectorRecord[]> {
