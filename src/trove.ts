@@ -52,8 +52,6 @@ interface TroveParts {
   tabs: TabSync;
   config: ModelsConfig;
   opened: { rebuilt: VerifyResult[] };
-  /** Indexes rebuilt after opening, when their counts were compared with the store's (IndexSync.verify). */
-  rebuiltLater: Promise<VerifyResult[]>;
   /** Stops the queue, the index sync, the workers and the store. */
   stop(): void;
 }
@@ -92,9 +90,6 @@ class TroveApp extends TypedEventSource<TroveEventMap> implements Trove {
       isClosed: () => this.closed,
     });
     this.jobs.addEventListener('item-ready', (e) => this.emit('item-ready', { itemId: e.detail.itemId }));
-    void parts.rebuiltLater.then((rebuilt) => {
-      for (const r of rebuilt) this.emit('index-rebuilt', r);
-    });
     // A finished batch is saved at once rather than a moment later.
     this.jobs.addEventListener('idle', () => {
       this.sync.flush().catch((error: unknown) => {
@@ -324,10 +319,7 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
       persist: isLeader,
       onStored: (itemId, removedKeys) => tabs.post({ type: 'item-ready', itemId, removedKeys }),
     });
-    // Opening waits for the cheap checks only; counting a large library's vectors comes after.
-    let countedLater!: (rebuilt: VerifyResult[]) => void;
-    const rebuiltLater = new Promise<VerifyResult[]>((resolve) => (countedLater = resolve));
-    const rebuilt = await sync.verify(reports, { countsLater: countedLater });
+    const rebuilt = await sync.verify(reports);
     mark('verified');
     const pipeline = { encoders, ffmpeg, images, places, options: options.pipeline, sink: sync };
     const queue = await JobQueue.open(
@@ -354,7 +346,6 @@ export async function openTrove(options: TroveOptions): Promise<Trove> {
       tabs,
       config,
       opened: { rebuilt },
-      rebuiltLater,
       stop: () => {
         queue.close();
         sync.close();

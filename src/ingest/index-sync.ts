@@ -162,59 +162,33 @@ export class IndexSync implements ResultsSink {
   /**
    * At open: rebuilds the index of every space that may not match the store (a crash between a store write
    * and the next persist, a stored index its engine had to rebuild, or a count that differs).
-   *
-   * Counting a space's stored vectors reads its whole index in the store (about a second per 100k vectors
-   * here), so with `countsLater` the counts are compared after this returns, next in turn with other index
-   * work, and what that rebuilds is passed to `countsLater`; opening then waits only for the cheap checks.
    */
-  verify(
-    reports: Partial<Record<Space, RestoreReport>>,
-    options: { countsLater?: (rebuilt: VerifyResult[]) => void } = {},
-  ): Promise<VerifyResult[]> {
-    const { countsLater } = options;
-    const checked = this.serial(() => this.check(reports, !countsLater));
-    if (countsLater)
-      void checked
-        .then(() => this.serial(() => this.check({}, true)))
-        .then(
-          (rebuilt) => rebuilt.length && countsLater(rebuilt),
-          (error: unknown) => {
-            if (!this.closed) this.options.onError?.(error);
-          },
-        );
-    return checked;
-  }
-
-  private async check(
-    reports: Partial<Record<Space, RestoreReport>>,
-    counts: boolean,
-  ): Promise<VerifyResult[]> {
-    if (this.closed) return [];
-    const version = await this.library.meta('vectorsVersion');
-    const indexed = await this.library.meta('indexedVersion');
-    const stale: { space: Space; reason: string }[] = [];
-    for (const space of spaces) {
-      const report = reports[space];
-      if (version !== indexed)
-        stale.push({ space, reason: 'the library changed after the index was last saved' });
-      else if (report?.rebuilt)
-        stale.push({ space, reason: report.message ?? 'the saved index was unusable' });
-      else if (counts) {
+  verify(reports: Partial<Record<Space, RestoreReport>>): Promise<VerifyResult[]> {
+    return this.serial(async () => {
+      const version = await this.library.meta('vectorsVersion');
+      const indexed = await this.library.meta('indexedVersion');
+      const stale: { space: Space; reason: string }[] = [];
+      for (const space of spaces) {
+        const report = reports[space];
         const [stored, size] = await Promise.all([
           this.library.countVectors(space),
           this.indexes[space].size(),
         ]);
-        if (size !== stored)
+        if (version !== indexed)
+          stale.push({ space, reason: 'the library changed after the index was last saved' });
+        else if (report?.rebuilt)
+          stale.push({ space, reason: report.message ?? 'the saved index was unusable' });
+        else if (size !== stored)
           stale.push({ space, reason: `the index held ${size} vectors, the library ${stored}` });
       }
-    }
-    if (stale.length === 0) return [];
-    const rebuilt = await refillIndexes(
-      this.library,
-      Object.fromEntries(stale.map(({ space }) => [space, this.indexes[space]])),
-    );
-    await this.persist();
-    return stale.map((s) => ({ ...s, count: rebuilt[s.space] ?? 0 }));
+      if (stale.length === 0) return [];
+      const counts = await refillIndexes(
+        this.library,
+        Object.fromEntries(stale.map(({ space }) => [space, this.indexes[space]])),
+      );
+      await this.persist();
+      return stale.map((s) => ({ ...s, count: counts[s.space] ?? 0 }));
+    });
   }
 
   /** Stops persisting; pending work is dropped (as when the tab closes). */

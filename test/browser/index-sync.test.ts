@@ -94,29 +94,6 @@ describe('IndexSync.verify', () => {
     expect(await sync.verify({})).toEqual([]);
   });
 
-  it('with countsLater, opens without counting and rebuilds a differing index just after', async () => {
-    const { lib, keys } = await storedLibrary();
-    const { indexes, cleared } = noteClears();
-    const sync = new IndexSync(lib, indexes, { persist: false });
-    await sync.verify({});
-    await lib.markIndexed(await lib.meta('vectorsVersion'));
-    await indexes.text.remove([keys[0]!]);
-    cleared.length = 0;
-    let counted = false;
-    const countVectors = lib.countVectors.bind(lib);
-    lib.countVectors = (space) => ((counted = true), countVectors(space));
-
-    let later!: (rebuilt: unknown) => void;
-    const reported = new Promise((resolve) => (later = resolve));
-    expect(await sync.verify({}, { countsLater: later })).toEqual([]);
-    expect(counted).toBe(false);
-    expect(await reported).toEqual([
-      { space: 'text', count: 2, reason: 'the index held 1 vectors, the library 2' },
-    ]);
-    expect(cleared).toEqual(['text']);
-    expect(await indexes.text.size()).toBe(2);
-  });
-
   it('rebuilds an index its engine had to rebuild from a damaged save, with the engine’s reason', async () => {
     const { lib } = await storedLibrary();
     const { indexes, cleared } = noteClears();
