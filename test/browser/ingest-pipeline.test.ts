@@ -256,6 +256,7 @@ describe('a batch of every fixture, good and bad', () => {
       expect(s.active.length).toBeLessThanOrEqual(2 * 16);
       expect(s.active.filter((a) => a.kind === 'video' || a.kind === 'audio').length).toBeLessThanOrEqual(1);
     }
+    // Each new stage is reported at once (not throttled), so none can fall between two snapshots.
     expect([...seen.get('video')!]).toEqual(expect.arrayContaining(['frames', 'audio', 'transcribing']));
     expect([...seen.get('audio')!]).toEqual(expect.arrayContaining(['audio', 'transcribing']));
     expect([...seen.get('text')!]).toEqual(expect.arrayContaining(['embedding']));

@@ -176,10 +176,13 @@ export class JobRunner {
     const progress =
       (entry: Entry, active: Active): OnProgress =>
       (stage, fraction) => {
+        // A new stage is reported at once: the throttle is for fractions, and a short stage would
+        // otherwise never reach the UI (or a listener that collects the stages a file went through).
+        const newStage = active.stage !== stage;
         active.stage = stage;
         active.stageFraction = fraction;
         entry.stage = stage;
-        this.host.changed();
+        this.host.changed(newStage);
       };
     if (batch && deps.ingestImages) {
       return deps.ingestImages(
