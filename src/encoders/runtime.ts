@@ -14,6 +14,7 @@ import ortWebgpuFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import ortFactoryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import type { Device } from '../models/config';
+import { createSessionsWithExternalWeights } from './lean-sessions';
 
 /** Where model files are fetched from, in transformers.js terms (models/config.ts `resolveHost` gives one). */
 export interface ModelHost {
@@ -65,6 +66,9 @@ export function configureRuntime(device: Device = 'wasm'): RuntimeSettings {
   wasm.numThreads = isolated ? Math.max(1, Math.min(MAX_WASM_THREADS, cores)) : 1;
   // Inference already runs in our own workers; ORT's proxy worker would only add a hop.
   wasm.proxy = false;
+
+  // A worker then holds about one copy of its models' weights instead of three.
+  createSessionsWithExternalWeights();
 
   // Read back from the file, so a mix-up of the two imports shows in the worker's runtime info.
   const build: Device = /asyncify/.test(wasmPaths.wasm) ? 'webgpu' : 'wasm';

@@ -7,7 +7,7 @@ import {
   itemCount,
   openApp,
   percentiles,
-  rendererResidentBytes,
+  rendererResident,
   timeFileQuery,
   timeTextQuery,
   userAgentMemory,
@@ -64,5 +64,7 @@ test('the bench driver adds files, times queries by the app’s measure and read
   expect(ua.workers).toBeGreaterThan(0);
   expect(ua.workerBytes).toBeGreaterThan(0);
   // Playwright's browser has a temporary profile folder of this name in its command line.
-  expect(rendererResidentBytes('playwright_chromiumdev_profile')).toBeGreaterThan(ua.pageBytes);
+  const resident = rendererResident('playwright_chromiumdev_profile');
+  expect(resident.bytes).toBeGreaterThan(ua.pageBytes);
+  expect(resident.each.reduce((a, b) => a + b, 0)).toBe(resident.bytes);
 });
