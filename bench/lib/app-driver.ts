@@ -166,7 +166,7 @@ export async function userAgentMemory(page: Page): Promise<MemoryReport> {
  * /proc: the figure the operating system charges, which the JS-heap account above leaves out. Linux only;
  * `marker` is a string in the browser process's command line (its profile folder).
  */
-export function rendererResidentBytes(marker: string): number {
+export function rendererResident(marker: string): { bytes: number; each: number[] } {
   const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   const info = new Map<string, { ppid: string; cmd: string; rss: number }>();
   for (const pid of procs) {
@@ -189,7 +189,9 @@ export function rendererResidentBytes(marker: string): number {
       if (p.ppid === browser) return true;
     return false;
   };
-  let bytes = 0;
-  for (const [pid, p] of info) if (p.cmd.includes('--type=renderer') && descends(pid)) bytes += p.rss;
-  return bytes;
+  const each = [...info]
+    .filter(([pid, p]) => p.cmd.includes('--type=renderer') && descends(pid))
+    .map(([, p]) => p.rss)
+    .sort((a, b) => b - a);
+  return { bytes: each.reduce((a, b) => a + b, 0), each };
 }
