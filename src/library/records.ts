@@ -299,7 +299,7 @@ export type PostingBlock = Uint32Array;
 
 export const POSTING_BLOCK = 2048;
 /** tf is kept up to 4,095 (12 bits), a segment's length up to 1,048,575 terms (20 bits). */
-const TF_BITS = 12;
+export const TF_BITS = 12;
 const TF_MAX = (1 << TF_BITS) - 1;
 const LENGTH_MAX = 2 ** (32 - TF_BITS) - 1;
 

@@ -5,7 +5,8 @@
 // the library is. Scores as MiniSearch (which this replaced) scored them: BM25 with k 1.2, b 0.7 and d
 // 0.5; a longer word a query word of four letters or more begins matches with a weight falling with the
 // letters added; a segment's score is multiplied by the number of query words it has.
-import { unpackPosting, type PostingsRead, type TermRead } from '../library/records.ts';
+import { TF_BITS, type PostingsRead, type TermRead } from '../library/records.ts';
+import { ScoreTable } from './score-table.ts';
 import { searchTerms } from './tokenize.ts';
 
 export interface LexicalHit {
@@ -54,6 +55,7 @@ const K = 1.2;
 const B = 0.7;
 const D = 0.5;
 const PREFIX_WEIGHT = 0.375;
+const TF_MASK = (1 << TF_BITS) - 1;
 
 export async function searchKeywords(
   source: PostingSource,
@@ -92,10 +94,16 @@ export async function searchKeywords(
 
   const n = read.documents;
   const avgLength = n > 0 ? read.totalLength / n : 1;
-  const score = new Map<number, number>();
-  /** Per segment, a bit per query term it has (a query has fewer than 31 terms that count). */
-  const matched = new Map<number, number>();
+  let [from, to, postings] = [Infinity, -Infinity, 0];
+  for (const q of terms)
+    for (const { block } of listOf.get(q)!) {
+      from = Math.min(from, block[0]!);
+      to = Math.max(to, block[block.length - 2]!);
+      postings += block.length / 2;
+    }
+  const table = new ScoreTable(from, to, postings);
   terms.forEach((q, qi) => {
+    // A bit per query term a segment has (a query has fewer than 31 terms that count).
     const bit = qi < 31 ? 1 << qi : 0;
     for (const { term, block } of listOf.get(q)!) {
       const extra = term.length - q.length;
@@ -104,27 +112,24 @@ export async function searchKeywords(
       const idf = Math.log(1 + (n - m + 0.5) / (m + 0.5));
       for (let i = 0; i < block.length; i += 2) {
         const key = block[i]!;
-        if (excluded.has(key)) continue;
-        const { tf, length } = unpackPosting(block[i + 1]!);
-        const s = weight * idf * (D + (tf * (K + 1)) / (tf + K * (1 - B + (B * length) / avgLength)));
-        score.set(key, (score.get(key) ?? 0) + s);
-        matched.set(key, (matched.get(key) ?? 0) | bit);
+        if (excluded.size && excluded.has(key)) continue;
+        // unpackPosting, inlined: this loop runs once a posting.
+        const packed = block[i + 1]!;
+        const tf = packed & TF_MASK;
+        const length = packed >>> TF_BITS;
+        table.add(
+          key,
+          weight * idf * (D + (tf * (K + 1)) / (tf + K * (1 - B + (B * length) / avgLength))),
+          bit,
+        );
       }
     }
   });
-
-  const ranked: { key: number; bm25: number; found: number }[] = [];
-  for (const [key, s] of score) {
-    if (allowed && !allowed(key)) continue;
-    const found = bits(matched.get(key)!);
-    ranked.push({ key, bm25: s * found, found });
-  }
-  ranked.sort((a, b) => b.bm25 - a.bm25 || a.key - b.key);
-  const top = ranked.slice(0, limit);
+  const top = table.top(limit, allowed);
   const wordsOf = matchedWords(top, terms, listOf);
-  const hits = top.map(({ key, bm25, found }) => ({
+  const hits = top.map(({ key, score, found }) => ({
     key,
-    bm25,
+    bm25: score,
     coverage: found / terms.length,
     terms: wordsOf.get(key) ?? [],
   }));
@@ -137,12 +142,6 @@ function informative(terms: string[], df: Map<string, number>, documents: number
   const count = (t: string) => df.get(t) ?? 0;
   const kept = terms.filter((t) => count(t) <= COMMON_SHARE * documents);
   return kept.length ? kept : [terms.reduce((a, b) => (count(b) < count(a) ? b : a))];
-}
-
-function bits(mask: number): number {
-  let n = 0;
-  for (let m = mask; m; m &= m - 1) n++;
-  return n;
 }
 
 /** The words of each hit that matched, looked up for the hits returned only. */
