@@ -95,6 +95,20 @@ describe('keyword search over postings', () => {
     expect((await postings.keywordPostings([{ term: 'kite', prefix: true }])).lists).toEqual([[]]);
   });
 
+  it('ranks alike whether the keys are close together (arrays) or far apart (a map)', async () => {
+    const far = { 1: docs[1], 100_000: docs[2], 5_000_000: docs[3] };
+    const near = (await searchKeywords(index(docs), 'kite river meadow')).hits;
+    const apart = (await searchKeywords(index(far), 'kite river meadow')).hits;
+    const moved: Record<number, number> = { 1: 1, 2: 100_000, 3: 5_000_000 };
+    expect(apart.map((h) => h.key)).toEqual(near.map((h) => moved[h.key]));
+    expect(apart.map((h) => [h.bm25, h.coverage, h.terms])).toEqual(
+      near.map((h) => [h.bm25, h.coverage, h.terms]),
+    );
+    // Ties go to the smaller key, and the limit keeps the best.
+    const tied = index(Object.fromEntries(Array.from({ length: 9 }, (_, i) => [9 - i, 'kite'])));
+    expect((await searchKeywords(tied, 'kite', [], { limit: 3 })).hits.map((h) => h.key)).toEqual([1, 2, 3]);
+  });
+
   it('applies a filter before the limit', async () => {
     const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [i + 1, `kite ${'x'.repeat(i)}`]));
     const { hits } = await searchKeywords(index(many), 'kite', [], { allowed: (k) => k > 40, limit: 5 });
