@@ -7,7 +7,7 @@
 import type { IDBPDatabase } from 'idb';
 import { keywordDocument } from '../search/tokenize.ts';
 import {
-  POSTING_BLOCK,
+  POSTINGS_PER_BLOCK,
   keywordTexts,
   packPosting,
   type ItemRecord,
@@ -22,25 +22,39 @@ import { inWriteTransaction, type Track } from './write-tx.ts';
 
 /** The postings store of any transaction that has it. */
 export interface PostingStore {
-  get(key: [string, number]): Promise<PostingBlock | undefined>;
+  openCursor(
+    range: IDBKeyRange,
+    direction: 'prev',
+  ): Promise<{ key: [string, number]; value: PostingBlock } | null>;
+  getAll(range: IDBKeyRange): Promise<PostingBlock[]>;
+  getAllKeys(range: IDBKeyRange): Promise<[string, number][]>;
   put(value: PostingBlock, key: [string, number]): Promise<unknown>;
   delete(key: [string, number]): Promise<unknown>;
 }
 
-interface BlockChange {
+/** One term's changes in one write: postings to add, keys to remove, and the range of keys they touch. */
+interface TermChange {
   term: string;
-  block: number;
-  /** [key, packed] pairs to add. */
+  /** [key, packed] pairs. */
   add: number[];
   remove: Set<number>;
+  from: number;
+  to: number;
+}
+
+/** A block as stored, by its key [term, first segment key]. */
+interface Stored {
+  key: [string, number];
+  block: PostingBlock;
 }
 
 /**
  * The keyword index's changes of one write, gathered while its records are written and then applied in
- * the same transaction: each block a change touches is read once and written once.
+ * the same transaction: for each term, the blocks its changed keys fall in are read once (two requests)
+ * and written back once.
  */
 export class KeywordChanges {
-  private readonly blocks = new Map<string, BlockChange>();
+  private readonly terms = new Map<string, TermChange>();
   private documents = 0;
   private length = 0;
   /** Segments to remove, with their length: counted out only if their postings were there. */
@@ -71,24 +85,28 @@ export class KeywordChanges {
   }
 
   get empty(): boolean {
-    return this.blocks.size === 0;
+    return this.terms.size === 0;
   }
 
   /** Reads every block touched, writes it back changed, and updates the counts in `meta`. */
   async apply(store: PostingStore, meta: MetaStore, track: Track): Promise<void> {
     if (this.empty) return;
-    const changes = [...this.blocks.values()];
-    const [blocks, documents, length] = await Promise.all([
-      Promise.all(changes.map((c) => track(store.get([c.term, c.block])))),
+    const changes = [...this.terms.values()];
+    const [touched, documents, length] = await Promise.all([
+      Promise.all(changes.map((c) => track(blocksOf(store, c)))),
       meta.get('keywordDocuments'),
       meta.get('keywordLength'),
     ]);
     const found = new Set<number>();
     changes.forEach((change, i) => {
-      const next = merged(blocks[i], change, found);
-      const key: [string, number] = [change.term, change.block];
-      if (next === blocks[i]) return;
-      track(next.length ? store.put(next, key) : store.delete(key));
+      const old = touched[i]!;
+      const next = rechunked(merged(old, change, found), change.term);
+      if (!next) return;
+      const kept = new Set(next.map((n) => n.key[1]));
+      const before = new Map(old.map((o) => [o.key[1], o.block]));
+      for (const { key } of old) if (!kept.has(key[1])) track(store.delete(key));
+      // A full block that an append left as it was is not written again.
+      for (const { key, block } of next) if (!same(before.get(key[1]), block)) track(store.put(block, key));
     });
     let docs = (documents?.value ?? 0) + this.documents;
     let total = (length?.value ?? 0) + this.length;
@@ -100,11 +118,11 @@ export class KeywordChanges {
     track(meta.put({ name: 'keywordLength', value: Math.max(0, total) }));
   }
 
-  private change(term: string, key: number): BlockChange {
-    const block = Math.floor(key / POSTING_BLOCK);
-    const id = `${block}\u0000${term}`;
-    let change = this.blocks.get(id);
-    if (!change) this.blocks.set(id, (change = { term, block, add: [], remove: new Set() }));
+  private change(term: string, key: number): TermChange {
+    let change = this.terms.get(term);
+    if (!change) this.terms.set(term, (change = { term, add: [], remove: new Set(), from: key, to: key }));
+    change.from = Math.min(change.from, key);
+    change.to = Math.max(change.to, key);
     return change;
   }
 }
@@ -113,38 +131,74 @@ function keyed(segments: readonly SegmentRecord[]) {
   return segments.flatMap((segment) => (segment.key === undefined ? [] : [{ key: segment.key, segment }]));
 }
 
-/** A block with a change applied (the same block when nothing changed); keys removed are noted in `found`. */
-function merged(block: PostingBlock | undefined, change: BlockChange, found: Set<number>): PostingBlock {
+/**
+ * The blocks of a term that keys from…to fall in: the one that begins at or before `from` (a block holds
+ * the keys from its first to the next block's first), and those that begin after it, up to `to`.
+ */
+async function blocksOf(store: PostingStore, { term, from, to }: TermChange): Promise<Stored[]> {
+  const within = to > from ? IDBKeyRange.bound([term, from], [term, to], true, false) : undefined;
+  const [before, keys, blocks] = await Promise.all([
+    store.openCursor(IDBKeyRange.bound([term], [term, from]), 'prev'),
+    within ? store.getAllKeys(within) : [],
+    within ? store.getAll(within) : [],
+  ]);
+  const out: Stored[] = before ? [{ key: before.key, block: before.value }] : [];
+  keys.forEach((key, i) => out.push({ key, block: blocks[i]! }));
+  return out;
+}
+
+/**
+ * The postings of a term's touched blocks with a change applied, in key order, or null when nothing
+ * changed; keys removed are noted in `found`.
+ */
+function merged(old: Stored[], change: TermChange, found: Set<number>): Uint32Array | null {
   const { add } = change;
   let ascending = true;
   for (let i = 2; i < add.length && ascending; i += 2) ascending = add[i - 2]! < add[i]!;
-  // The common case, new segments after every key of the block: appended, no map.
-  if (change.remove.size === 0 && ascending && add.length && (!block?.length || block.at(-2)! < add[0]!)) {
-    const out = new Uint32Array((block?.length ?? 0) + add.length);
-    if (block) out.set(block);
-    out.set(add, block?.length ?? 0);
+  const last = old.at(-1)?.block;
+  // The common case, new segments after every key there is: appended, no map.
+  if (change.remove.size === 0 && ascending && add.length && (!last?.length || last.at(-2)! < add[0]!)) {
+    const before = old.reduce((n, o) => n + o.block.length, 0);
+    const out = new Uint32Array(before + add.length);
+    let at = 0;
+    for (const { block } of old) out.set(block, (at += block.length) - block.length);
+    out.set(add, before);
     return out;
   }
   const pairs = new Map<number, number>();
-  let changed = false;
-  if (block)
+  let changed = add.length > 0;
+  for (const { block } of old)
     for (let i = 0; i < block.length; i += 2) {
       if (change.remove.has(block[i]!)) {
         found.add(block[i]!);
         changed = true;
       } else pairs.set(block[i]!, block[i + 1]!);
     }
-  for (let i = 0; i < change.add.length; i += 2) {
-    pairs.set(change.add[i]!, change.add[i + 1]!);
-    changed = true;
-  }
-  if (!changed && block) return block;
+  if (!changed) return null;
+  for (let i = 0; i < add.length; i += 2) pairs.set(add[i]!, add[i + 1]!);
   const keys = [...pairs.keys()].sort((a, b) => a - b);
   const out = new Uint32Array(keys.length * 2);
   keys.forEach((k, i) => {
     out[i * 2] = k;
     out[i * 2 + 1] = pairs.get(k)!;
   });
+  return out;
+}
+
+function same(a: PostingBlock | undefined, b: PostingBlock): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Postings cut into blocks of POSTINGS_PER_BLOCK, each keyed by its first segment key. */
+function rechunked(postings: Uint32Array | null, term: string): Stored[] | null {
+  if (!postings) return null;
+  const out: Stored[] = [];
+  for (let i = 0; i < postings.length; i += POSTINGS_PER_BLOCK * 2) {
+    const block = postings.slice(i, i + POSTINGS_PER_BLOCK * 2);
+    out.push({ key: [term, block[0]!], block });
+  }
   return out;
 }
 

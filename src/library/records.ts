@@ -258,8 +258,8 @@ export interface LibrarySchema extends DBSchema {
     value: MetaRecord;
   };
   /**
-   * The keyword (BM25) index: per term and block of POSTING_BLOCK segment keys, the postings of the term
-   * in those segments (see PostingBlock). Keys are out of line: [term, block].
+   * The keyword (BM25) index: a term's postings, in blocks of up to POSTINGS_PER_BLOCK (see PostingBlock).
+   * Keys are out of line: [term, the first segment key of the block].
    */
   postings: { key: [string, number]; value: PostingBlock };
   /** An import's records while it is read, before they replace the library's (staging.ts). */
@@ -290,14 +290,14 @@ export interface MetaRecord {
 }
 
 /**
- * One term's postings in the segments whose keys fall in one block of POSTING_BLOCK keys (block = key /
- * POSTING_BLOCK, rounded down): pairs [segment key, packPosting(tf, length)], in key order. Blocks keep a
- * common term's postings in a few records (a term in every segment of a million is 490 records of 16 KB),
- * and a rare term's in one record a segment, which a write reads and rewrites whole.
+ * Part of one term's postings: pairs [segment key, packPosting(tf, length)] in key order, the keys from
+ * the block's first (its key in the store) to below the next block's first. A term in fewer segments than
+ * POSTINGS_PER_BLOCK is one record; a common one is cut into full blocks (a term in 300,000 segments:
+ * 293 records of 8 KB), so a write reads and rewrites at most a block or two of each term it touches.
  */
 export type PostingBlock = Uint32Array;
 
-export const POSTING_BLOCK = 2048;
+export const POSTINGS_PER_BLOCK = 1024;
 /** tf is kept up to 4,095 (12 bits), a segment's length up to 1,048,575 terms (20 bits). */
 export const TF_BITS = 12;
 const TF_MAX = (1 << TF_BITS) - 1;

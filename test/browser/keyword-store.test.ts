@@ -44,7 +44,8 @@ function note(n: number, chunks = 3): { item: ItemRecord; segments: SegmentRecor
     spaces: ['text' as const],
     text:
       Array.from({ length: 6 }, (_, w) => WORDS[(n * 7 + c * 3 + w * w) % WORDS.length]).join(' ') +
-      (n === 7 && c === 1 ? ' zanzibar' : ''),
+      (n === 7 && c === 1 ? ' zanzibar' : '') +
+      (n === 650 && c === 0 ? ' quetzal' : ''),
   }));
   return { item: itemRecord(id, { kind: 'text', status: 'pending' }), segments };
 }
@@ -73,20 +74,33 @@ describe('the keyword index in the store', () => {
     async () => {
       const name = `trove-keywords-${Date.now()}-${dbCount++}`;
       const lib = await open(name);
-      // Keys cross a block of postings (2,048 keys) partway.
       await lib.setMeta('nextSegmentKey', 1900);
-      await addNotes(lib, 0, 300);
+      await addNotes(lib, 0, 700);
       const zanzibar = (await lib.getSegments('note-0007'))[1]!.key!;
+      // Common words fill more than a block (1,024 postings), appended to a batch at a time.
+      const kite = await lib.keywordPostings([{ term: 'kite', prefix: false }]);
+      expect(kite.lists[0]!.length).toBeGreaterThan(1);
+      expect(kite.lists[0]!.slice(0, -1).every((b) => b.block.length === 2048)).toBe(true);
+      // A deletion in the middle of a full block leaves the blocks in key order, without the item.
+      await lib.removeItem('note-0100');
+      const after = (await lib.keywordPostings([{ term: 'kite', prefix: false }])).lists[0]!;
+      const keys = after.flatMap(({ block }) => [...block].filter((_, i) => i % 2 === 0));
+      expect(keys).toEqual([...keys].sort((a, b) => a - b));
+      expect(keys.length).toBe(
+        kite.lists[0]!.reduce((n, b) => n + b.block.length / 2, 0) -
+          note(100).segments.filter((seg) => /\bkite\b/.test(seg.text ?? '')).length,
+      );
       lib.close();
 
       const worker = new RemoteCatalog();
       workers.push(worker);
-      // The fill reads its first page of items (256 of 300), then waits while the search holds it.
+      // The fill reads its first page of items (256 of 699), then waits while the search holds it.
       await worker.hold();
       let filled = false;
       const fill = worker.loadLibrary(name).then(() => (filled = true));
-      const [rare, common] = await Promise.all([
+      const [rare, late, common] = await Promise.all([
         worker.lexical('zanzibar', []),
+        worker.lexical('quetzal', []),
         worker.lexical('lighthouse harbour', ['violin']),
       ]);
       expect(filled).toBe(false);
@@ -94,8 +108,8 @@ describe('the keyword index in the store', () => {
         hits: [expect.objectContaining({ key: zanzibar, coverage: 1, terms: ['zanzibar'] })],
         excluded: [],
       });
-      // Items the fill has not read yet (note-0256 on: keys from 1,900 + 3 × 256) are found all the same.
-      expect(common.hits.some((h) => h.key >= 1900 + 3 * 256)).toBe(true);
+      // An item the fill has not read yet (note-0650: pages hold 256 items) is found all the same.
+      expect(late.hits.map((h) => h.key)).toEqual([1900 + 3 * 650]);
       const again = await open(name);
       // And they are the hits of the same texts in memory.
       const memory = await inMemory(again);
@@ -179,6 +193,9 @@ describe('the keyword index in the store', () => {
         complete: false,
         lists: [[]],
       });
+      // Items written after the upgrade are indexed as they are written, ahead of the older ones.
+      await addNotes(lib, 40, 45);
+      expect((await searchKeywords(store(lib), 'kite')).hits.every((h) => h.key > 120)).toBe(true);
       // The tab closes after two pages of 25 segments.
       let pages = 0;
       const closed = new Error('the tab closed');
@@ -195,7 +212,7 @@ describe('the keyword index in the store', () => {
       const next = await open(name);
       expect(await next.indexKeywords(undefined, 25)).toBe(2);
       const read = await next.keywordPostings([]);
-      expect(read).toMatchObject({ documents: 120, complete: true });
+      expect(read).toMatchObject({ documents: 135, complete: true });
       for (const q of ['kite', 'lighthouse harbour', 'zanzibar'])
         expect(await searchKeywords(store(next), q)).toEqual(await searchKeywords(await inMemory(next), q));
     },
