@@ -48,11 +48,23 @@ export class MemoryPostings implements PostingSource {
       [...this.index.keys()]
         .filter((t) => t === term || (prefix && t.startsWith(term)))
         .sort()
-        .map((t) => {
-          const postings = [...this.index.get(t)!].sort((a, b) => a[0] - b[0]);
-          return { term: t, block: Uint32Array.from(postings.flat()) };
-        }),
+        .map((t) => ({ term: t, block: inKeyOrder(this.index.get(t)!) })),
     );
     return Promise.resolve({ documents: this.size, totalLength: this.length, complete: true, lists });
   }
+}
+
+/** A term's postings as a block: [key, packed] pairs in key order (keys mostly come in that order). */
+function inKeyOrder(postings: Map<number, number>): Uint32Array {
+  const block = new Uint32Array(postings.size * 2);
+  let i = 0;
+  let sorted = true;
+  for (const [key, packed] of postings) {
+    if (i > 0 && block[i - 2]! > key) sorted = false;
+    block[i++] = key;
+    block[i++] = packed;
+  }
+  if (sorted) return block;
+  const pairs = [...postings].sort((a, b) => a[0] - b[0]);
+  return Uint32Array.from(pairs.flat());
 }
