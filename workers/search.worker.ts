@@ -1,15 +1,20 @@
-// The search worker: holds the search catalog (segments, items, the BM25 index), so filtering, keyword
-// search and snippets over a large library never block the page. It fills the catalog from the library's
-// store itself, a page of items at a time, so the segments' text never passes through the page. While it
-// does, a query without filters is answered from the store (store-answers.ts), so the first search after
-// opening a large library does not wait for the whole catalog; its keyword hits come with the catalog.
+// The search worker: holds the search catalog (segments without their text, items), so filtering over a
+// large library never blocks the page, and answers keyword searches from the library's keyword index
+// (src/library/postings.ts), which lives in the store: a query reads the postings of its own words, at
+// once after opening, whatever the library's size. Snippets are read from the store for the results
+// shown (store-answers.ts), so no segment's text is held here. The catalog is filled from the store, a
+// page of items at a time, so the segments never pass through the page; while it fills, a query without
+// filters is answered from the store (samples too), and one with filters waits for it. Opening a library
+// first indexes by keyword what an import or an upgrade left to index (Library.indexKeywords).
 import * as Comlink from 'comlink';
 import { SearchCatalog } from '../src/search/catalog.ts';
+import { searchKeywords, type PostingSource } from '../src/search/keyword-search.ts';
 import { hasFilters, type SearchFilters } from '../src/search/query.ts';
-import { StoreAnswers } from '../src/search/store-answers.ts';
+import { StoreAnswers, type SegmentSource } from '../src/search/store-answers.ts';
 import { Library } from '../src/library/library.ts';
-import type { ItemRecord, SegmentRecord, Space } from '../src/library/records.ts';
+import type { ItemRecord, SegmentRecord, Space, TermRead } from '../src/library/records.ts';
 
+/** In memory (with its own keyword index) until a library is named; then over that library's store. */
 let catalog = new SearchCatalog();
 let library: Promise<Library> | null = null;
 let libraryName: string | undefined;
@@ -42,7 +47,12 @@ async function loaded(): Promise<void> {
 
 function open(name: string): Promise<Library> {
   if (!library || libraryName !== name) {
-    libraryName = name;
+    // A catalog, and the store's answers, belong to one library.
+    if (libraryName !== name) {
+      libraryName = name;
+      catalog = newCatalog();
+      store = new StoreAnswers(Promise.resolve(storeSource));
+    }
     library = Library.open({
       name,
       // Another tab upgrades the schema: this connection has closed; the next use opens it again.
@@ -55,11 +65,28 @@ function open(name: string): Promise<Library> {
   return library;
 }
 
-/** What the catalog takes of an item's segments: those with an index key, keyed by it. */
+/** The library named last, as the store's answers and keyword search read it (opened again if need be). */
+const current = () => open(libraryName!);
+const storeKeywords: PostingSource = {
+  keywordPostings: async (terms: readonly TermRead[]) => (await current()).keywordPostings(terms),
+};
+const storeSource: SegmentSource = {
+  segmentsByKeys: async (keys) => (await current()).segmentsByKeys(keys),
+  segmentsSpread: async (points, run) => (await current()).segmentsSpread(points, run),
+  getItems: async (ids) => (await current()).getItems(ids),
+};
+
+/** The store's answers (describe, item ids, samples) for the library named last. */
+let store: StoreAnswers | null = null;
+
+/**
+ * What the catalog takes of an item's segments: those with an index key, keyed by it, without their text
+ * (keyword search and snippets read the store), so the worker's memory does not grow with the text.
+ */
 function keyed(item: ItemRecord, segments: SegmentRecord[]) {
   return {
     item,
-    segments: segments.flatMap((segment) =>
+    segments: segments.flatMap(({ text: _text, ...segment }) =>
       segment.key === undefined ? [] : [{ key: segment.key, segment }],
     ),
   };
@@ -76,15 +103,15 @@ const api = {
     return catalog.prepare(spaces, filters, sampleSize);
   },
   async lexical(text: string, negatives: string[], filters?: SearchFilters, limit?: number) {
-    // Without the keyword index there are no keyword hits yet; a negative term or a filter needs it.
-    if (loading && negatives.length === 0 && !hasFilters(filters))
-      return { hits: [], excluded: [], pending: true };
+    // The store's keyword index answers at once; only a filter needs the catalog (the items of the hits).
+    if (libraryName !== undefined && !hasFilters(filters))
+      return searchKeywords(storeKeywords, text, negatives, { limit });
     await loaded();
     return catalog.lexical(text, negatives, filters, limit);
   },
   describe: (...args: Parameters<SearchCatalog['describe']>) =>
-    loading ? loading.store.describe(...args) : catalog.describe(...args),
-  itemIds: (keys: number[]) => (loading ? loading.store.itemIds(keys) : catalog.itemIds(keys)),
+    store ? store.describe(...args) : catalog.describe(...args),
+  itemIds: (keys: number[]) => (loading && store ? store.itemIds(keys) : catalog.itemIds(keys)),
   placeNames: async () => {
     await loaded();
     return catalog.placeNames();
@@ -108,7 +135,7 @@ const api = {
   },
   /** Empties the catalog. */
   clear: () => {
-    catalog = new SearchCatalog();
+    catalog = newCatalog();
   },
   /**
    * Fills the catalog with every ready item of the library `name`, read here a page at a time (replacing
@@ -120,7 +147,9 @@ const api = {
     const opening = open(name);
     const fill = async () => {
       const lib = await opening;
-      const fresh = new SearchCatalog();
+      // What an import or an upgrade left to index by keyword first: it is what a first search needs.
+      await lib.indexKeywords(giveWay);
+      const fresh = newCatalog();
       let count = 0;
       for await (const page of lib.itemPages()) {
         const ready = page.filter(({ item }) => item.status === 'ready');
@@ -131,12 +160,15 @@ const api = {
       catalog = fresh;
       return count;
     };
-    const current = { done: fill(), store: new StoreAnswers(opening) };
-    loading = current;
+    // A fresh one: its background samples are read again for the library as it is now.
+    const answers = new StoreAnswers(Promise.resolve(storeSource));
+    store = answers;
+    const filling = { done: fill(), store: answers };
+    loading = filling;
     try {
-      return await current.done;
+      return await filling.done;
     } finally {
-      if (loading === current) loading = null;
+      if (loading === filling) loading = null;
     }
   },
   /** Takes one item from the library `name` as it is now: upserted when ready, else dropped. */
@@ -151,6 +183,10 @@ const api = {
     catalog.upsertItem(item, segments);
   },
 };
+
+function newCatalog(): SearchCatalog {
+  return new SearchCatalog(libraryName === undefined ? {} : { keywords: storeKeywords });
+}
 
 export type SearchWorkerApi = typeof api;
 

@@ -55,7 +55,7 @@ const section: BenchSection = {
       'clip and clap 512-d, text 384-d, clustered synthetic vectors; text segments of 60 content words drawn by',
       "Zipf's law from a 50k-word vocabulary less its 100 most common words), items of 10 segments. Vector",
       'indexes: the default engine (binary-rescore, OPFS copy, persisted) in the vector index worker; catalog and',
-      'BM25 (MiniSearch) in the search worker. Timed:',
+      'BM25 (an in-memory posting index, scored as the library keeps it) in the search worker. Timed:',
       '`Searcher.searchPlan`, i.e. filters and background samples, 3 × (k-NN + background scoring), BM25, negatives,',
       `calibration, fusion, describe + snippets, grouping, with every worker round trip. Encoders excluded. ${QUERIES}`,
       `queries per round after 5 warm-up queries; each row is the best of ${ROUNDS} rounds by p50.`,

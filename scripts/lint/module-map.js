@@ -28,6 +28,8 @@ export const modules = [
       // Pure file recognition, shared with backup, answer and the UI.
       'ingest/detect-type.ts',
       'ingest/content-hash.ts',
+      // The keyword index is written with the segments, in the terms search reads it by.
+      'search/tokenize.ts',
       'workers/originals.worker.ts',
     ],
     // The database itself: everything else reaches it through Library (library.ts).
@@ -43,6 +45,7 @@ export const modules = [
       'item-adds.ts',
       'job-writes.ts',
       'jobs-by-id.ts',
+      'postings.ts',
     ],
   },
   {

@@ -11,10 +11,12 @@ import { thumbnailFromStore } from './thumbnail-bytes.ts';
 import { LIBRARY_DB_NAME, openLibraryDb, type OpenOptions } from './open-db.ts';
 import { deleteOriginal, listOriginals, openOriginal, removeStoredFile } from './originals.ts';
 import { SnapshotReader } from './snapshot.ts';
+import { indexKeywords, readPostings } from './postings.ts';
 import { ImportStaging } from './staging.ts';
 import { inWriteTransaction } from './write-tx.ts';
 import {
   ItemGoneError,
+  clearRecords,
   removeItemRecords,
   writeResults,
   type ItemResults,
@@ -30,10 +32,11 @@ import type {
   LibrarySchema,
   MetaRecord,
   MigrationRecord,
+  PostingsRead,
   SegmentKind,
   SegmentRecord,
   Space,
-  StoreName,
+  TermRead,
   ThumbnailRecord,
   VectorRecord,
 } from './records.ts';
@@ -243,20 +246,7 @@ export class Library {
    * every stored copy. Segment keys keep counting, so a key is never reused.
    */
   async clearAll(): Promise<void> {
-    const stores = [
-      'items',
-      'segments',
-      'vectors',
-      'thumbnails',
-      'jobs',
-      'folders',
-      'item-counts',
-      'meta',
-    ] as const;
-    const tx = this.db.transaction(stores, 'readwrite');
-    for (const store of stores) if (store !== 'meta') await tx.objectStore(store).clear();
-    await bumpVectorsVersion(tx.objectStore('meta'));
-    await tx.done;
+    await clearRecords(this.db);
     for (const path of await listOriginals()) await removeStoredFile(path, { force: true });
   }
 
@@ -324,6 +314,19 @@ export class Library {
    */
   itemPages(pageSize = 256): AsyncGenerator<{ item: ItemRecord; segments: SegmentRecord[] }[]> {
     return reads.itemPages(this.db, pageSize);
+  }
+
+  /** The postings of some terms (postings.ts) and the index's counts: what a keyword search reads. */
+  keywordPostings(terms: readonly TermRead[]): Promise<PostingsRead> {
+    return readPostings(this.db, terms);
+  }
+
+  /**
+   * Indexes by keyword what an import or a migration brought, a page a transaction (awaiting `between`
+   * after each), until none is left; resumable. Returns the number of pages indexed.
+   */
+  indexKeywords(between?: () => Promise<void>, pageSize = 512): Promise<number> {
+    return indexKeywords(this.db, between, pageSize);
   }
 
   /** Every segment, for building a search catalog. */
@@ -480,19 +483,13 @@ export class Library {
   }
 
   /** Record counts per store, for diagnostics and tests. */
-  async counts(): Promise<Record<Exclude<StoreName, 'migrations' | 'meta' | 'item-counts'>, number>> {
-    const [items, segments, vectors, thumbnails, jobs, folders] = await Promise.all(
-      (['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders'] as const).map((s) =>
-        this.db.count(s),
-      ),
-    );
-    return {
-      items: items!,
-      segments: segments!,
-      vectors: vectors!,
-      thumbnails: thumbnails!,
-      jobs: jobs!,
-      folders: folders!,
-    };
+  async counts(): Promise<Record<(typeof countedStores)[number], number>> {
+    const n = await Promise.all(countedStores.map((s) => this.db.count(s)));
+    return Object.fromEntries(countedStores.map((s, i) => [s, n[i]!])) as Record<
+      (typeof countedStores)[number],
+      number
+    >;
   }
 }
+
+const countedStores = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders'] as const;

@@ -109,6 +109,25 @@ export const migrations: Migration[] = [
       for (const entry of tally.values()) await counts.put(entry);
     },
   },
+  {
+    version: 6,
+    name: 'the keyword (BM25) index in the store: postings per term and block of segment keys',
+    async up(db, tx) {
+      // Out-of-line keys [term, block], so a block's value is just its packed postings (postings.ts).
+      db.createObjectStore('postings');
+      // The segments already stored are indexed after opening, a page at a time (indexKeywordPage): an
+      // upgrade transaction that read every segment would hold the opening of a large library.
+      const meta = tx.objectStore('meta');
+      // The segments stored have keys from the smallest one to below nextSegmentKey; without any, there
+      // is nothing to index.
+      const next = ((await meta.get('nextSegmentKey')) as { value?: number } | undefined)?.value ?? 0;
+      const first = await tx.objectStore('segments').index('key').openKeyCursor();
+      await meta.put({ name: 'keywordFrom', value: typeof first?.key === 'number' ? first.key : next });
+      await meta.put({ name: 'keywordTo', value: next });
+      await meta.put({ name: 'keywordDocuments', value: 0 });
+      await meta.put({ name: 'keywordLength', value: 0 });
+    },
+  },
 ];
 
 /** Checks that versions run 1, 2, 3, … with no gap or repeat, so every database can reach the latest. */

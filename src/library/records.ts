@@ -257,6 +257,11 @@ export interface LibrarySchema extends DBSchema {
     key: string;
     value: MetaRecord;
   };
+  /**
+   * The keyword (BM25) index: a term's postings, in blocks of up to POSTINGS_PER_BLOCK (see PostingBlock).
+   * Keys are out of line: [term, the first segment key of the block].
+   */
+  postings: { key: [string, number]; value: PostingBlock };
   /** An import's records while it is read, before they replace the library's (staging.ts). */
   'staged-items': { key: string; value: ItemRecord };
   'staged-segments': { key: string; value: SegmentRecord };
@@ -268,10 +273,88 @@ export interface LibrarySchema extends DBSchema {
  * Counters kept with the data they count: 'nextSegmentKey' (the next index key to give), 'vectorsVersion'
  * (bumped by every write that adds or removes vectors) and 'indexedVersion' (the vectorsVersion the
  * persisted vector indexes are known to hold; when the two differ after a crash, the indexes are rebuilt).
+ * The keyword index's: 'keywordDocuments' and 'keywordLength' (segments in it and their summed length in
+ * terms, for BM25's averages), and 'keywordFrom'/'keywordTo' (segment keys in [from, to) that are still
+ * to be indexed: those a migration or an import found; every later write indexes its own segments).
  */
 export interface MetaRecord {
-  name: 'nextSegmentKey' | 'vectorsVersion' | 'indexedVersion';
+  name:
+    | 'nextSegmentKey'
+    | 'vectorsVersion'
+    | 'indexedVersion'
+    | 'keywordDocuments'
+    | 'keywordLength'
+    | 'keywordFrom'
+    | 'keywordTo';
   value: number;
+}
+
+/**
+ * Part of one term's postings: pairs [segment key, packPosting(tf, length)] in key order, the keys from
+ * the block's first (its key in the store) to below the next block's first. A term in fewer segments than
+ * POSTINGS_PER_BLOCK is one record; a common one is cut into full blocks (a term in 300,000 segments:
+ * 293 records of 8 KB), so a write reads and rewrites at most a block or two of each term it touches.
+ */
+export type PostingBlock = Uint32Array;
+
+export const POSTINGS_PER_BLOCK = 1024;
+/** tf is kept up to 4,095 (12 bits), a segment's length up to 1,048,575 terms (20 bits). */
+export const TF_BITS = 12;
+const TF_MAX = (1 << TF_BITS) - 1;
+const LENGTH_MAX = 2 ** (32 - TF_BITS) - 1;
+
+export function packPosting(tf: number, length: number): number {
+  return (Math.min(tf, TF_MAX) | (Math.min(length, LENGTH_MAX) << TF_BITS)) >>> 0;
+}
+
+export function unpackPosting(packed: number): { tf: number; length: number } {
+  return { tf: packed & TF_MAX, length: packed >>> TF_BITS };
+}
+
+/** A term a keyword search reads: its own postings, and with `prefix` those of every longer term it begins. */
+export interface TermRead {
+  term: string;
+  prefix: boolean;
+}
+
+/** What a keyword search reads of the index (Library.keywordPostings). */
+export interface PostingsRead {
+  /** Segments in the keyword index, and their summed length in terms. */
+  documents: number;
+  totalLength: number;
+  /** False while segments an import or a migration brought are still being indexed. */
+  complete: boolean;
+  /** Per term asked, in order: the blocks found, each with the term it holds, in [term, block] order. */
+  lists: { term: string; block: PostingBlock }[][];
+}
+
+/** Segment kinds whose own text is searched by keyword. */
+export const KEYWORD_KINDS: ReadonlySet<SegmentKind> = new Set([
+  'text-chunk',
+  'transcript',
+  'caption',
+  'ocr',
+]);
+
+/**
+ * The text each keyed segment of an item is found by in the keyword index: a text chunk's, transcript's,
+ * caption's or read text's own text; and a photo's or video's place names ("Lisbon, Portugal"), as words of
+ * its picture, on its segment without text of its own that has the smallest key (the image, the first
+ * frame). Segments without either are not in the keyword index.
+ */
+export function keywordTexts(
+  item: Pick<ItemRecord, 'place'>,
+  segments: readonly { key: number; segment: Pick<SegmentRecord, 'kind' | 'text'> }[],
+): Map<number, string> {
+  const out = new Map<number, string>();
+  let placeKey: number | undefined;
+  for (const { key, segment } of segments) {
+    if (KEYWORD_KINDS.has(segment.kind)) {
+      if (segment.text) out.set(key, segment.text);
+    } else if (placeKey === undefined || key < placeKey) placeKey = key;
+  }
+  if (item.place && placeKey !== undefined) out.set(placeKey, placeLabel(item.place));
+  return out;
 }
 
 export type StoreName =
@@ -283,4 +366,5 @@ export type StoreName =
   | 'folders'
   | 'migrations'
   | 'meta'
-  | 'item-counts';
+  | 'item-counts'
+  | 'postings';

@@ -29,7 +29,16 @@ export const STAGED_STORES = {
 
 const stores = Object.values(STAGED_STORES);
 type StagedStore = (typeof stores)[number];
-const live = ['items', 'segments', 'vectors', 'thumbnails', 'jobs', 'folders', 'item-counts'] as const;
+const live = [
+  'items',
+  'segments',
+  'vectors',
+  'thumbnails',
+  'jobs',
+  'folders',
+  'item-counts',
+  'postings',
+] as const;
 
 export interface Replaced {
   /** Items the library had before. */
@@ -110,6 +119,7 @@ function swapInStaged(db: IDBPDatabase<LibrarySchema>): Promise<Replaced> {
     });
     const meta = tx.objectStore('meta');
     let nextKey = await nextSegmentKey(meta);
+    const firstKey = nextKey;
     await Promise.all(live.map((s) => tx.objectStore(s).clear()));
 
     // Each item with its timeline date, and counted (the counts were cleared with the live stores).
@@ -128,6 +138,12 @@ function swapInStaged(db: IDBPDatabase<LibrarySchema>): Promise<Replaced> {
     await move(tx.objectStore(STAGED_STORES.vectors), tx.objectStore('vectors'), (v) => v);
     await move(tx.objectStore(STAGED_STORES.thumbnails), tx.objectStore('thumbnails'), (v) => v);
 
+    // The keyword index was cleared with the live stores; the new segments (keys firstKey…nextKey - 1)
+    // are indexed after the swap, a page at a time (postings.ts), rather than in this transaction.
+    await meta.put({ name: 'keywordFrom', value: firstKey });
+    await meta.put({ name: 'keywordTo', value: nextKey });
+    await meta.put({ name: 'keywordDocuments', value: 0 });
+    await meta.put({ name: 'keywordLength', value: 0 });
     await meta.put({ name: 'nextSegmentKey', value: nextKey });
     // A new vectors version tells every open index that it no longer matches the store.
     await bumpVectorsVersion(meta);

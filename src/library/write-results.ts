@@ -4,6 +4,7 @@ import type { IDBPDatabase } from 'idb';
 import { bumpVectorsVersion, nextSegmentKey } from './counters.ts';
 import { CountChanges, stamped } from './item-counts.ts';
 import { jobsById } from './jobs-by-id.ts';
+import { KeywordChanges } from './postings.ts';
 import type {
   ItemRecord,
   LibrarySchema,
@@ -50,6 +51,7 @@ export const itemStores = [
   'jobs',
   'meta',
   'item-counts',
+  'postings',
 ] as const;
 type ItemTx = WriteTx<typeof itemStores>;
 
@@ -103,6 +105,7 @@ export async function writeResults(
     let nextKey = await keyRead;
     let vectorsChanged = false;
     const counts = new CountChanges();
+    const keywords = new KeywordChanges();
     const out: (WrittenResults | ItemGoneError)[] = [];
     for (const [i, { itemId, results }] of entries.entries()) {
       const [current, job] = found[i]!;
@@ -123,6 +126,9 @@ export async function writeResults(
         updatedAt: Date.now(),
       });
       counts.change(current, next);
+      // The keyword index follows the segments: the replaced ones' terms out, the new ones' in.
+      keywords.removeItem(current, derivedFound[i]!.segments);
+      keywords.addItem(next, segments);
       // A put can also throw synchronously (DataCloneError), so each request is tracked as it is made.
       for (const seg of segments) track(tx.objectStore('segments').put(seg));
       for (const v of results.vectors ?? []) track(tx.objectStore('vectors').put({ ...v, itemId }));
@@ -134,6 +140,7 @@ export async function writeResults(
     track(meta.put({ name: 'nextSegmentKey', value: nextKey }));
     if (vectorsChanged) track(bumpVectorsVersion(meta));
     track(counts.apply(tx.objectStore('item-counts')));
+    await keywords.apply(tx.objectStore('postings'), meta, track);
     return out;
   });
 }
@@ -150,7 +157,11 @@ export async function removeItemRecords(
   return inWriteTransaction(db, itemStores, async (tx, track) => {
     const item = await tx.objectStore('items').get(id);
     if (!item) return null;
-    const removed = removeFound(tx, await derivedOf(tx, id), track);
+    const derived = await derivedOf(tx, id);
+    const removed = removeFound(tx, derived, track);
+    const keywords = new KeywordChanges();
+    keywords.removeItem(item, derived.segments);
+    await keywords.apply(tx.objectStore('postings'), tx.objectStore('meta'), track);
     await Promise.all(
       (await tx.objectStore('jobs').index('itemId').getAllKeys(id)).map((key) =>
         track(tx.objectStore('jobs').delete(key)),
@@ -165,6 +176,21 @@ export async function removeItemRecords(
     const lastInPack = !!pack && (await tx.objectStore('items').index('sourcePath').count(pack)) === 0;
     return { item, keys: removed.keys, lastInPack };
   });
+}
+
+/**
+ * Empties every store of items and what they produced, and the folders, in one transaction. Segment keys
+ * keep counting, so a key is never reused.
+ */
+export async function clearRecords(db: IDBPDatabase<LibrarySchema>): Promise<void> {
+  const stores = [...itemStores, 'folders'] as const;
+  const tx = db.transaction(stores, 'readwrite');
+  for (const store of stores) if (store !== 'meta') await tx.objectStore(store).clear();
+  const meta = tx.objectStore('meta');
+  await bumpVectorsVersion(meta);
+  for (const name of ['keywordDocuments', 'keywordLength', 'keywordFrom', 'keywordTo'] as const)
+    await meta.put({ name, value: 0 });
+  await tx.done;
 }
 
 interface Derived {

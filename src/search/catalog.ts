@@ -1,8 +1,12 @@
 // The search catalog: what search needs to know about every segment, kept where the search work runs
-// (workers/search.worker.ts): its item (for filters and grouping), its spaces (for the background samples),
-// and its text (for BM25 and snippets). Segments are keyed by the integer id they have in the vector index.
-import { placeLabel, type ItemRecord, type SegmentRecord, type Space } from '../library/records.ts';
-import { LexicalIndex, type LexicalSearch } from './lexical-index.ts';
+// (workers/search.worker.ts): its item (for filters and grouping) and its spaces (for the background
+// samples). Keyword search reads a posting index (keyword-search.ts): the library's, given as `keywords`
+// (the search worker's catalog then holds no segment's text: snippets are read from the store), or, by
+// default, one in memory that the catalog fills from the segments' text (memory-postings.ts), for a
+// catalog without a store. Segments are keyed by the integer id they have in the vector index.
+import { keywordTexts, type ItemRecord, type SegmentRecord, type Space } from '../library/records.ts';
+import { searchKeywords, type LexicalSearch, type PostingSource } from './keyword-search.ts';
+import { MemoryPostings } from './memory-postings.ts';
 import { hasFilters, modalityOf, type Modality, type SearchFilters } from './query.ts';
 import { segmentRange, type SegmentRange } from './results.ts';
 import { makeSnippet, type Snippet } from './snippet.ts';
@@ -64,18 +68,20 @@ interface Entry {
   itemId: string;
 }
 
-/** Segment kinds whose text goes to the keyword index. */
-const lexicalKinds = new Set(['text-chunk', 'transcript', 'caption', 'ocr']);
-
 export class SearchCatalog implements CatalogApi {
   private readonly items = new Map<string, { item: ItemRecord; keys: number[] }>();
   private readonly entries = new Map<number, Entry>();
   private readonly bySpace = new Map<Space, Set<number>>();
-  private readonly lexicalIndex = new LexicalIndex();
-  /** The text each key was added to the keyword index with, to remove it again. */
-  private readonly lexicalTexts = new Map<number, string>();
+  /** The posting index the catalog fills itself, when it was given none. */
+  private readonly memory: MemoryPostings | undefined;
+  private readonly keywords: PostingSource;
   private readonly samples = new Map<string, Uint32Array>();
   private readonly allowed = new Map<string, Uint32Array | null>();
+
+  constructor(options: { keywords?: PostingSource } = {}) {
+    this.memory = options.keywords ? undefined : new MemoryPostings();
+    this.keywords = options.keywords ?? this.memory!;
+  }
 
   get size(): number {
     return this.entries.size;
@@ -84,9 +90,6 @@ export class SearchCatalog implements CatalogApi {
   /** Adds an item with its segments, replacing what the catalog had for it; returns the keys it dropped. */
   upsertItem(item: ItemRecord, segments: CatalogSegment[]): number[] {
     const dropped = this.removeItem(item.id).filter((k) => !segments.some((s) => s.key === k));
-    // A photo's or video's place names are words of its picture: its first segment without text of its
-    // own (the image, the first frame) carries them in the keyword index, so "Lisbon" finds it.
-    const placeKey = item.place ? segments.find((s) => !lexicalKinds.has(s.segment.kind))?.key : undefined;
     for (const { key, segment } of segments) {
       if (segment.itemId !== item.id)
         throw new Error(`segment ${segment.id} belongs to ${segment.itemId}, not ${item.id}`);
@@ -94,17 +97,9 @@ export class SearchCatalog implements CatalogApi {
       if (other) throw new Error(`key ${key} is already segment ${other.segment.id} of item ${other.itemId}`);
       this.entries.set(key, { segment, itemId: item.id });
       for (const space of segment.spaces) this.spaceKeys(space).add(key);
-      const text =
-        lexicalKinds.has(segment.kind) && segment.text
-          ? segment.text
-          : key === placeKey
-            ? placeLabel(item.place!)
-            : undefined;
-      if (text) {
-        this.lexicalIndex.add(key, text);
-        this.lexicalTexts.set(key, text);
-      }
     }
+    // The same texts the library's index holds: a place's names go on the picture (keywordTexts).
+    if (this.memory) for (const [key, text] of keywordTexts(item, segments)) this.memory.add(key, text);
     this.items.set(item.id, { item, keys: segments.map((s) => s.key) });
     this.changed();
     return dropped;
@@ -123,9 +118,7 @@ export class SearchCatalog implements CatalogApi {
       const entry = this.entries.get(key);
       if (!entry) continue;
       for (const space of entry.segment.spaces) this.bySpace.get(space)?.delete(key);
-      const text = this.lexicalTexts.get(key);
-      if (text !== undefined) this.lexicalIndex.remove(key, text);
-      this.lexicalTexts.delete(key);
+      this.memory?.remove(key);
       this.entries.delete(key);
     }
     this.items.delete(itemId);
@@ -197,12 +190,11 @@ export class SearchCatalog implements CatalogApi {
     limit?: number,
   ): Promise<LexicalSearch> {
     const pass = hasFilters(filters) ? itemFilter(filters!) : undefined;
-    return Promise.resolve(
-      this.lexicalIndex.search(text, negatives, {
-        limit,
-        allowed: pass && ((key) => pass(this.itemOf(key))),
-      }),
-    );
+    return searchKeywords(this.keywords, text, negatives, {
+      limit,
+      // A key the catalog does not have (its item not ready, or not read yet) passes no filter.
+      allowed: pass && ((key) => this.entries.has(key) && pass(this.itemOf(key))),
+    });
   }
 
   describe(

@@ -6,7 +6,7 @@ import type { Space } from '../library/records.ts';
 import type { VectorIndex } from '../vector-index/types.ts';
 import { defaultCut, lexicalScore, type CalibrationMethod } from './calibrate.ts';
 import type { CatalogApi, DescribedSegment } from './catalog.ts';
-import type { LexicalSearch } from './lexical-index.ts';
+import type { LexicalSearch } from './keyword-search.ts';
 import { planQuery, planSimilar, type QueryEncoders, type QueryPlan, type SpaceQuery } from './fan-out.ts';
 import { fuse, type EvidenceList, type FusionMethod, type FusedHit, type Negatives } from './fuse.ts';
 import { groupByItem } from './group.ts';

@@ -49,3 +49,19 @@ export function searchTerms(text: string): string[] {
   }
   return [...seen];
 }
+
+/**
+ * A text as the keyword index holds it: how often each of its terms occurs, and its length, BM25's
+ * document length. The length is the number of distinct words as written (stop words and case included),
+ * as MiniSearch, the index this replaced, measured it: with it, searches rank as they did (with the
+ * count of terms instead, the top ten of a search over the fixture world and 300 synthetic items moved).
+ */
+export function keywordDocument(text: string): { terms: Map<string, number>; length: number } {
+  const terms = new Map<string, number>();
+  const spans = wordSpans(text);
+  for (const w of spans) {
+    const t = normaliseTerm(w.text);
+    if (t) terms.set(t, (terms.get(t) ?? 0) + 1);
+  }
+  return { terms, length: new Set(spans.map((w) => w.text)).size };
+}

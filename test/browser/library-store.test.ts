@@ -57,6 +57,7 @@ describe('the library store (real IndexedDB)', () => {
         'migrations',
         'segments',
         'thumbnails',
+        'postings',
         'vectors',
         'staged-items',
         'staged-segments',

@@ -1,7 +1,8 @@
 // The search worker fills its catalog from the library's store itself, a page at a time, so the page never
 // holds the library's segments (issue 26); and it follows one item at a time afterwards. While it fills, a
 // search without filters is answered from the store (store-answers.ts): samples, described results and
-// item ids at once, and no keyword hits until the catalog is in.
+// item ids at once, and keyword hits from the store's keyword index, which needs no catalog. (The import
+// in beforeAll leaves its segments to be indexed by keyword; the first fill does it.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteCatalog } from '../../src/search/catalog-client.ts';
 import type { Trove } from '../../src/trove.ts';
@@ -73,7 +74,7 @@ describe('the search worker reads the store itself', () => {
 
 describe('while the catalog fills, the store answers', () => {
   it(
-    'samples, describes and names items from the store, and says the keyword hits are pending',
+    'samples, describes and names items from the store, with its keyword hits at once',
     async () => {
       const fresh = new RemoteCatalog();
       try {
@@ -90,7 +91,9 @@ describe('while the catalog fills, the store answers', () => {
           ),
           fresh.itemIds([1, 0]),
         ]);
-        expect(early).toEqual({ hits: [], excluded: [], pending: true });
+        // Changed deliberately (issue 26): the keyword index is in the store, so its hits need no catalog.
+        expect(early.pending).toBeUndefined();
+        expect(early.hits.length).toBeGreaterThan(0);
         for (const space of ['clip', 'clap', 'text']) {
           const sample = prepared[space]!.sample;
           expect(prepared[space]!.allowed).toBeNull();
@@ -109,8 +112,7 @@ describe('while the catalog fills, the store answers', () => {
         await fill;
         await fresh.loaded();
         const full = await fresh.lexical('lighthouse', []);
-        expect(full.pending).toBeUndefined();
-        expect(full.hits.length).toBeGreaterThan(0);
+        expect(full).toEqual(early);
         expect(
           await fresh.describe(
             keys.map((key) => ({ key })),
@@ -151,10 +153,26 @@ describe('while the catalog fills, the store answers', () => {
         // The first page (256 of the items) is read, then the fill waits for the search.
         await new Promise((resolve) => setTimeout(resolve, 1500));
         expect(filled).toBe(false);
-        expect((await fresh.lexical('lighthouse', [])).pending).toBe(true);
+        // Keyword hits do not wait for the fill; a filter does (it needs the catalog's items).
+        const early = await fresh.lexical('lighthouse', []);
+        expect(early.pending).toBeUndefined();
+        expect(early.hits.length).toBeGreaterThan(0);
+        let filtered = false;
+        const withFilter = fresh
+          .lexical('lighthouse', [], { modalities: ['text'] })
+          .then((r) => ((filtered = true), r));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(filtered).toBe(false);
         await fresh.release();
         await fill;
-        expect((await fresh.lexical('lighthouse', [])).hits.length).toBeGreaterThan(0);
+        const { hits } = await withFilter;
+        expect(hits.length).toBeGreaterThan(0);
+        const described = await fresh.describe(
+          hits.map((h) => ({ key: h.key })),
+          'lighthouse',
+        );
+        expect(described.length).toBe(hits.length);
+        expect(described.every((d) => d.modality === 'text')).toBe(true);
       } finally {
         fresh.terminate();
       }

@@ -1,7 +1,9 @@
-// The first search after opening does not wait for the search catalog (issue 26): while the search worker
-// reads it from the store, SearchService's answer comes from the store, by meaning only, and says that its
-// keyword matches are pending; SearchState then asks again once the catalog is in, without going back to
-// "Searching…", and the keyword matches fill in.
+// The first search after an import does not wait for the search catalog nor for the keyword index (issue
+// 26): an import leaves its segments to be indexed by keyword after it (src/library/postings.ts), and
+// while the search worker does that, SearchService's answer comes from the store, by meaning only, and
+// says that its keyword matches are pending; SearchState then asks again once the library is loaded,
+// without going back to "Searching…", and the keyword matches fill in. (A library opened again has its
+// keyword index already: test/browser/keyword-store.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareQueries } from '../../src/search/fan-out.ts';
 import type { Trove } from '../../src/trove.ts';
