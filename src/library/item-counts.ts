@@ -24,6 +24,21 @@ export function timelineDate(item: Pick<ItemRecord, 'capturedAt' | 'mtime' | 'ad
   return 0;
 }
 
+/**
+ * The timeline's order: newest first, then by name, then by id. The `when` index gives the same order of
+ * dates; items of the same date it orders by id, so reads through it sort ties again (month-window.ts).
+ */
+export function compareTimeline(
+  a: Pick<ItemRecord, 'capturedAt' | 'mtime' | 'addedAt' | 'name' | 'id'>,
+  b: Pick<ItemRecord, 'capturedAt' | 'mtime' | 'addedAt' | 'name' | 'id'>,
+): number {
+  return (
+    timelineDate(b) - timelineDate(a) ||
+    a.name.localeCompare(b.name) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
 /** The UTC month (months since January 1970) a time falls in. */
 export function monthOf(ms: number): number {
   const d = new Date(ms);

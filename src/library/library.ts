@@ -7,6 +7,7 @@ import { CountChanges, stamped, type CountRecord } from './item-counts.ts';
 import { ItemAdds } from './item-adds.ts';
 import * as jobWrites from './job-writes.ts';
 import * as reads from './bulk-reads.ts';
+import { itemsInWindow } from './month-window.ts';
 import { thumbnailFromStore } from './thumbnail-bytes.ts';
 import { LIBRARY_DB_NAME, openLibraryDb, type OpenOptions } from './open-db.ts';
 import { deleteOriginal, listOriginals, openOriginal, removeStoredFile } from './originals.ts';
@@ -137,24 +138,23 @@ export class Library {
     return found;
   }
 
-  /**
-   * How many items each month holds, per kind and status (item-counts.ts): a few records per month, kept
-   * with every item write, so counting a library of any size reads no item.
-   */
+  /** Items per month, kind and status (item-counts.ts): counting any library reads no item. */
   itemCounts(): Promise<CountRecord[]> {
     return this.db.getAll('item-counts');
   }
 
-  /**
-   * Items whose timeline date (`when`) is in [from, to), in no particular order. With `only`, just the
-   * items of those kind and status pairs (each read through the kind-status-when index); without it, all.
-   */
+  /** Items dated (`when`) in [from, to), in no order; with `only`, those kind and status pairs alone. */
   itemsBetween(
     from: number,
     to: number,
     only?: readonly { kind: ItemRecord['kind']; status: ItemStatus }[],
   ): Promise<ItemRecord[]> {
     return reads.itemsBetween(this.db, from, to, only);
+  }
+
+  /** Items [first, first + count) of those dated in [from, to), in timeline order (month-window.ts). */
+  itemsInWindow(from: number, to: number, first: number, count: number): Promise<ItemRecord[]> {
+    return itemsInWindow(this.db, from, to, first, count);
   }
 
   /** Read-modify-write in one transaction. Throws ItemGoneError if the item was deleted. */
