@@ -4,7 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { CountChanges, monthOf, monthStart, type CountRecord } from '../../src/library/item-counts.ts';
 import type { ItemRecord } from '../../src/library/records.ts';
-import { applyChanges, bucketsOf, compareItems, NO_FILTER, totalsOf } from '../../src/ui/library/timeline.ts';
+import {
+  applyChanges,
+  bucketsOf,
+  compareItems,
+  NO_FILTER,
+  totalsOf,
+  touchedMonths,
+  wholeMonths,
+} from '../../src/ui/library/timeline.ts';
+import { CardPlacer } from '../../src/ui/library/timeline-cards.ts';
 import {
   layoutOf,
   moveSlot,
@@ -150,6 +159,57 @@ describe('applying changes to the months read', () => {
   it('orders by date, newest first, then by name', () => {
     const list = [item('2', { name: 'b' }), item('1', { name: 'a' }), item('3', { mtime: APRIL_2024 })];
     expect(list.sort(compareItems).map((i) => i.id)).toEqual(['3', '1', '2']);
+  });
+});
+
+describe('months read a page at a time', () => {
+  const march = monthOf(MARCH_2024);
+  const april = monthOf(APRIL_2024);
+  const bucket = (month: number, count: number) => ({ month, count, only: null });
+  // March's pages 0 and 2 read (positions 0-1 and 4-5), the rest not.
+  const months = new Map([[march, [item('m0'), item('m1'), undefined, undefined, item('m4'), item('m5')]]]);
+  const before = [bucket(april, 3), bucket(march, 6)];
+
+  it('a change touches a month if its count changes, an item lands in it, or it shows the item', () => {
+    const touched = (changes: { id: string; item?: ItemRecord }[], after = before) =>
+      touchedMonths([march], months, changes, before, after);
+    // An item of March not shown is deleted: March's count tells.
+    expect(touched([{ id: 'm3' }], [bucket(april, 3), bucket(march, 5)])).toEqual([march]);
+    // An item elsewhere is deleted: nothing shown moves.
+    expect(touched([{ id: 'x' }], [bucket(april, 2), bucket(march, 6)])).toEqual([]);
+    expect(touched([{ id: 'n', item: item('n', { mtime: MARCH_2024 + 5 }) }])).toEqual([march]);
+    expect(touched([{ id: 'm4', item: item('m4', { mtime: APRIL_2024 }) }])).toEqual([march]);
+    expect(touched([{ id: 'x', item: item('x', { mtime: APRIL_2024 }) }])).toEqual([]);
+  });
+
+  it('the months read whole are those not read a page at a time', () => {
+    const both = new Map([...months, [april, [item('a0')]]]);
+    expect([...wholeMonths(both, new Set([march])).keys()]).toEqual([april]);
+  });
+});
+
+describe('the cards drawn', () => {
+  const sections = [{ month: 7, count: 6, top: 0, rows: 2 }];
+  const a = item('a');
+  const b = item('b');
+  const c = item('c');
+
+  it('keeps the object of a card whose item and place did not change, and leaves out holes', () => {
+    const placer = new CardPlacer();
+    const first = placer.place(
+      [{ section: 0, first: 0, end: 3 }],
+      sections,
+      new Map([[7, [a, b, undefined]]]),
+    );
+    expect(first.map((p) => p.item.id)).toEqual(['a', 'b']);
+    const second = placer.place([{ section: 0, first: 1, end: 3 }], sections, new Map([[7, [a, b, c]]]));
+    expect(second.map((p) => p.item.id)).toEqual(['b', 'c']);
+    expect(second[0]).toBe(first[1]);
+    // A card that moves gets a new object; an item shown twice (two pages either side of a change) once.
+    const third = placer.place([{ section: 0, first: 0, end: 3 }], sections, new Map([[7, [b, b, c]]]));
+    expect(third.map((p) => p.item.id)).toEqual(['b', 'c']);
+    expect(third[0]).not.toBe(second[0]);
+    expect(third[1]).toBe(second[1]);
   });
 });
 

@@ -1,7 +1,13 @@
 // The library view's data, without the DOM (unit-tested in Node): the timeline's months and totals from the
 // library's count records, which items pass the view's filters, and how a change to an item (added,
 // updated, removed) is applied to the months already read, so nothing is read again that did not change.
-import { monthOf, timelineDate, type CountRecord, type ItemKind } from '../../library/item-counts.ts';
+import {
+  compareTimeline,
+  monthOf,
+  timelineDate,
+  type CountRecord,
+  type ItemKind,
+} from '../../library/item-counts.ts';
 import type { ItemRecord, ItemStatus } from '../../library/records.ts';
 
 export type StatusFilter = 'all' | 'ready' | 'adding' | 'failed';
@@ -77,14 +83,8 @@ export function bucketsOf(counts: readonly CountRecord[], filter: TimelineFilter
   return [...byMonth.values()].sort((a, b) => b.month - a.month);
 }
 
-/** The timeline's order within a month: newest first, then by name. */
-export function compareItems(a: ItemRecord, b: ItemRecord): number {
-  return (
-    timelineDate(b) - timelineDate(a) ||
-    a.name.localeCompare(b.name) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
-}
+/** The timeline's order within a month: newest first, then by name (the library's, item-counts.ts). */
+export const compareItems: (a: ItemRecord, b: ItemRecord) => number = compareTimeline;
 
 /** A change the view learnt of: the item as it is now, or `item` undefined when it is gone. */
 export interface ItemChange {
@@ -147,21 +147,66 @@ export function yearsOf(buckets: readonly Bucket[]): [number, number[]][] {
   return [...out];
 }
 
-export type Months = ReadonlyMap<number, readonly ItemRecord[]>;
+/**
+ * A month's items as read, by position in the month: a whole month, or (a large month, read a page at a
+ * time) the pages read so far with holes between them.
+ */
+export type MonthItems = readonly (ItemRecord | undefined)[];
+export type Months = ReadonlyMap<number, MonthItems>;
 
 /** `months` with `updates` put in (a new map: the view's state is replaced, never changed in place). */
-export function withMonths(months: Months, updates: Iterable<[number, readonly ItemRecord[]]>): Months {
+export function withMonths(months: Months, updates: Iterable<[number, MonthItems]>): Months {
   return new Map([...months, ...updates]);
+}
+
+/** The buckets by month. */
+export function bucketIndex(buckets: readonly Bucket[]): ReadonlyMap<number, Bucket> {
+  return new Map(buckets.map((b) => [b.month, b]));
+}
+
+/** The months of `months` read whole (no holes: not in `paged`), as applyChanges takes them. */
+export function wholeMonths(
+  months: Months,
+  paged: { has(month: number): boolean } = new Set(),
+): ReadonlyMap<number, readonly ItemRecord[]> {
+  return new Map([...months].filter(([month]) => !paged.has(month))) as ReadonlyMap<
+    number,
+    readonly ItemRecord[]
+  >;
+}
+
+/**
+ * Which of the months read a page at a time (`paged`) a batch of changes may have changed, so their pages
+ * are read again: those whose count under the filter changed, those a changed item now belongs to, and
+ * those holding a changed item. A change elsewhere in a month moves no item of the pages read.
+ */
+export function touchedMonths(
+  paged: Iterable<number>,
+  months: Months,
+  changes: readonly ItemChange[],
+  before: readonly Bucket[],
+  after: readonly Bucket[],
+): number[] {
+  const countBefore = new Map(before.map((b) => [b.month, b.count]));
+  const countAfter = new Map(after.map((b) => [b.month, b.count]));
+  const ids = new Set(changes.map((c) => c.id));
+  const landing = new Set(changes.flatMap((c) => (c.item ? [monthOf(timelineDate(c.item))] : [])));
+  return [...paged].filter(
+    (month) =>
+      countBefore.get(month) !== countAfter.get(month) ||
+      landing.has(month) ||
+      (months.get(month) ?? []).some((item) => item && ids.has(item.id)),
+  );
 }
 
 /** What the view has read: nothing. */
 export const NO_MONTHS: Months = new Map();
 
+/** One formatter for every label (making one per call cost a scroll of the timeline a few ms a frame). */
+let monthFormat: Intl.DateTimeFormat | undefined;
+
 /** "March 2024" (months are UTC months, as the counts'). */
 export function monthLabel(month: number): string {
-  return new Date(Date.UTC(1970 + Math.floor(month / 12), month % 12, 1)).toLocaleDateString(undefined, {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  monthFormat ??= new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return monthFormat.format(new Date(Date.UTC(1970 + Math.floor(month / 12), month % 12, 1)));
 }

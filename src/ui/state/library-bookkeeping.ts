@@ -6,11 +6,24 @@ import type { ItemChange } from '../library/timeline.ts';
 /** Changes remembered for months still being read, so a read that started before one is not stale. */
 const KEEP_CHANGES = 2000;
 
+/**
+ * A month read a page at a time (too large to read whole): the pages read and being read. A change to the
+ * month replaces the record, so a read that started before it sees that it is stale.
+ */
+export interface PagedMonth {
+  loaded: Set<number>;
+  reading: Set<number>;
+  /** The month's items this record's reads made (what the view shows of it while the record holds). */
+  items: readonly unknown[] | null;
+}
+
 export class LibraryBookkeeping {
   /** Items that changed since the last read of changes. */
   readonly dirty = new Set<string>();
   /** Months being read, with the change number their read started at. */
   readonly reading = new Map<number, number>();
+  /** Months read a page at a time. */
+  readonly paged = new Map<number, PagedMonth>();
   private log: { seq: number; change: ItemChange }[] = [];
   private seq = 0;
 
@@ -38,8 +51,31 @@ export class LibraryBookkeeping {
     return this.log.filter((c) => c.seq > since).map((c) => c.change);
   }
 
+  /** The paged record of a month (a fresh one if it has none). */
+  pagesOf(month: number): PagedMonth {
+    let record = this.paged.get(month);
+    if (!record) this.paged.set(month, (record = { loaded: new Set(), reading: new Set(), items: null }));
+    return record;
+  }
+
+  /** Forgets a paged month's pages: they are read again when shown; reads under way are stale. */
+  invalidate(month: number): void {
+    this.paged.delete(month);
+  }
+
+  /** The change number now (what a read starting now has seen). */
+  get now(): number {
+    return this.seq;
+  }
+
+  /** The changes recorded after change number `since`. */
+  changesSince(since: number): ItemChange[] {
+    return this.log.filter((c) => c.seq > since).map((c) => c.change);
+  }
+
   /** Forgets the reads under way (what they bring is dropped by the caller's generation check). */
   reset(): void {
     this.reading.clear();
+    this.paged.clear();
   }
 }

@@ -7,11 +7,14 @@ import type { FolderRecord, ItemRecord } from '../../library/records.ts';
 import { monthStart } from '../../library/item-counts.ts';
 import {
   applyChanges,
+  bucketIndex,
   bucketsOf,
   compareItems,
   NO_FILTER,
   NO_MONTHS,
   totalsOf,
+  touchedMonths,
+  wholeMonths,
   withMonths,
   type Bucket,
   type Months,
@@ -25,6 +28,20 @@ export interface Notice {
   id: number;
   tone: 'info' | 'error';
   text: string;
+}
+
+/**
+ * A month of more items than this is read a page of this many at a time, only the pages in view (a
+ * library of 100k items holds several hundred a month); a smaller one, or one under a filter, is read
+ * whole, and changes are applied to it in place.
+ */
+export const PAGE = 32;
+
+/** The cards of one month the view shows: positions [first, end) of the month. */
+export interface MonthRange {
+  month: number;
+  first: number;
+  end: number;
 }
 
 /** Changed items read one by one up to this many at a time; beyond it (an import, a clear), all is read anew. */
@@ -59,6 +76,8 @@ export class LibraryState {
 
   private trove: Trove | null = null;
   private counts: Awaited<ReturnType<Trove['library']['itemCounts']>> = [];
+  /** The buckets by month (buckets, for lookups). */
+  private bucketOf = bucketIndex([]);
   private readonly books = new LibraryBookkeeping();
   private gathering: ReturnType<typeof setTimeout> | null = null;
   private applying: Promise<void> = Promise.resolve();
@@ -130,41 +149,103 @@ export class LibraryState {
     this.generation++;
     this.books.reset();
     this.months = NO_MONTHS;
-    this.buckets = bucketsOf(this.counts, filter);
+    this.setBuckets(bucketsOf(this.counts, filter));
   }
 
-  /** Reads the months given (those coming into view) unless they are read or being read. */
-  need(months: readonly number[]): void {
-    const trove = this.trove;
-    if (!trove) return;
-    for (const month of months) {
-      if (this.months.has(month) || this.books.reading.has(month)) continue;
-      const bucket = this.buckets.find((b) => b.month === month);
+  private setBuckets(buckets: Bucket[]): void {
+    this.buckets = buckets;
+    this.bucketOf = bucketIndex(buckets);
+  }
+
+  /**
+   * Reads what the view shows and has not read: a small (or filtered) month whole, a large one only the
+   * pages holding `first`..`end`. Reads under way are not started again.
+   */
+  need(ranges: readonly MonthRange[]): void {
+    if (!this.trove) return;
+    for (const { month, first, end } of ranges) {
+      const bucket = this.bucketOf.get(month);
       if (!bucket) continue;
-      const generation = this.generation;
-      this.books.startReading(month);
-      trove.library
-        .itemsBetween(monthStart(month), monthStart(month + 1), bucket.only ?? undefined)
-        .then((items) => {
-          if (generation !== this.generation) return;
-          const sorted = items.sort(compareItems);
-          const later = this.books.finishReading(month);
-          const updated = later.length
-            ? applyChanges(withMonths(NO_MONTHS, [[month, sorted]]), later, this.filter)
-            : null;
-          this.months = withMonths(this.months, [[month, updated?.get(month) ?? sorted]]);
-        })
-        .catch((error: unknown) => {
-          this.books.finishReading(month);
-          this.notify('error', `Could not read the library: ${messageOf(error)}`);
-        });
+      if (bucket.only || bucket.count <= PAGE) this.readWhole(bucket);
+      else this.readPages(bucket, first, Math.min(end, bucket.count));
     }
+  }
+
+  private readWhole(bucket: Bucket): void {
+    const { month } = bucket;
+    if (this.months.has(month) || this.books.reading.has(month)) return;
+    const generation = this.generation;
+    this.books.startReading(month);
+    this.trove!.library.itemsBetween(monthStart(month), monthStart(month + 1), bucket.only ?? undefined)
+      .then((items) => {
+        if (generation !== this.generation) return;
+        const sorted = items.sort(compareItems);
+        const later = this.books.finishReading(month);
+        const updated = later.length
+          ? applyChanges(wholeMonths(withMonths(NO_MONTHS, [[month, sorted]])), later, this.filter)
+          : null;
+        this.months = withMonths(this.months, [[month, updated?.get(month) ?? sorted]]);
+      })
+      .catch((error: unknown) => {
+        this.books.finishReading(month);
+        this.notify('error', `Could not read the library: ${messageOf(error)}`);
+      });
+  }
+
+  /**
+   * Reads the pages of [first, end) not read yet, in one read from the first missing to the last. What it
+   * brings goes into the month's items in place; a change to the month meanwhile makes it stale (dropped:
+   * the view asks again).
+   */
+  private readPages(bucket: Bucket, first: number, end: number): void {
+    const { month } = bucket;
+    const record = this.books.pagesOf(month);
+    const missing: number[] = [];
+    for (let p = Math.floor(first / PAGE); p * PAGE < end; p++)
+      if (!record.loaded.has(p) && !record.reading.has(p)) missing.push(p);
+    if (!missing.length) return;
+    const from = missing[0]!;
+    const to = missing[missing.length - 1]!;
+    for (let p = from; p <= to; p++) record.reading.add(p);
+    const generation = this.generation;
+    const seen = this.books.now;
+    this.trove!.library.itemsInWindow(
+      monthStart(month),
+      monthStart(month + 1),
+      from * PAGE,
+      (to - from + 1) * PAGE,
+    )
+      .then((items) => {
+        for (let p = from; p <= to; p++) record.reading.delete(p);
+        if (generation !== this.generation || this.books.paged.get(month) !== record) return;
+        const count = this.bucketOf.get(month)?.count ?? 0;
+        const current = this.months.get(month);
+        // What this record read before goes on; what an earlier record read (before a change) does not.
+        const next = current && current === record.items ? [...current] : [];
+        next.length = count;
+        items.forEach((item, i) => (next[from * PAGE + i] = item));
+        record.items = next;
+        // A change to this month since the read began makes what it brought stale: shown until the view,
+        // asking again, has the pages read anew.
+        const later = this.books.changesSince(seen);
+        const shown = withMonths(NO_MONTHS, [[month, [...(current ?? []), ...items]]]);
+        const stale =
+          later.length > 0 &&
+          touchedMonths([month], shown, later, [bucket], [{ ...bucket, count }]).length > 0;
+        if (stale) this.books.invalidate(month);
+        else for (let p = from; p <= to; p++) record.loaded.add(p);
+        this.months = withMonths(this.months, [[month, next]]);
+      })
+      .catch((error: unknown) => {
+        for (let p = from; p <= to; p++) record.reading.delete(p);
+        this.notify('error', `Could not read the library: ${messageOf(error)}`);
+      });
   }
 
   /** The item with this id, from the months read, else from the store. */
   async findItem(id: string): Promise<ItemRecord | undefined> {
     for (const items of this.months.values()) {
-      const found = items.find((i) => i.id === id);
+      const found = items.find((i) => i?.id === id);
       if (found) return found;
     }
     return this.trove?.library.getItem(id);
@@ -188,9 +269,15 @@ export class LibraryState {
       const [counts, items] = await Promise.all([trove.library.itemCounts(), trove.library.getItems(ids)]);
       const changes = ids.map((id, i) => ({ id, item: items[i] }));
       this.books.record(changes);
+      const before = this.buckets;
       this.setCounts(counts);
-      const updated = applyChanges(this.months, changes, this.filter);
-      if (updated.size) this.months = withMonths(this.months, updated);
+      // Months read whole take the changes in place; months read a page at a time that the changes touch
+      // keep what they show until their pages in view are read again.
+      const paged = [...this.books.paged.keys()];
+      const updated = applyChanges(wholeMonths(this.months, this.books.paged), changes, this.filter);
+      const touched = touchedMonths(paged, this.months, changes, before, this.buckets);
+      for (const month of touched) this.books.invalidate(month);
+      if (updated.size || touched.length) this.months = withMonths(this.months, updated);
     } catch (error) {
       this.notify('error', `Could not read the library: ${messageOf(error)}`);
     }
@@ -219,7 +306,7 @@ export class LibraryState {
   private setCounts(counts: Awaited<ReturnType<Trove['library']['itemCounts']>>): void {
     this.counts = counts;
     this.totals = totalsOf(counts);
-    this.buckets = bucketsOf(counts, this.filter);
+    this.setBuckets(bucketsOf(counts, this.filter));
   }
 
   async addFiles(files: (File | IncomingFile)[]): Promise<void> {
