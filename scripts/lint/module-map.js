@@ -46,6 +46,8 @@ export const modules = [
       'job-writes.ts',
       'jobs-by-id.ts',
       'postings.ts',
+      'month-window.ts',
+      'sweep-originals.ts',
     ],
   },
   {

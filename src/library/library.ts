@@ -8,9 +8,10 @@ import { ItemAdds } from './item-adds.ts';
 import * as jobWrites from './job-writes.ts';
 import * as reads from './bulk-reads.ts';
 import { itemsInWindow } from './month-window.ts';
+import { sweepOrphans } from './sweep-originals.ts';
 import { thumbnailFromStore } from './thumbnail-bytes.ts';
 import { LIBRARY_DB_NAME, openLibraryDb, type OpenOptions } from './open-db.ts';
-import { deleteOriginal, listOriginals, openOriginal, removeStoredFile } from './originals.ts';
+import { deleteOriginal, listOriginals, removeStoredFile } from './originals.ts';
 import { SnapshotReader } from './snapshot.ts';
 import { indexKeywords, readPostings } from './postings.ts';
 import { ImportStaging } from './staging.ts';
@@ -255,28 +256,8 @@ export class Library {
    * so a tab closed mid-copy leaves one behind. `olderThanMs` spares recent copies, whose items another
    * tab may be about to write.
    */
-  async sweepOrphanOriginals({ olderThanMs = 0 }: { olderThanMs?: number } = {}): Promise<string[]> {
-    const used = new Set<string>();
-    for (const item of await this.db.getAll('items'))
-      if (item.source?.kind === 'opfs') used.add(item.source.path);
-    for (const job of await this.db.getAll('jobs'))
-      if (job.input?.source.kind === 'opfs') used.add(job.input.source.path);
-    const orphans: string[] = [];
-    for (const path of await listOriginals()) {
-      if (used.has(path)) continue;
-      if (olderThanMs > 0) {
-        // A copy that cannot be opened was removed since the listing (by another tab's sweep).
-        const file = await openOriginal({ kind: 'opfs', path }).catch(() => undefined);
-        if (!file || Date.now() - file.lastModified < olderThanMs) continue;
-      }
-      // A pack file still being written, here or in another tab, is left for a later sweep.
-      const removed = await removeStoredFile(path).catch((error: unknown) => {
-        if (error instanceof DOMException && error.name === 'NoModificationAllowedError') return false;
-        throw error;
-      });
-      if (removed) orphans.push(path);
-    }
-    return orphans;
+  sweepOrphanOriginals({ olderThanMs = 0 }: { olderThanMs?: number } = {}): Promise<string[]> {
+    return sweepOrphans(this.db, olderThanMs);
   }
 
   // ---- segments, vectors, thumbnails ----
