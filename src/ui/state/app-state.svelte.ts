@@ -47,8 +47,10 @@ export class AppState {
         config: this.config,
         transcriptionLanguage: savedTranscriptionLanguage(),
       });
-      this.searchService = new SearchService(this.trove);
+      // The library view's first reads (the month counts) go ahead of the search catalog's read of the
+      // whole library, which would otherwise hold the database while the view waits to show anything.
       this.library.attach(this.trove);
+      this.searchService = new SearchService(this.trove);
       this.search.attach(this.searchService);
       this.phase = 'ready';
     } catch (error) {
