@@ -207,4 +207,27 @@ describe('a timeline of 10,000 items (real IndexedDB, real DOM)', () => {
     },
     MAX_TEST_EXECUTION_TIME,
   );
+
+  it(
+    'an item in view that another tab changes is read again and shown as it is now',
+    async () => {
+      await new Promise((r) => setTimeout(r, 400));
+      const card = cards()[Math.floor(cards().length / 2)]!;
+      const name = card.querySelector('.item-name')!.textContent!;
+      const item = (await trove.library.listItems()).find((i) => i.name === name)!;
+      // Renamed in the store, as another tab's write would, and announced on the tabs' channel as that
+      // tab does: the month's count does not change, so only the change itself can make the view read.
+      await trove.library.updateItem(item.id, { name: `renamed-${name}` });
+      const channel = new BroadcastChannel(`trove:${names.libraryDbName}`);
+      channel.postMessage({
+        message: { type: 'item-ready', itemId: item.id, removedKeys: [] },
+        from: 'other',
+      });
+      channel.close();
+      await until(() =>
+        cards().some((li) => li.querySelector('.item-name')?.textContent === `renamed-${name}`),
+      );
+    },
+    MAX_TEST_EXECUTION_TIME,
+  );
 });

@@ -162,6 +162,9 @@ export class LibraryState {
    * pages holding `first`..`end`. Reads under way are not started again.
    */
   need(ranges: readonly MonthRange[]): void {
+    // Read here, so a view that calls this from an effect asks again whenever what is read changes (a
+    // change drops a month's pages, which are then read again).
+    void this.months;
     if (!this.trove) return;
     for (const { month, first, end } of ranges) {
       const bucket = this.bucketOf.get(month);
