@@ -22,6 +22,7 @@ const names = freshNames('timeline-scale');
 let trove: Trove;
 let component: ReturnType<typeof mount> | undefined;
 let target: HTMLElement;
+let options: SyntheticOptions;
 /** Items and thumbnails read from the store by the view, counted as they come back. */
 const reads = { items: 0, thumbnails: 0 };
 
@@ -96,7 +97,7 @@ async function scrollTo(top: number): Promise<void> {
 
 beforeAll(async () => {
   trove = await openTestTrove(names);
-  const options: SyntheticOptions = {
+  options = {
     items: ITEMS,
     dims: { clip: 32, clap: 24, text: 16 },
     schemaVersion: trove.library.schemaVersion,
@@ -204,6 +205,23 @@ describe('a timeline of 10,000 items (real IndexedDB, real DOM)', () => {
       expect(reads.items).toBeLessThanOrEqual(PAGE);
       for (const h of target.querySelectorAll('.month-heading'))
         if (headings.some((old) => old.textContent === h.textContent)) expect(headings).toContain(h);
+    },
+    MAX_TEST_EXECUTION_TIME,
+  );
+
+  it(
+    'End moves the focus to the oldest card, reading its page',
+    async () => {
+      await scrollTo(0);
+      const firstDelete = cards()[0]!.querySelector<HTMLButtonElement>('button[aria-label^="Delete "]')!;
+      firstDelete.focus();
+      reads.items = 0;
+      document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+      const oldest = syntheticItem(0, options).item.name;
+      await until(
+        () => document.activeElement?.closest('li')?.querySelector('.item-name')?.textContent === oldest,
+      );
+      expect(reads.items).toBeLessThanOrEqual(4 * PAGE);
     },
     MAX_TEST_EXECUTION_TIME,
   );
