@@ -1,7 +1,8 @@
 // The library as the views see it: the timeline's months and counts (from the store's counts, never from
-// every item), the items of the months on screen, imported folders, and the ingest queue's snapshot and
-// jobs. Changes are applied as they come (an item added, changed or removed; a job changed), reading only
-// the items that changed; timeline.ts holds that logic, unit-tested without a browser.
+// every item), the items on screen (small months whole, large ones a page at a time), imported folders,
+// and the ingest queue's snapshot and jobs. Changes are applied as they come (an item added, changed or
+// removed; a job changed), reading only the items that changed, or, in a month read by pages, the pages
+// in view; timeline.ts holds that logic, unit-tested without a browser.
 import type { AddReport, IncomingFile, JobView, QueueSnapshot, Trove } from '../../trove.ts';
 import type { FolderRecord, ItemRecord } from '../../library/records.ts';
 import { monthStart } from '../../library/item-counts.ts';
