@@ -182,9 +182,9 @@ describe('months read a page at a time', () => {
     expect(touched([{ id: 'x', item: item('x', { mtime: APRIL_2024 }) }])).toEqual([]);
   });
 
-  it('the months read whole are those not read a page at a time', () => {
+  it('changes go in place only into the months read whole', () => {
     const both = new Map([...months, [april, [item('a0')]]]);
-    expect([...wholeMonths(both, new Set([march])).keys()]).toEqual([april]);
+    expect([...wholeMonths(both, new Set([april])).keys()]).toEqual([april]);
   });
 });
 

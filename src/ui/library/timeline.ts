@@ -164,12 +164,12 @@ export function bucketIndex(buckets: readonly Bucket[]): ReadonlyMap<number, Buc
   return new Map(buckets.map((b) => [b.month, b]));
 }
 
-/** The months of `months` read whole (no holes: not in `paged`), as applyChanges takes them. */
+/** The months of `months` that are in `whole` (read whole: no holes), as applyChanges takes them. */
 export function wholeMonths(
   months: Months,
-  paged: { has(month: number): boolean } = new Set(),
+  whole: { has(month: number): boolean } = months,
 ): ReadonlyMap<number, readonly ItemRecord[]> {
-  return new Map([...months].filter(([month]) => !paged.has(month))) as ReadonlyMap<
+  return new Map([...months].filter(([month]) => whole.has(month))) as ReadonlyMap<
     number,
     readonly ItemRecord[]
   >;

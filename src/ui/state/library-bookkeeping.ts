@@ -24,6 +24,11 @@ export class LibraryBookkeeping {
   readonly reading = new Map<number, number>();
   /** Months read a page at a time. */
   readonly paged = new Map<number, PagedMonth>();
+  /**
+   * Months whose items the view holds read whole (every item, in order): only these take changes in place.
+   * A month read by pages, or whose pages a change dropped, is not one of them.
+   */
+  readonly whole = new Set<number>();
   private log: { seq: number; change: ItemChange }[] = [];
   private seq = 0;
 
@@ -77,5 +82,6 @@ export class LibraryBookkeeping {
   reset(): void {
     this.reading.clear();
     this.paged.clear();
+    this.whole.clear();
   }
 }

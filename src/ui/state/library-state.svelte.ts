@@ -177,7 +177,7 @@ export class LibraryState {
 
   private readWhole(bucket: Bucket): void {
     const { month } = bucket;
-    if (this.months.has(month) || this.books.reading.has(month)) return;
+    if (this.books.whole.has(month) || this.books.reading.has(month)) return;
     const generation = this.generation;
     this.books.startReading(month);
     this.trove!.library.itemsBetween(monthStart(month), monthStart(month + 1), bucket.only ?? undefined)
@@ -188,6 +188,7 @@ export class LibraryState {
         const updated = later.length
           ? applyChanges(wholeMonths(withMonths(NO_MONTHS, [[month, sorted]])), later, this.filter)
           : null;
+        this.books.whole.add(month);
         this.months = withMonths(this.months, [[month, updated?.get(month) ?? sorted]]);
       })
       .catch((error: unknown) => {
@@ -229,6 +230,7 @@ export class LibraryState {
         next.length = count;
         items.forEach((item, i) => (next[from * PAGE + i] = item));
         record.items = next;
+        this.books.whole.delete(month);
         // A change to this month since the read began makes what it brought stale: shown until the view,
         // asking again, has the pages read anew.
         const later = this.books.changesSince(seen);
@@ -278,7 +280,7 @@ export class LibraryState {
       // Months read whole take the changes in place; months read a page at a time that the changes touch
       // keep what they show until their pages in view are read again.
       const paged = [...this.books.paged.keys()];
-      const updated = applyChanges(wholeMonths(this.months, this.books.paged), changes, this.filter);
+      const updated = applyChanges(wholeMonths(this.months, this.books.whole), changes, this.filter);
       const touched = touchedMonths(paged, this.months, changes, before, this.buckets);
       for (const month of touched) this.books.invalidate(month);
       if (updated.size || touched.length) this.months = withMonths(this.months, updated);
