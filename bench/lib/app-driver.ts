@@ -161,12 +161,24 @@ export async function userAgentMemory(page: Page): Promise<MemoryReport> {
   });
 }
 
+/** Whether a process runs a web worker or service worker (Chromium names those threads so). */
+function hostsWorkers(pid: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((tid) =>
+      /^(DedicatedWorker|ServiceWorker)/.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8')),
+    );
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Resident memory of the browser's renderer processes (page and its workers, WASM heaps included), from
  * /proc: the figure the operating system charges, which the JS-heap account above leaves out. Linux only;
- * `marker` is a string in the browser process's command line (its profile folder).
+ * `marker` is a string in the browser process's command line (its profile folder). `app`: the renderers
+ * that run workers, which the app's page does and a blank tab or the browser's spare renderer does not.
  */
-export function rendererResident(marker: string): { bytes: number; each: number[] } {
+export function rendererResident(marker: string): { bytes: number; each: number[]; app: number } {
   const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   const info = new Map<string, { ppid: string; cmd: string; rss: number }>();
   for (const pid of procs) {
@@ -189,9 +201,8 @@ export function rendererResident(marker: string): { bytes: number; each: number[
       if (p.ppid === browser) return true;
     return false;
   };
-  const each = [...info]
-    .filter(([pid, p]) => p.cmd.includes('--type=renderer') && descends(pid))
-    .map(([, p]) => p.rss)
-    .sort((a, b) => b - a);
-  return { bytes: each.reduce((a, b) => a + b, 0), each };
+  const renderers = [...info].filter(([pid, p]) => p.cmd.includes('--type=renderer') && descends(pid));
+  const each = renderers.map(([, p]) => p.rss).sort((a, b) => b - a);
+  const app = renderers.filter(([pid]) => hostsWorkers(pid)).reduce((sum, [, p]) => sum + p.rss, 0);
+  return { bytes: each.reduce((a, b) => a + b, 0), each, app };
 }

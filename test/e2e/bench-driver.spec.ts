@@ -67,4 +67,7 @@ test('the bench driver adds files, times queries by the app’s measure and read
   const resident = rendererResident('playwright_chromiumdev_profile');
   expect(resident.bytes).toBeGreaterThan(ua.pageBytes);
   expect(resident.each.reduce((a, b) => a + b, 0)).toBe(resident.bytes);
+  // The app's page runs workers, so its renderer is found, and is one of the browser's renderers.
+  expect(resident.app).toBeGreaterThan(ua.pageBytes);
+  expect(resident.app).toBeLessThanOrEqual(resident.bytes);
 });
