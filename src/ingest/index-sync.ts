@@ -148,7 +148,11 @@ export class IndexSync implements ResultsSink {
     return this.serial(async () => {
       await this.library.clearAll();
       for (const space of spaces) await this.indexes[space].clear();
-      await this.library.setMeta('indexedVersion', await this.library.meta('vectorsVersion'));
+      await this.library.markIndexed(await this.library.meta('vectorsVersion'), {
+        clip: 0,
+        clap: 0,
+        text: 0,
+      });
     });
   }
 
@@ -167,19 +171,26 @@ export class IndexSync implements ResultsSink {
     return this.serial(async () => {
       const version = await this.library.meta('vectorsVersion');
       const indexed = await this.library.meta('indexedVersion');
+      // Sizes recorded with the version spare counting the store (seconds at a million vectors).
+      const recorded = version === indexed ? await this.library.indexedSizes() : undefined;
       const stale: { space: Space; reason: string }[] = [];
       for (const space of spaces) {
         const report = reports[space];
-        const [stored, size] = await Promise.all([
-          this.library.countVectors(space),
-          this.indexes[space].size(),
-        ]);
+        const size = await this.indexes[space].size();
         if (version !== indexed)
           stale.push({ space, reason: 'the library changed after the index was last saved' });
         else if (report?.rebuilt)
           stale.push({ space, reason: report.message ?? 'the saved index was unusable' });
-        else if (size !== stored)
-          stale.push({ space, reason: `the index held ${size} vectors, the library ${stored}` });
+        else if (recorded && size !== recorded[space])
+          stale.push({
+            space,
+            reason: `the index held ${size} vectors, ${recorded[space]} when it was saved`,
+          });
+        else if (!recorded) {
+          const stored = await this.library.countVectors(space);
+          if (size !== stored)
+            stale.push({ space, reason: `the index held ${size} vectors, the library ${stored}` });
+        }
       }
       if (stale.length === 0) return [];
       const counts = await refillIndexes(
@@ -204,8 +215,12 @@ export class IndexSync implements ResultsSink {
     }
     // Inside the chain, so no store change can land between reading the version and saving the indexes.
     const version = await this.library.meta('vectorsVersion');
-    for (const space of spaces) await this.indexes[space].persist();
-    if (!this.broken) await this.library.setMeta('indexedVersion', version);
+    const sizes = { clip: 0, clap: 0, text: 0 };
+    for (const space of spaces) {
+      await this.indexes[space].persist();
+      sizes[space] = await this.indexes[space].size();
+    }
+    if (!this.broken) await this.library.markIndexed(version, sizes);
     this.dirty = false;
   }
 

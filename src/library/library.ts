@@ -2,7 +2,7 @@
 // folders. Everything one item produces is written in one transaction, so a crash never leaves half an item.
 // This class is the only way into the `trove-library` database (README.md says who writes what).
 import type { IDBPDatabase } from 'idb';
-import { bumpVectorsVersion } from './counters.ts';
+import { bumpVectorsVersion, indexedSizes, markIndexed } from './counters.ts';
 import { CountChanges, stamped, type CountRecord } from './item-counts.ts';
 import { ItemAdds } from './item-adds.ts';
 import * as jobWrites from './job-writes.ts';
@@ -440,8 +440,14 @@ export class Library {
   }
 
   /** Records that the vector indexes, now persisted, hold the store's vectors at `vectorsVersion`. */
-  async markIndexed(vectorsVersion: number): Promise<void> {
-    await this.setMeta('indexedVersion', vectorsVersion);
+  async markIndexed(vectorsVersion: number, sizes?: Record<Space, number>): Promise<void> {
+    const tx = this.db.transaction('meta', 'readwrite');
+    await Promise.all([markIndexed(tx.store, vectorsVersion, sizes), tx.done]);
+  }
+
+  /** The sizes the indexes had when they were last marked (markIndexed), if recorded. */
+  indexedSizes(): Promise<Record<Space, number> | undefined> {
+    return indexedSizes(this.db.transaction('meta').store);
   }
 
   /** The database's schema version (an export records it; an import refuses a newer one). */

@@ -17,7 +17,12 @@ export async function rebuildVectorIndexes(
   const counts = await refillIndexes(library, indexes);
   for (const index of Object.values(indexes)) await index!.persist();
   // The indexes now hold what the store held at `version` (see MetaRecord in records.ts).
-  await library.markIndexed(version);
+  const { clip, clap, text } = indexes;
+  const sizes =
+    clip && clap && text
+      ? { clip: await clip.size(), clap: await clap.size(), text: await text.size() }
+      : undefined;
+  await library.markIndexed(version, sizes);
   return counts;
 }
 

@@ -272,7 +272,8 @@ export interface LibrarySchema extends DBSchema {
 /**
  * Counters kept with the data they count: 'nextSegmentKey' (the next index key to give), 'vectorsVersion'
  * (bumped by every write that adds or removes vectors) and 'indexedVersion' (the vectorsVersion the
- * persisted vector indexes are known to hold; when the two differ after a crash, the indexes are rebuilt).
+ * persisted vector indexes are known to hold; when the two differ after a crash, the indexes are rebuilt),
+ * with 'indexedSize…' (each index's size then, which an opening compares with the restored index).
  * The keyword index's: 'keywordDocuments' and 'keywordLength' (segments in it and their summed length in
  * terms, for BM25's averages), and 'keywordFrom'/'keywordTo' (segment keys in [from, to) that are still
  * to be indexed: those a migration or an import found; every later write indexes its own segments).
@@ -282,6 +283,9 @@ export interface MetaRecord {
     | 'nextSegmentKey'
     | 'vectorsVersion'
     | 'indexedVersion'
+    | 'indexedSizeClip'
+    | 'indexedSizeClap'
+    | 'indexedSizeText'
     | 'keywordDocuments'
     | 'keywordLength'
     | 'keywordFrom'

@@ -108,4 +108,35 @@ describe('IndexSync.verify', () => {
     ]);
     expect(cleared).toEqual(['clip']);
   });
+
+  it('compares each index with its size when saved, not with a count of the store, once sizes are recorded', async () => {
+    const { lib, keys } = await storedLibrary();
+    const { indexes, cleared } = noteClears();
+    // A persisting sync records the sizes with the version it saved. These in-memory indexes have no
+    // storage of their own to save to (the engines' persistence is tested with them).
+    for (const index of Object.values(indexes)) index.persist = () => Promise.resolve();
+    const saving = new IndexSync(lib, indexes);
+    await saving.verify({});
+    await saving.flush();
+    saving.close();
+    expect(await lib.indexedSizes()).toEqual({ clip: 2, clap: 0, text: 2 });
+
+    let counted = 0;
+    const count = lib.countVectors.bind(lib);
+    lib.countVectors = (space) => (counted++, count(space));
+    const sync = new IndexSync(lib, indexes, { persist: false });
+    expect(await sync.verify({})).toEqual([]);
+    await indexes.text.remove([keys[0]!]);
+    cleared.length = 0;
+    expect(await sync.verify({})).toEqual([
+      { space: 'text', count: 2, reason: 'the index held 1 vectors, 2 when it was saved' },
+    ]);
+    expect(cleared).toEqual(['text']);
+    expect(counted).toBe(0);
+    // Marked without sizes (some spaces only), the opening counts the store again.
+    await lib.markIndexed(await lib.meta('vectorsVersion'));
+    expect(await lib.indexedSizes()).toBeUndefined();
+    expect(await sync.verify({})).toEqual([]);
+    expect(counted).toBe(3);
+  });
 });
