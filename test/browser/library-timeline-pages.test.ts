@@ -1,12 +1,11 @@
 // A month at the edge between read whole and read by pages (PAGE items), in a real browser: deleting items
 // from a month read by pages until it is small enough to be read whole shows exactly the items left,
 // never a card of a deleted item.
-import { mount, unmount } from 'svelte';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trove } from '../../src/trove.ts';
-import { AppState } from '../../src/ui/state/app-state.svelte.ts';
+import type { AppState } from '../../src/ui/state/app-state.svelte.ts';
 import { PAGE } from '../../src/ui/state/library-state.svelte.ts';
-import LibraryHarness from '../support/LibraryHarness.svelte';
+import { mountLibrary, type MountedLibrary } from '../support/mount-library.ts';
 import { itemRecord } from '../support/factories.ts';
 import { destroyTrove, freshNames, openTestTrove } from '../support/trove-harness.ts';
 import { MAX_HOOK_TIME, MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
@@ -15,7 +14,7 @@ const names = freshNames('timeline-pages');
 const ITEMS = PAGE + 2;
 let trove: Trove;
 let app: AppState;
-let component: ReturnType<typeof mount> | undefined;
+let view: MountedLibrary | undefined;
 let target: HTMLElement;
 
 const until = async (check: () => boolean, ms = 10_000) => {
@@ -38,19 +37,12 @@ beforeAll(async () => {
         sha256: i.toString(16).padStart(64, '0'),
       }),
     );
-  app = new AppState();
-  app.trove = trove;
-  app.phase = 'ready';
-  app.library.attach(trove);
-  target = document.createElement('div');
-  target.style.width = '900px';
-  document.body.append(target);
-  component = mount(LibraryHarness, { target, props: { app } });
+  view = mountLibrary(trove);
+  ({ app, target } = view);
 }, MAX_HOOK_TIME);
 
 afterAll(async () => {
-  if (component) await unmount(component);
-  target?.remove();
+  await view?.unmount();
   await destroyTrove(trove, names);
 }, MAX_HOOK_TIME);
 

@@ -5,14 +5,12 @@
 // (test/support/synthetic-library.ts) is dated over two years, so a month holds about 400 items, and is
 // written through the library's own staging (what an import does once the file is checked), without the
 // file.
-import { mount, unmount } from 'svelte';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Library } from '../../src/library/library.ts';
 import type { ItemRecord, StoredThumbnail } from '../../src/library/records.ts';
 import type { Trove } from '../../src/trove.ts';
-import { AppState } from '../../src/ui/state/app-state.svelte.ts';
 import { PAGE } from '../../src/ui/state/library-state.svelte.ts';
-import LibraryHarness from '../support/LibraryHarness.svelte';
+import { mountLibrary, type MountedLibrary } from '../support/mount-library.ts';
 import { syntheticItem, type SyntheticOptions } from '../support/synthetic-library.ts';
 import { destroyTrove, freshNames, openTestTrove } from '../support/trove-harness.ts';
 import { MAX_HOOK_TIME, MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
@@ -20,7 +18,7 @@ import { MAX_HOOK_TIME, MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.
 const ITEMS = 10_000;
 const names = freshNames('timeline-scale');
 let trove: Trove;
-let component: ReturnType<typeof mount> | undefined;
+let view: MountedLibrary | undefined;
 let target: HTMLElement;
 let options: SyntheticOptions;
 /** Items and thumbnails read from the store by the view, counted as they come back. */
@@ -107,20 +105,13 @@ beforeAll(async () => {
   };
   await fill(trove.library, options);
   countReads(trove.library);
-  const app = new AppState();
-  app.trove = trove;
-  app.phase = 'ready';
-  app.library.attach(trove);
-  target = document.createElement('div');
-  target.style.width = '900px';
-  document.body.append(target);
-  component = mount(LibraryHarness, { target, props: { app } });
+  view = mountLibrary(trove);
+  target = view.target;
   await until(() => cards().length > 0, 30_000);
 }, MAX_HOOK_TIME);
 
 afterAll(async () => {
-  if (component) await unmount(component);
-  target?.remove();
+  await view?.unmount();
   await destroyTrove(trove, names);
 }, MAX_HOOK_TIME);
 

@@ -2,13 +2,13 @@
 // (test/support/synthetic-library.ts) imported through the app's own import, then shown by the real
 // library panel. Only a window of cards is in the DOM; scrolling, the date jump and the keyboard bring
 // others in; the filters read the store; the status line counts from the store's counts.
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trove } from '../../src/trove.ts';
-import { AppState } from '../../src/ui/state/app-state.svelte.ts';
+import type { AppState } from '../../src/ui/state/app-state.svelte.ts';
 import { monthLabel } from '../../src/ui/library/timeline.ts';
 import { monthOf } from '../../src/library/item-counts.ts';
-import LibraryHarness from '../support/LibraryHarness.svelte';
+import { mountLibrary, type MountedLibrary } from '../support/mount-library.ts';
 import { syntheticItem, syntheticLibrary, type SyntheticOptions } from '../support/synthetic-library.ts';
 import { destroyTrove, freshNames, openTestTrove } from '../support/trove-harness.ts';
 import { MAX_HOOK_TIME, MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
@@ -17,7 +17,7 @@ const ITEMS = 3000;
 const names = freshNames('timeline');
 let trove: Trove;
 let app: AppState;
-let component: ReturnType<typeof mount> | undefined;
+let view: MountedLibrary | undefined;
 let target: HTMLElement;
 let options: SyntheticOptions;
 
@@ -43,19 +43,12 @@ beforeAll(async () => {
   const parts: Uint8Array[] = [];
   for await (const part of syntheticLibrary(options)) parts.push(part.slice());
   await trove.importLibrary(new Blob(parts as BlobPart[]));
-  app = new AppState();
-  app.trove = trove;
-  app.phase = 'ready';
-  app.library.attach(trove);
-  target = document.createElement('div');
-  target.style.width = '900px';
-  document.body.append(target);
-  component = mount(LibraryHarness, { target, props: { app } });
+  view = mountLibrary(trove);
+  ({ app, target } = view);
 }, MAX_HOOK_TIME);
 
 afterAll(async () => {
-  if (component) await unmount(component);
-  target?.remove();
+  await view?.unmount();
   await destroyTrove(trove, names);
 }, MAX_HOOK_TIME);
 
