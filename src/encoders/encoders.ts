@@ -41,19 +41,22 @@ function queryView(
   ingest: Record<Role, EncoderClient> & { caption?: EncoderClient },
   query: Record<QueryRole, EncoderClient>,
   gate: QueryGate,
+  config: ModelsConfig,
 ) {
   const words = (role: QueryRole) => (t: string[], p?: TextPurpose) =>
     gate.during(() => query[role].embedTexts(t, p ?? 'query'));
   return {
     clip: {
       embedTexts: words('clip'),
+      modelKey: modelKey(config, 'clip'),
       embedImages: (b: Blob[]) => gate.during(() => ingest.clip.embedImages(b, 'urgent')),
     },
     clap: {
       embedTexts: words('clap'),
+      modelKey: modelKey(config, 'clap'),
       embedAudio: (w: Float32Array[]) => gate.during(() => ingest.clap.embedAudio(w, 'urgent')),
     },
-    text: { embedTexts: words('text') },
+    text: { embedTexts: words('text'), modelKey: modelKey(config, 'text') },
     speech: {
       transcribe: (a: Float32Array): Promise<TranscriptSpan[]> =>
         gate.during(() => ingest.speech.transcribe(a, 'urgent')),
@@ -63,6 +66,12 @@ function queryView(
       ? { caption: { caption: (b: Blob[]) => gate.during(() => ingest.caption!.caption(b, 'urgent')) } }
       : {}),
   };
+}
+
+/** Names a role's model as configured: what its query-side products (reference banks) are kept under. */
+function modelKey(config: ModelsConfig, role: QueryRole): string {
+  const rc = config.roles[role]!;
+  return `${role}:${rc.model}@${rc.revision ?? 'main'}:${rc.dtype.wasm}/${rc.dtype.webgpu}`;
 }
 
 /**
@@ -132,7 +141,7 @@ export function createEncoders(
   return {
     ...ingest,
     query,
-    forQueries: queryView(ingest, query, gate),
+    forQueries: queryView(ingest, query, gate, config),
     progress,
     terminate: () => {
       roles.forEach((r) => clients[r].terminate());

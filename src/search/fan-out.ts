@@ -11,23 +11,27 @@ import type { Space } from '../library/records.ts';
 import type { TextPurpose, TranscriptSpan } from '../encoders/protocol.ts';
 import { parseQueryText } from './parse-query.ts';
 import { blankImage, nullItem, silence } from './null-items.ts';
-import { BANK_PHRASES, referenceBank, type ReferenceBank } from './query-bank.ts';
+import type { BankCache } from './bank-cache.ts';
+import { BANK_PHRASES, dot, referenceBank, type ReferenceBank } from './query-bank.ts';
 import type { SearchQuery } from './query.ts';
+
+/** A text encoder of queries. */
+export interface QueryTextEncoder {
+  embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>;
+  /** Names the model (and how it is run), so its reference bank can be kept between visits. */
+  modelKey?: string;
+}
 
 /** The encoder calls a search needs; an `Encoders` from src/encoders/encoders.ts fits. */
 export interface QueryEncoders {
-  clip: {
-    embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>;
-    embedImages(b: Blob[]): Promise<Float32Array[]>;
-  };
-  clap: {
-    embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>;
-    embedAudio(w: Float32Array[]): Promise<Float32Array[]>;
-  };
-  text: { embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]> };
+  clip: QueryTextEncoder & { embedImages(b: Blob[]): Promise<Float32Array[]> };
+  clap: QueryTextEncoder & { embedAudio(w: Float32Array[]): Promise<Float32Array[]> };
+  text: QueryTextEncoder;
   speech: { transcribe(audio16k: Float32Array): Promise<TranscriptSpan[]> };
   /** Present when captions are turned on (models.json). */
   caption?: { caption(images: Blob[]): Promise<string[]> };
+  /** Where reference banks are kept between visits; without it each visit embeds them again. */
+  banks?: BankCache;
 }
 
 /** 'segment': a stored segment's own vector ("More like this"). */
@@ -114,9 +118,9 @@ export async function planQuery(query: SearchQuery, encoders: QueryEncoders): Pr
     await Promise.all([
       spoken ? encoders.text.embedTexts([spoken], 'query').then((v) => v[0]) : undefined,
       seen ? encoders.text.embedTexts([seen], 'query').then((v) => v[0]) : undefined,
-      bankOf(encoders.clip),
-      bankOf(encoders.clap),
-      bankOf(encoders.text),
+      bankOf(encoders.clip, encoders.banks),
+      bankOf(encoders.clap, encoders.banks),
+      bankOf(encoders.text, encoders.banks),
       clipImage ? nullItem(encoders.clip, () => encoders.clip.embedImages([blankImage()])) : undefined,
       clapAudio ? nullItem(encoders.clap, () => encoders.clap.embedAudio([silence()])) : undefined,
     ]);
@@ -173,7 +177,7 @@ export async function planSimilar(
     (Object.entries(vectors) as [Space, Float32Array][]).map(async ([space, stored]) => {
       const vector = mixVectors([{ vector: stored, weight: 1 }]);
       if (!vector) return null;
-      const bank = await bankOf(encoders[space]);
+      const bank = await bankOf(encoders[space], encoders.banks);
       const blank =
         space === 'clip'
           ? await nullItem(encoders.clip, () => encoders.clip.embedImages([blankImage()]))
@@ -200,11 +204,14 @@ export async function planSimilar(
 }
 
 /**
- * Loads the text encoders of queries and embeds their reference banks (the null query among them), so the
- * first query pays neither (issue 20: a first query took 21 s). Meant for idle time after the library opens.
+ * Loads the text encoders of queries and embeds their reference banks (the null query among them), or checks
+ * the kept ones, so the first query pays neither (issue 20: a first query took 21 s). Meant for idle time
+ * after the library opens.
  */
 export async function prepareQueries(encoders: QueryEncoders): Promise<void> {
-  await Promise.all([bankOf(encoders.clip), bankOf(encoders.clap), bankOf(encoders.text)]);
+  await Promise.all(
+    [encoders.clip, encoders.clap, encoders.text].map((role) => bankOf(role, encoders.banks)),
+  );
 }
 
 const banks = new WeakMap<object, Promise<ReferenceBank>>();
@@ -213,16 +220,44 @@ const banks = new WeakMap<object, Promise<ReferenceBank>>();
  * The reference bank (and with it the empty text's embedding), once per encoder: it never changes while the
  * model does not.
  */
-function bankOf(role: {
-  embedTexts(t: string[], p?: TextPurpose): Promise<Float32Array[]>;
-}): Promise<ReferenceBank> {
+function bankOf(role: QueryTextEncoder, kept?: BankCache): Promise<ReferenceBank> {
   let found = banks.get(role);
   if (!found) {
-    found = role.embedTexts([...BANK_PHRASES], 'query').then(referenceBank);
+    found = bankEmbeddings(role, kept).then(referenceBank);
     found.catch(() => banks.delete(role));
     banks.set(role, found);
   }
   return found;
+}
+
+const EMPTY = BANK_PHRASES.indexOf('');
+/** The bank's phrases are part of its key: a changed list is embedded afresh. */
+const PHRASES_KEY = fnv1a(BANK_PHRASES.join('\n'));
+/**
+ * A kept bank is used when the model embeds the empty text where it did then. Runs of one model differ in
+ * the last float bits (threads, batch padding); another model, or other weights, lands far away.
+ */
+const SAME_MODEL = 0.9999;
+
+/** The bank's embeddings: kept from an earlier visit when the model still agrees with them, else made. */
+async function bankEmbeddings(role: QueryTextEncoder, kept?: BankCache): Promise<Float32Array[]> {
+  const key = kept && role.modelKey ? `${role.modelKey}|${PHRASES_KEY}` : undefined;
+  const earlier = key ? await kept!.get(key).catch(() => undefined) : undefined;
+  if (earlier?.length === BANK_PHRASES.length) {
+    const [empty] = await role.embedTexts([''], 'query');
+    if (empty && empty.length === earlier[EMPTY]!.length && dot(empty, earlier[EMPTY]!) >= SAME_MODEL)
+      return earlier;
+  }
+  const embedded = await role.embedTexts([...BANK_PHRASES], 'query');
+  // Keeping it only saves time on the next visit; a full or refused cache is no reason to fail a search.
+  if (key) await kept!.put(key, embedded).catch(() => undefined);
+  return embedded;
+}
+
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
 }
 
 function spaceQuery(

@@ -7,6 +7,7 @@
 import type { Trove, TroveEventMap } from '../../trove.ts';
 import { RemoteCatalog } from '../../search/catalog-client.ts';
 import { Searcher } from '../../search/searcher.ts';
+import { cacheStorageBanks } from '../../search/bank-cache.ts';
 import { prepareQueries } from '../../search/fan-out.ts';
 import type { SearchQuery } from '../../search/query.ts';
 import type { SearchResponse } from '../../search/results.ts';
@@ -34,8 +35,10 @@ export class SearchService {
   private readonly placesKey: string;
 
   constructor(private readonly trove: Trove) {
+    // One object for both, so the banks prepared at idle are the ones the first query finds.
+    const encoders = { ...trove.encoders.forQueries, banks: cacheStorageBanks() };
     this.searcher = new Searcher({
-      encoders: trove.encoders.forQueries,
+      encoders,
       indexes: trove.indexes,
       catalog: this.catalog,
       segmentVectors: (keys) => trove.library.vectorsByKeys(keys),
@@ -53,7 +56,7 @@ export class SearchService {
     trove.addEventListener('library-replaced', () => this.fill(name));
     this.fill(name, true);
     whenIdle(() =>
-      prepareQueries(trove.encoders.forQueries).catch((error: unknown) =>
+      prepareQueries(encoders).catch((error: unknown) =>
         // Not an error yet: the first query loads the encoders again and reports what went wrong there.
         console.warn('Trove: preparing the query encoders failed', error),
       ),
