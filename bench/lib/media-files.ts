@@ -38,6 +38,11 @@ export async function writePhotos(
   return paths;
 }
 
+/** The pitch (Hz) of recording `i` of a set made with `first` (writeRecordings). */
+export const recordingTone = (i: number, first = 0) => 200 + (first + i) * 37;
+/** The recordings' amplitude, as a share of full scale. */
+export const RECORDING_AMPLITUDE = 12000 / 32768;
+
 /**
  * `n` distinct mono 16-bit WAV recordings of `seconds` at 48 kHz: tones of different pitch; sets made with
  * different `first` numbers never share a pitch.
@@ -60,9 +65,9 @@ export function writeRecordings(dir: string, n: number, seconds: number, first =
     b.writeUInt16LE(16, 34);
     b.write('data', 36, 'latin1');
     b.writeUInt32LE(samples * 2, 40);
-    const hz = 200 + i * 37;
+    const hz = recordingTone(i, first);
     for (let t = 0; t < samples; t++)
-      b.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * hz * t) / rate)), 44 + t * 2);
+      b.writeInt16LE(Math.round(RECORDING_AMPLITUDE * 32768 * Math.sin((2 * Math.PI * hz * t) / rate)), 44 + t * 2);
     const path = join(dir, `recording-${first + i}.wav`);
     writeFileSync(path, b);
     return path;

@@ -25,7 +25,12 @@ export type ModelOnlyTask = (
   | { kind: 'clip-vision'; batch: number; images: number; /** 224 unless set */ imageSize?: number }
   | { kind: 'clap-audio'; batch: number; windows: number }
   | { kind: 'text-query'; role: 'clip' | 'clap' | 'text'; queries: string[] }
-  | { kind: 'speech'; seconds: number }
+  /**
+   * `tones` (Hz): transcribe those steady tones (as the app's benchmark recordings are, media-files.ts), one
+   * call each; else low noise. A random-weight Whisper generates up to its token limit or stops early
+   * depending on the sound, so the app and the model alone must hear the same sound to be compared.
+   */
+  | { kind: 'speech'; seconds: number; tones?: number[]; amplitude?: number }
   /** Florence-2's <OCR> on one 640×480 picture, generating exactly `newTokens` (random weights never end). */
   | { kind: 'florence-ocr'; newTokens: number; runs: number }
 ) & {
@@ -46,6 +51,10 @@ export interface ModelOnlyResult {
   unitsPerSecond: number;
   /** Every timed call, ms. */
   calls: number[];
+}
+
+function tone(hz: number, amplitude: number, n: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, t) => amplitude * Math.sin((2 * Math.PI * hz * t) / 16_000));
 }
 
 function random(n: number, seed: number): Float32Array {
@@ -163,9 +172,13 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
     case 'speech': {
       const asr = await pipeline('automatic-speech-recognition', rc.model, opts);
       const loadMs = performance.now() - loadStart;
-      const audio = random(16_000 * task.seconds, 3).map((x) => x * 0.1);
-      calls = await timeCalls(1, () => asr(audio, { return_timestamps: true, chunk_length_s: 30 }));
-      return result(task, role, label, wasmThreads, loadMs, calls, task.seconds);
+      const inputs = task.tones
+        ? task.tones.map((hz) => tone(hz, task.amplitude ?? 0.1, 16_000 * task.seconds))
+        : [random(16_000 * task.seconds, 3).map((x) => x * 0.1)];
+      calls = await timeCalls(inputs.length, (i) =>
+        asr(inputs[Math.max(0, i)]!, { return_timestamps: true, chunk_length_s: 30 }),
+      );
+      return result(task, role, label, wasmThreads, loadMs, calls, task.seconds * inputs.length);
     }
     case 'florence-ocr': {
       // As src/encoders/roles/caption.ts runs it: the processor's task prompt, then generate.
