@@ -285,3 +285,51 @@ describe('the ingest queue', () => {
     await noTrace(trove);
   });
 });
+
+describe('batches of images', () => {
+  /** `n` distinct small JPEGs: a colour each, so none is a duplicate of another. */
+  async function photos(n: number, first: number): Promise<File[]> {
+    const canvas = new OffscreenCanvas(32, 24);
+    const ctx = canvas.getContext('2d')!;
+    const out: File[] = [];
+    for (let i = first; i < first + n; i++) {
+      ctx.fillStyle = `rgb(${(i * 53) % 256}, ${(i * 97) % 256}, ${(i * 151) % 256})`;
+      ctx.fillRect(0, 0, 32, 24);
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+      out.push(new File([blob], `photo-${i}.jpg`, { type: 'image/jpeg' }));
+    }
+    return out;
+  }
+
+  it('while one batch is in the encoder, the next waits for half a batch instead of taking files one by one', async () => {
+    const trove = await fresh('image-batches');
+    const clip = trove.encoders.clip;
+    const embed = clip.embedImages.bind(clip);
+    const sizes: number[] = [];
+    // The first batch is held in the encoder until the files after it are queued (a spy on the real encoder).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let second!: () => void;
+    const secondCall = new Promise<void>((r) => (second = r));
+    clip.embedImages = async (images, urgency) => {
+      sizes.push(images.length);
+      if (sizes.length === 1) await held;
+      if (sizes.length === 2) second();
+      return embed(images, urgency);
+    };
+    const inEncoder = nextEvent(trove.queue, 'change', (s: { active: { stage: string }[] }) =>
+      s.active.some((a) => a.stage === 'embedding'),
+    );
+    await trove.addFiles(await photos(1, 0));
+    await inEncoder;
+    // Three files arrive while the first is in the encoder: fewer than half a batch (16), so they wait.
+    await trove.addFiles(await photos(3, 1));
+    // Five more: eight waiting, half a batch; they go together.
+    await trove.addFiles(await photos(5, 4));
+    await secondCall;
+    release();
+    const end = await trove.queue.whenIdle();
+    expect(end).toMatchObject({ done: 9, failed: 0, remaining: 0 });
+    expect(sizes).toEqual([1, 8]);
+  });
+});
