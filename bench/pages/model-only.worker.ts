@@ -30,7 +30,14 @@ export type ModelOnlyTask = (
    * call each; else low noise. A random-weight Whisper generates up to its token limit or stops early
    * depending on the sound, so the app and the model alone must hear the same sound to be compared.
    */
-  | { kind: 'speech'; seconds: number; tones?: number[]; amplitude?: number }
+  | {
+      kind: 'speech';
+      seconds: number;
+      tones?: number[];
+      amplitude?: number;
+      /** Mono 16 kHz sounds to transcribe instead (a video's soundtrack); `seconds` is their total length. */
+      pcm?: Float32Array[];
+    }
   /** Florence-2's <OCR> on one 640×480 picture, generating exactly `newTokens` (random weights never end). */
   | { kind: 'florence-ocr'; newTokens: number; runs: number }
 ) & {
@@ -172,13 +179,16 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
     case 'speech': {
       const asr = await pipeline('automatic-speech-recognition', rc.model, opts);
       const loadMs = performance.now() - loadStart;
-      const inputs = task.tones
-        ? task.tones.map((hz) => tone(hz, task.amplitude ?? 0.1, 16_000 * task.seconds))
-        : [random(16_000 * task.seconds, 3).map((x) => x * 0.1)];
+      const inputs =
+        task.pcm ??
+        (task.tones
+          ? task.tones.map((hz) => tone(hz, task.amplitude ?? 0.1, 16_000 * task.seconds))
+          : [random(16_000 * task.seconds, 3).map((x) => x * 0.1)]);
       calls = await timeCalls(inputs.length, (i) =>
         asr(inputs[Math.max(0, i)]!, { return_timestamps: true, chunk_length_s: 30 }),
       );
-      return result(task, role, label, wasmThreads, loadMs, calls, task.seconds * inputs.length);
+      const seconds = task.pcm ? task.seconds : task.seconds * inputs.length;
+      return result(task, role, label, wasmThreads, loadMs, calls, seconds);
     }
     case 'florence-ocr': {
       // As src/encoders/roles/caption.ts runs it: the processor's task prompt, then generate.
