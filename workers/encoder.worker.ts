@@ -38,6 +38,7 @@ let guard: FetchGuard | undefined;
 let encoder: RoleEncoder | undefined;
 let info: RuntimeInfo | undefined;
 let runtimeBuild: Device | undefined;
+let wasmThreads: number | undefined;
 let progress: (p: ProgressInfo) => void = () => {};
 
 function load(device: Device): RoleEncoder {
@@ -49,6 +50,7 @@ function load(device: Device): RoleEncoder {
     dtype: i.dtype[device],
     note: info?.note,
     build: runtimeBuild,
+    wasmThreads,
   };
   return loaders[i.role]({
     model: i.model,
@@ -149,7 +151,7 @@ const api: EncoderWorkerApi = {
     let probe = await chooseDevice(next.dtype.webgpu, next.prefer);
     // ORT's WASM build is chosen once per worker (runtime.ts); a worker already on the WASM-only build
     // stays on WASM.
-    runtimeBuild ??= configureRuntime(probe.device).build;
+    if (!runtimeBuild) ({ build: runtimeBuild, wasmThreads } = configureRuntime(probe.device, next.wasmThreads));
     if (probe.device === 'webgpu' && runtimeBuild === 'wasm')
       probe = { device: 'wasm', reason: 'this worker already runs the WebAssembly-only runtime' };
     compactUnigramTries();

@@ -19,6 +19,13 @@ import { QueryGate } from './query-gate';
 export const queryRoles = ['clip', 'clap', 'text'] as const;
 export type QueryRole = (typeof queryRoles)[number];
 
+/**
+ * ORT threads of each query worker. A text query runs all three text encoders at once; with two threads each,
+ * six threads on a 2-core machine waited on one another: a query's p50 with the real-size models was 149 ms
+ * with two threads each and 69 ms with one (docs/design-notes.md, "The first query after a reload").
+ */
+const QUERY_WASM_THREADS = 1;
+
 /** Ingest's workers, let go after this long without work (issue 20: ingest-only models leave memory). */
 export const INGEST_IDLE_RELEASE_MS = 60_000;
 
@@ -93,7 +100,7 @@ export function createEncoders(
   const allowedOrigins = [new URL(appUrl).origin, ...modelOrigins(config, appUrl)];
   const progress = new DownloadProgress();
   const gate = new QueryGate();
-  const client = (role: AnyRole, idleReleaseMs?: number, hold?: QueryGate) => {
+  const client = (role: AnyRole, idleReleaseMs?: number, hold?: QueryGate, wasmThreads?: number) => {
     const rc = config.roles[role]!;
     const host = resolveHost(config, role, appUrl);
     const c = new EncoderClient(
@@ -109,6 +116,7 @@ export function createEncoders(
         sha256: modelFileHashes(config, role, appUrl),
         prefer: options.prefer ?? 'auto',
         prefixes: rc.prefixes,
+        ...(wasmThreads ? { wasmThreads } : {}),
         ...(role === 'speech' && options.speechLanguage && options.speechLanguage !== 'auto'
           ? { speechLanguage: options.speechLanguage }
           : {}),
@@ -133,7 +141,9 @@ export function createEncoders(
   >;
   const caption =
     captionsEnabled(config) || ocrEnabled(config) ? client('caption', release, gate) : undefined;
-  const query = Object.fromEntries(queryRoles.map((role) => [role, client(role)])) as Record<
+  const query = Object.fromEntries(
+    queryRoles.map((role) => [role, client(role, undefined, undefined, QUERY_WASM_THREADS)]),
+  ) as Record<
     QueryRole,
     EncoderClient
   >;

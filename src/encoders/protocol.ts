@@ -31,6 +31,8 @@ export interface EncoderInit {
   captionDescribe?: boolean;
   /** Whether ingest asks the caption role to read text (captions.ocr in models.json). */
   captionOcr?: boolean;
+  /** WASM threads for ORT in this worker; absent: as many as runtime.ts allows. */
+  wasmThreads?: number;
 }
 
 export type TextPurpose = 'query' | 'passage';
@@ -44,6 +46,8 @@ export interface RuntimeInfo {
   note?: string;
   /** ORT's WASM build in the worker: 'webgpu' carries the WebGPU provider, 'wasm' runs WASM only. */
   build?: Device;
+  /** ORT's WASM threads in the worker. */
+  wasmThreads?: number;
 }
 
 export interface EncoderWorkerApi {

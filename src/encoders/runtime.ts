@@ -45,7 +45,7 @@ const MAX_WASM_THREADS = 4;
  * `device`: where this context's models will run. ORT loads its WASM build once, at its first session, so a
  * context that may run on WebGPU must say so before then; one configured for 'wasm' can never use WebGPU.
  */
-export function configureRuntime(device: Device = 'wasm'): RuntimeSettings {
+export function configureRuntime(device: Device = 'wasm', maxThreads = MAX_WASM_THREADS): RuntimeSettings {
   const wasm = env.backends.onnx.wasm;
   if (!wasm) throw new Error('transformers.js exposes no onnxruntime-web WASM settings here');
 
@@ -63,7 +63,7 @@ export function configureRuntime(device: Device = 'wasm'): RuntimeSettings {
   // crossOriginIsolated page (COOP/COEP headers) has. Measured 3x faster on 2 cores (docs/design-notes.md).
   const isolated = globalThis.crossOriginIsolated === true;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-  wasm.numThreads = isolated ? Math.max(1, Math.min(MAX_WASM_THREADS, cores)) : 1;
+  wasm.numThreads = isolated ? Math.max(1, Math.min(maxThreads, MAX_WASM_THREADS, cores)) : 1;
   // Inference already runs in our own workers; ORT's proxy worker would only add a hop.
   wasm.proxy = false;
 

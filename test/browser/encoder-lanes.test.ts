@@ -96,6 +96,16 @@ describe('encoder lanes', () => {
     expect(cosine(before!, after!)).toBeCloseTo(1, 5);
   });
 
+  it('query workers run ORT on one thread each, ingest workers on as many as the page allows', async () => {
+    const enc = encoders();
+    await Promise.all([enc.forQueries.clip.embedTexts(['red']), enc.clip.embedTexts(['red'])]);
+    // Three query encoders run side by side on every query: one thread each keeps them off each other's cores.
+    expect((await enc.query.clip.start()).wasmThreads).toBe(1);
+    expect((await enc.clip.start()).wasmThreads).toBe(
+      crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1,
+    );
+  });
+
   it('prepareQueries loads every query text encoder before the first query', async () => {
     const enc = encoders();
     await prepareQueries(enc.forQueries);
