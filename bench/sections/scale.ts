@@ -22,6 +22,7 @@ import { userAgentMemory, waitForItems } from '../lib/app-driver.ts';
 import { serveApp } from '../lib/app-server.ts';
 import { argValue, type BenchSection } from '../lib/harness.ts';
 import { writePhotos } from '../lib/media-files.ts';
+import { chromiumCpu, cpuSince } from '../lib/process-cpu.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DIMS = { clip: 32, clap: 24, text: 16 };
@@ -238,20 +239,61 @@ async function scrollTimeline(page: Page, ms = 4000): Promise<ScrollRun> {
   })()`);
 }
 
-/** Adds the photos and waits for them; returns photos a second, and the longest main-thread task meanwhile. */
-async function addPhotos(page: Page, photos: string[], readyBefore: number) {
+/**
+ * Adds the photos and waits for them; returns photos a second, the longest main-thread task meanwhile with
+ * the Long Animation Frame around it (its costliest script), when the add began (ms after the page's
+ * navigation, and whether the search catalog had been read by then), and the CPU seconds of the browser's
+ * processes and threads during the add.
+ */
+async function addPhotos(page: Page, photos: string[], readyBefore: number, profileDir: string) {
   await page.evaluate(`(() => {
     window.__tasks = [];
+    window.__loafs = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__tasks.push(e.duration);
     }).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const top = [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0];
+        window.__loafs.push({
+          duration: Math.round(e.duration),
+          blocking: Math.round(e.blockingDuration),
+          script: top ? (top.invoker || top.sourceFunctionName || '?') + ' ' + Math.round(top.duration) + ' ms' : '',
+        });
+      }
+    }).observe({ type: 'long-animation-frame' });
   })()`);
+  const began = await page.evaluate<{ at: number; catalogRead: boolean }>(
+    "({ at: Math.round(performance.now()), catalogRead: performance.getEntriesByName('trove:search:loaded').length > 0 })",
+  );
+  const cpuBefore = chromiumCpu(profileDir);
   const started = Date.now();
   await page.getByLabel('Add files').setInputFiles(photos);
   await waitForItems(page, readyBefore + photos.length, 3_600_000);
   const seconds = (Date.now() - started) / 1000;
+  const cpu = cpuSince(cpuBefore, chromiumCpu(profileDir));
   const tasks = await page.evaluate<number[]>('window.__tasks');
-  return { perSecond: photos.length / seconds, seconds, longestTask: Math.max(0, ...tasks) };
+  const loafs =
+    await page.evaluate<{ duration: number; blocking: number; script: string }[]>('window.__loafs');
+  loafs.sort((a, b) => b.duration - a.duration);
+  return {
+    perSecond: photos.length / seconds,
+    seconds,
+    longestTask: Math.max(0, ...tasks),
+    longestLoaf: loafs[0] ?? null,
+    began,
+    cpu,
+  };
+}
+
+/** The three largest CPU users of an add and the total, e.g. "31.3: browser/ThreadPoolForeg 12.5, …". */
+function cpuText(cpu: [string, number][]): string {
+  if (!cpu.length) return '?';
+  const total = cpu.reduce((a, [, v]) => a + v, 0);
+  return `${total.toFixed(1)}: ${cpu
+    .slice(0, 3)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ')}`;
 }
 
 const section: BenchSection = {
@@ -287,8 +329,8 @@ const section: BenchSection = {
       if (adds) {
         ctx.log(`adding ${adds} photos to an empty library`);
         const photos = await writePhotos(join(work, 'empty'), adds, 'empty', 96, 72);
-        emptyRate = await addPhotos(page, photos, 0);
-        ctx.log(`  ${emptyRate.perSecond.toFixed(1)} photos/s`);
+        emptyRate = await addPhotos(page, photos, 0, ctx.profileDir);
+        ctx.log(`  ${emptyRate.perSecond.toFixed(1)} photos/s; ${JSON.stringify(emptyRate)}`);
       }
       for (const size of sizes) {
         const load = loadavg()[0]!;
@@ -328,7 +370,9 @@ const section: BenchSection = {
             page,
             await writePhotos(join(work, `add-${size}`), adds, `add${size}`, 96, 72),
             ready,
+            ctx.profileDir,
           );
+          ctx.log(`  ${add.perSecond.toFixed(1)} photos/s; ${JSON.stringify(add)}`);
         }
         const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
         const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
@@ -339,7 +383,7 @@ const section: BenchSection = {
           : '';
         const adding =
           add && emptyRate
-            ? `${add.perSecond.toFixed(1)}/s vs ${emptyRate.perSecond.toFixed(1)}/s empty (${((add.perSecond / emptyRate.perSecond - 1) * 100).toFixed(0)} %); longest task ${add.longestTask.toFixed(0)} ms`
+            ? `${add.perSecond.toFixed(1)}/s vs ${emptyRate.perSecond.toFixed(1)}/s empty (${((add.perSecond / emptyRate.perSecond - 1) * 100).toFixed(0)} %); longest task ${add.longestTask.toFixed(0)} ms (${emptyRate.longestTask.toFixed(0)} ms empty)${add.longestLoaf ? `, its frame's costliest script ${add.longestLoaf.script || 'none named'}` : ''}; begun ${s(add.began.at)} after the reload${add.began.catalogRead ? ', catalog read' : ', catalog still being read'}; CPU s ${cpuText(add.cpu)} (empty: ${cpuText(emptyRate.cpu)})`
             : '–';
         rows.push(
           `| ${size.toLocaleString('en')} (${segments.toLocaleString('en')} segments) | ${s(open.visibleMs)} | ${firstSearch} | ${s(open.fullMs)} (catalog read ${catalogMs}) | ${mb(memory.pageBytes)} (workers ${mb(memory.workerBytes)}) | ${scroll.maxFrame.toFixed(0)} ms (p95 ${scroll.p95Frame.toFixed(0)}; ${scroll.over50} of ${scroll.frames} over 50 ms; ${scroll.longTasks} long tasks${loaf}; ≤ ${scroll.cards} cards drawn) | ${adding} | ${s(importMs)} ${via === 'import' ? 'import' : 'bulk'} |`,
@@ -365,7 +409,10 @@ const section: BenchSection = {
       'search catalog, the models). Scrolling, once the catalog is read: the timeline scrolled top to bottom',
       'over 4 s, one step a frame; frame intervals by requestAnimationFrame, Long Tasks, and Long Animation',
       'Frames with the script that cost most in the longest. Adding: 96×72 JPEGs through "Add files" into the',
-      'largest library, against the same number into an empty one at the start.',
+      'largest library, against the same number into an empty one at the start; with the longest task and the',
+      'costliest script of its animation frame, when the add began after the reload (the search catalog read',
+      "or not), and the CPU seconds of the browser's processes and threads meanwhile (IndexedDB runs in the",
+      "browser process's thread pool, ThreadPoolForeg).",
       '',
       '| library | reload → library visible, search usable (≤ 2 s) | first search answered (≤ 3 s) | keyword matches in | page memory (≤ 300 MB) | scrolling: longest frame (≤ 50 ms) | adding photos | library written |',
       '|---|---|---|---|---|---|---|---|',

@@ -73,11 +73,8 @@ export async function writeResults(
       if (!segmentIds.has(v.segmentId)) throw new Error(`Vector for unknown segment ${v.segmentId}`);
     }
   }
-  // Read before the transaction opens: an await on anything else would let it commit early.
-  const thumbnails = await Promise.all(
-    entries.map(({ itemId, results }) =>
-      Promise.all((results.thumbnails ?? []).map((t) => storedThumbnail({ ...t, itemId }))),
-    ),
+  const thumbnails = entries.map(({ itemId, results }) =>
+    (results.thumbnails ?? []).map((t) => storedThumbnail({ ...t, itemId })),
   );
   return inWriteTransaction(db, itemStores, async (tx, track) => {
     // Every read of the batch is issued at once (requests of one transaction run in order, so they need

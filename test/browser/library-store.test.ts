@@ -130,7 +130,7 @@ describe('the library store (real IndexedDB)', () => {
     expect(await lib.vectorsOfSpace('clap')).toEqual([]);
   });
 
-  it('stores a thumbnail as its bytes in the record and hands it back as a Blob; an older Blob record reads the same', async () => {
+  it('stores an ingested thumbnail as its Blob and hands it back as a Blob; a record of bytes reads the same', async () => {
     const { lib } = await freshLibrary();
     await lib.addItem(item('img'));
     const seg: SegmentRecord = {
@@ -146,28 +146,36 @@ describe('the library store (real IndexedDB)', () => {
       vectors: [{ segmentId: seg.id, space: 'clip', vector: unitVector(8, 1) }],
       thumbnails: [{ id: 'img:t0', blob: new Blob([jpeg], { type: 'image/jpeg' }), width: 4, height: 3 }],
     });
-    // As stored: bytes in the record, no Blob (which Chromium would keep as a file of its own).
+    // As stored: the Blob (which Chromium keeps as a file of its own, outside LevelDB), no bytes.
     const raw = await lib.db.get('thumbnails', 'img:t0');
-    expect(raw?.blob).toBeUndefined();
-    expect(raw?.bytes).toBeInstanceOf(ArrayBuffer);
-    expect(Array.from(new Uint8Array(raw!.bytes!))).toEqual(Array.from(jpeg));
-    expect(raw?.type).toBe('image/jpeg');
+    expect(raw?.bytes).toBeUndefined();
+    expect(raw?.blob).toBeInstanceOf(Blob);
+    expect(Array.from(new Uint8Array(await raw!.blob!.arrayBuffer()))).toEqual(Array.from(jpeg));
+    expect(raw?.blob?.type).toBe('image/jpeg');
     // As handed out: a Blob with the same bytes and type.
     const back = await lib.getThumbnail('img:t0');
     expect(back).toMatchObject({ id: 'img:t0', itemId: 'img', width: 4, height: 3 });
     expect(back!.blob.type).toBe('image/jpeg');
     expect(Array.from(new Uint8Array(await back!.blob.arrayBuffer()))).toEqual(Array.from(jpeg));
 
-    // A record written by an earlier version of Trove holds a Blob; it reads the same way.
-    const svg = new Blob(['<svg xmlns="http://www.w3.org/2000/svg"/>'], { type: 'image/svg+xml' });
-    await lib.db.put('thumbnails', { id: 'img:t1', itemId: 'img', blob: svg, width: 16, height: 12 });
+    // A record of bytes (what an import, or an earlier version of Trove, writes) reads the same way.
+    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const bytes = svg.buffer.slice(svg.byteOffset, svg.byteOffset + svg.byteLength) as ArrayBuffer;
+    await lib.db.put('thumbnails', {
+      id: 'img:t1',
+      itemId: 'img',
+      bytes,
+      type: 'image/svg+xml',
+      width: 16,
+      height: 12,
+    });
     const old = await lib.getThumbnail('img:t1');
     expect(old!.blob.type).toBe('image/svg+xml');
     expect(await old!.blob.text()).toBe('<svg xmlns="http://www.w3.org/2000/svg"/>');
     const all = await lib.thumbnailsOfItem('img');
     expect(all.map((t) => [t.id, t.blob.type, t.blob.size])).toEqual([
       ['img:t0', 'image/jpeg', jpeg.length],
-      ['img:t1', 'image/svg+xml', svg.size],
+      ['img:t1', 'image/svg+xml', svg.byteLength],
     ]);
   });
 

@@ -49,6 +49,13 @@ export interface MonthRange {
 const RELOAD_ABOVE = 400;
 /** Changes are gathered for this long, so a burst (a batch of images) costs one read. */
 const GATHER_MS = 60;
+/**
+ * While changes keep coming (an ingest reports each file three or four times), they are gathered this long:
+ * each gathering reads every count record (several hundred in a library of 100k items, cloned from the
+ * browser's store process into the page) and the changed items, and at 60 ms that was a few hundred reads
+ * per thousand photos, competing with the ingest for the same two cores.
+ */
+export const BURST_GATHER_MS = 500;
 
 export class LibraryState {
   /** Item counts of the whole library (the status line). */
@@ -81,6 +88,8 @@ export class LibraryState {
   private bucketOf = bucketIndex([]);
   private readonly books = new LibraryBookkeeping();
   private gathering: ReturnType<typeof setTimeout> | null = null;
+  /** When the last gathered changes were applied (performance.now()). */
+  private lastApplied = -Infinity;
   private applying: Promise<void> = Promise.resolve();
   /** Goes up whenever what is read is dropped (filter, reload), so reads started before are discarded. */
   private generation = 0;
@@ -260,15 +269,20 @@ export class LibraryState {
   /** Notes that an item changed; changes gathered over a moment are read and applied together. */
   private changed(itemId: string): void {
     this.books.dirty.add(itemId);
-    this.gathering ??= setTimeout(() => {
-      this.gathering = null;
-      this.applying = this.applying.then(() => this.applyDirty());
-    }, GATHER_MS);
+    const burst = performance.now() - this.lastApplied < BURST_GATHER_MS;
+    this.gathering ??= setTimeout(
+      () => {
+        this.gathering = null;
+        this.applying = this.applying.then(() => this.applyDirty());
+      },
+      burst ? BURST_GATHER_MS : GATHER_MS,
+    );
   }
 
   private async applyDirty(): Promise<void> {
     const trove = this.trove;
     if (!trove || this.books.dirty.size === 0) return;
+    this.lastApplied = performance.now();
     if (this.books.dirty.size > RELOAD_ABOVE) return this.refresh();
     const ids = this.books.takeDirty();
     try {

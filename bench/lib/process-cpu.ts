@@ -1,0 +1,69 @@
+// CPU seconds used by the bench's Chromium, by process type and thread name (Linux /proc), so a step can
+// say where its time went: the page's main thread, its workers, or the browser process's IndexedDB
+// threads (where LevelDB compacts). Empty where /proc is not there.
+import { readdirSync, readFileSync } from 'node:fs';
+
+interface Proc {
+  pid: string;
+  ppid: string;
+  cmd: string;
+}
+
+function ticksOf(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** CPU seconds so far of the browser using `profileDir` and its child processes, by "type/thread". */
+export function chromiumCpu(profileDir: string): Record<string, number> {
+  const procs: Proc[] = [];
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return {};
+  }
+  for (const pid of pids) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      procs.push({ pid, ppid: stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]!, cmd });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const mine = new Set(
+    procs.filter((p) => p.cmd.includes(profileDir) && !p.cmd.includes('--type=')).map((p) => p.pid),
+  );
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs)
+      if (!mine.has(p.pid) && mine.has(p.ppid)) {
+        mine.add(p.pid);
+        grew = true;
+      }
+  }
+  const out: Record<string, number> = {};
+  for (const p of procs) {
+    if (!mine.has(p.pid)) continue;
+    const type = /--type=([a-z-]+)/.exec(p.cmd)?.[1] ?? 'browser';
+    try {
+      for (const tid of readdirSync(`/proc/${p.pid}/task`)) {
+        const name = readFileSync(`/proc/${p.pid}/task/${tid}/comm`, 'utf8').trim();
+        const key = `${type}/${name.replace(/\d+$/, '')}`;
+        out[key] = (out[key] ?? 0) + ticksOf(readFileSync(`/proc/${p.pid}/task/${tid}/stat`, 'utf8')) / 100;
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** What was used between two readings, largest first, those of 0.1 s or more. */
+export function cpuSince(before: Record<string, number>, after: Record<string, number>): [string, number][] {
+  return Object.entries(after)
+    .map(([k, v]) => [k, Math.round((v - (before[k] ?? 0)) * 10) / 10] as [string, number])
+    .filter(([, v]) => v >= 0.1)
+    .sort((a, b) => b[1] - a[1]);
+}
