@@ -151,7 +151,8 @@ const api: EncoderWorkerApi = {
     let probe = await chooseDevice(next.dtype.webgpu, next.prefer);
     // ORT's WASM build is chosen once per worker (runtime.ts); a worker already on the WASM-only build
     // stays on WASM.
-    if (!runtimeBuild) ({ build: runtimeBuild, wasmThreads } = configureRuntime(probe.device, next.wasmThreads));
+    if (!runtimeBuild)
+      ({ build: runtimeBuild, wasmThreads } = configureRuntime(probe.device, next.wasmThreads));
     if (probe.device === 'webgpu' && runtimeBuild === 'wasm')
       probe = { device: 'wasm', reason: 'this worker already runs the WebAssembly-only runtime' };
     compactUnigramTries();

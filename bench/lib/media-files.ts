@@ -67,7 +67,10 @@ export function writeRecordings(dir: string, n: number, seconds: number, first =
     b.writeUInt32LE(samples * 2, 40);
     const hz = recordingTone(i, first);
     for (let t = 0; t < samples; t++)
-      b.writeInt16LE(Math.round(RECORDING_AMPLITUDE * 32768 * Math.sin((2 * Math.PI * hz * t) / rate)), 44 + t * 2);
+      b.writeInt16LE(
+        Math.round(RECORDING_AMPLITUDE * 32768 * Math.sin((2 * Math.PI * hz * t) / rate)),
+        44 + t * 2,
+      );
     const path = join(dir, `recording-${first + i}.wav`);
     writeFileSync(path, b);
     return path;

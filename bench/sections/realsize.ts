@@ -162,7 +162,10 @@ async function modelOnly(ctx: BenchContext, config: ModelsConfig, quick: boolean
     const label = "Whisper, the clips' soundtracks";
     ctx.log(`model only: ${label}`);
     const videos = clips.map((p) => readFileSync(p).toString('base64'));
-    const result = await page.evaluate(([c, v]) => window.modelOnly.speechOnVideos(c, v), [config, videos] as const);
+    const result = await page.evaluate(([c, v]) => window.modelOnly.speechOnVideos(c, v), [
+      config,
+      videos,
+    ] as const);
     ctx.log(`  ${result.unitsPerSecond.toFixed(2)} audio s/s over ${clips.length} clips`);
     out.push({ label, result });
   }

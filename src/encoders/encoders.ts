@@ -143,10 +143,7 @@ export function createEncoders(
     captionsEnabled(config) || ocrEnabled(config) ? client('caption', release, gate) : undefined;
   const query = Object.fromEntries(
     queryRoles.map((role) => [role, client(role, undefined, undefined, QUERY_WASM_THREADS)]),
-  ) as Record<
-    QueryRole,
-    EncoderClient
-  >;
+  ) as Record<QueryRole, EncoderClient>;
   const ingest = { ...clients, ...(caption ? { caption } : {}) };
   return {
     ...ingest,
