@@ -12,7 +12,7 @@ import {
   openTestTrove,
   type TroveNames,
 } from '../support/trove-harness.ts';
-import { fixtureFile } from '../support/media-files.ts';
+import { distinctPhotos, fixtureFile } from '../support/media-files.ts';
 import { storedCopiesOf } from '../support/stored-copies.ts';
 
 let open: { trove: Trove; names: TroveNames }[] = [];
@@ -287,20 +287,6 @@ describe('the ingest queue', () => {
 });
 
 describe('batches of images', () => {
-  /** `n` distinct small JPEGs: a colour each, so none is a duplicate of another. */
-  async function photos(n: number, first: number): Promise<File[]> {
-    const canvas = new OffscreenCanvas(32, 24);
-    const ctx = canvas.getContext('2d')!;
-    const out: File[] = [];
-    for (let i = first; i < first + n; i++) {
-      ctx.fillStyle = `rgb(${(i * 53) % 256}, ${(i * 97) % 256}, ${(i * 151) % 256})`;
-      ctx.fillRect(0, 0, 32, 24);
-      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-      out.push(new File([blob], `photo-${i}.jpg`, { type: 'image/jpeg' }));
-    }
-    return out;
-  }
-
   it('while one batch is in the encoder, the next waits for half a batch instead of taking files one by one', async () => {
     const trove = await fresh('image-batches');
     const clip = trove.encoders.clip;
@@ -320,12 +306,12 @@ describe('batches of images', () => {
     const inEncoder = nextEvent(trove.queue, 'change', (s: { active: { stage: string }[] }) =>
       s.active.some((a) => a.stage === 'embedding'),
     );
-    await trove.addFiles(await photos(1, 0));
+    await trove.addFiles(await distinctPhotos(1, 'photo', 0));
     await inEncoder;
     // Three files arrive while the first is in the encoder: fewer than half a batch (16), so they wait.
-    await trove.addFiles(await photos(3, 1));
+    await trove.addFiles(await distinctPhotos(3, 'photo', 1));
     // Five more: eight waiting, half a batch; they go together.
-    await trove.addFiles(await photos(5, 4));
+    await trove.addFiles(await distinctPhotos(5, 'photo', 4));
     await secondCall;
     release();
     const end = await trove.queue.whenIdle();

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trove } from '../../src/trove.ts';
 import { BURST_GATHER_MS } from '../../src/ui/state/library-state.svelte.ts';
+import { distinctPhotos } from '../support/media-files.ts';
 import { mountLibrary, type MountedLibrary } from '../support/mount-library.ts';
 import { destroyTrove, freshNames, openTestTrove } from '../support/trove-harness.ts';
 import { MAX_HOOK_TIME, MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
@@ -14,18 +15,6 @@ const PHOTOS = 64;
 const names = freshNames('counts-burst');
 let trove: Trove;
 let view: MountedLibrary | undefined;
-
-/** A small JPEG of its own colour and stripe, so no two are the same content. */
-async function photo(i: number): Promise<File> {
-  const canvas = new OffscreenCanvas(48, 36);
-  const g = canvas.getContext('2d')!;
-  g.fillStyle = `rgb(${(i * 37) % 256}, ${(i * 91) % 256}, ${(i * 53) % 256})`;
-  g.fillRect(0, 0, 48, 36);
-  g.fillStyle = '#fff';
-  g.fillRect(i % 48, 0, 1, 36);
-  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-  return new File([blob], `burst-${i}.jpg`, { type: 'image/jpeg' });
-}
 
 beforeAll(async () => {
   trove = await openTestTrove(names);
@@ -42,7 +31,7 @@ describe('the library view during an add of many photos', () => {
     'reads the counts a few times a second while changes keep coming, and shows every photo',
     async () => {
       const app = view!.app;
-      const files = await Promise.all(Array.from({ length: PHOTOS }, (_, i) => photo(i)));
+      const files = await distinctPhotos(PHOTOS, 'burst');
       while (app.library.loading) await new Promise((r) => setTimeout(r, 20));
       const reads: number[] = [];
       const itemCounts = trove.library.itemCounts.bind(trove.library);

@@ -68,3 +68,22 @@ export function dominantColour(
   }
   return best;
 }
+
+/**
+ * Small JPEGs (48×36), each of its own colour and stripe, so no two have the same content (the library
+ * refuses duplicates): numbers `first` to `first + n - 1`, named `<prefix>-<number>.jpg`.
+ */
+export async function distinctPhotos(n: number, prefix: string, first = 0): Promise<File[]> {
+  const canvas = new OffscreenCanvas(48, 36);
+  const g = canvas.getContext('2d')!;
+  const out: File[] = [];
+  for (let i = first; i < first + n; i++) {
+    g.fillStyle = `rgb(${(i * 37) % 256}, ${(i * 91) % 256}, ${(i * 53) % 256})`;
+    g.fillRect(0, 0, 48, 36);
+    g.fillStyle = '#fff';
+    g.fillRect(i % 48, 0, 1, 36);
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+    out.push(new File([blob], `${prefix}-${i}.jpg`, { type: 'image/jpeg' }));
+  }
+  return out;
+}
