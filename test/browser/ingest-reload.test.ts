@@ -34,14 +34,17 @@ describe('a reload in the middle of ingesting', () => {
     const files = await Promise.all(paths.map((p) => fixtureFile(p)));
     trove = await openTestTrove(names, { pipeline: { transcribe: false } });
     const first = trove;
-    // Close at the first moment two files are done and another is being worked on.
+    // Close at the first moment two files are done and another is being worked on. "Worked on" means past its
+    // start: a file is active a moment before the store marks its job running, and only progress reported by
+    // the pipeline comes after that mark.
     let closing: Promise<void> | undefined;
     const crashed = new Promise<QueueSnapshot>((resolve, reject) => {
       // Checked on every job transition (not the throttled 'change' snapshots), so the moment is not missed.
       const check = () => {
         const s = first.queue.snapshot();
         if (closing) return;
-        if (s.done >= 2 && s.active.length > 0) {
+        const started = s.active.some((a) => a.stage !== 'reading' || a.stageFraction > 0);
+        if (s.done >= 2 && started) {
           closing = first.close();
           resolve(s);
         } else if (s.remaining === 0 && s.total > 0) {

@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { MODEL_HOST, media, serveFixtureModelsConfig } from './fixture-world';
 import { MAX_INGEST_TIME, MAX_PAGE_LOAD_TIME, MAX_QUERY_TIME } from '../support/time-budgets.ts';
-import { search, searchBox } from './search-page.ts';
+import { search, searchBox, searchStatus } from './search-page.ts';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -45,8 +45,8 @@ test('choosing the Fast preset makes the app load its text model; Balanced goes 
   await views(page).getByRole('button', { name: 'Library' }).click();
   await searchBox(page).fill('valve');
   await searchBox(page).press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: 'Search failed' })).toContainText(
-    `The text model "Xenova/all-MiniLM-L6-v2" failed on wasm: could not reach ${MODEL_HOST}Xenova/all-MiniLM-L6-v2/config.json`,
+  await expect(searchStatus(page)).toContainText(
+    `Search failed: The text model "Xenova/all-MiniLM-L6-v2" failed on wasm: could not reach ${MODEL_HOST}Xenova/all-MiniLM-L6-v2/config.json`,
     { timeout: MAX_QUERY_TIME },
   );
 

@@ -8,6 +8,10 @@ export const searchBox = (page: Page): Locator => page.getByRole('searchbox', { 
 export const results = (page: Page): Locator =>
   page.getByRole('list', { name: 'Results' }).getByRole('listitem');
 
+/** The search's status line, whatever it says (so a failed expectation shows what it said instead). */
+export const searchStatus = (page: Page): Locator =>
+  page.getByRole('region', { name: 'Search results' }).getByRole('status');
+
 const quoted = (text: string) => `“${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}”`;
 
 /** The status line of a finished search for `text`: results, or also "nothing matches" when allowed. */
