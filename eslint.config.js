@@ -8,7 +8,16 @@ import { moduleBoundaries } from './scripts/lint/module-map.js';
 
 export default ts.config(
   {
-    ignores: ['dist/', 'node_modules/', 'test/fixtures/', 'test-results/', 'playwright-report/', 'dev-dist/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'test/fixtures/',
+      'test-results/',
+      'playwright-report/',
+      'dev-dist/',
+      '.cache/',
+      'scratch/',
+    ],
   },
   js.configs.recommended,
   ...ts.configs.recommended,

@@ -88,6 +88,11 @@ export class RescorePersistence {
       return this.rebuild('stored vectors have no manifest (a first persist was interrupted)', started);
     }
     if (manifest.engine !== this.storage.engine || manifest.dim !== s.dim) {
+      // An empty index of another model (a preset changed while the library was empty) holds nothing to lose.
+      if (manifest.count === 0 && vecChunks.length === 0) {
+        await this.clear();
+        return { count: 0, rebuilt: false, millis: performance.now() - started };
+      }
       throw new Error(
         `stored index of space "${this.storage.space}" is ${manifest.engine} with ${manifest.dim} dims; ` +
           `this index is ${this.storage.engine} with ${s.dim}. Clear it to start over.`,

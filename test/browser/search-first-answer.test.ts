@@ -65,4 +65,19 @@ describe('the first search after opening', () => {
     },
     MAX_TEST_EXECUTION_TIME,
   );
+
+  it(
+    'asked for while the app still opens, says it is searching and runs once the library is open',
+    async () => {
+      const search = new SearchState();
+      search.text = 'lighthouse';
+      await search.run();
+      expect(search.status).toBe('searching');
+      expect(search.askedFor).toBe('“lighthouse”');
+      search.attach(service ?? (service = new SearchService(trove)));
+      await expect.poll(() => search.status, { timeout: MAX_QUERY_TIME }).toBe('done');
+      expect(search.results.length).toBeGreaterThan(0);
+    },
+    MAX_TEST_EXECUTION_TIME,
+  );
 });

@@ -224,6 +224,30 @@ describe('the vector index worker (binary-rescore, OPFS + IndexedDB)', () => {
   });
 });
 
+describe('a stored index of another size', () => {
+  it('is replaced when it is empty, and refused when it holds vectors', async () => {
+    const empty = freshOptions();
+    const first = await open({ ...empty, dim: 16 });
+    await first.index.persist();
+    first.worker.terminate();
+    const replaced = await open(empty);
+    expect(replaced.report).toMatchObject({ count: 0, rebuilt: false });
+    const { rows, ids } = data(50);
+    await replaced.index.add(ids, rows);
+    expect(await replaced.index.size()).toBe(50);
+
+    const full = freshOptions();
+    const small = await open({ ...full, dim: 16 });
+    await small.index.add(
+      Uint32Array.of(1, 2),
+      Float32Array.from({ length: 32 }, (_, i) => (i % 3) - 1),
+    );
+    await small.index.persist();
+    small.worker.terminate();
+    await expect(open(full)).rejects.toThrow(/stored index of space "clip" is binary-rescore with 16 dims/);
+  });
+});
+
 describe('the voy engine behind the same interface', () => {
   it('adds, finds with real cosine scores, replaces, removes, persists and restores', async () => {
     const options = freshOptions({ engine: 'voy' });

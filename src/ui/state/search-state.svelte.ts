@@ -151,11 +151,15 @@ export class SearchState {
 
   async run(): Promise<void> {
     if (!this.canSearch) return;
+    const typed = this.text.trim();
+    const askedFor = () =>
+      [typed && `“${typed}”`, ...this.attachments.map((a) => a.name)].filter(Boolean).join(' + ');
     if (!this.service) {
       this.runWhenReady = true;
+      this.askedFor = askedFor();
+      this.status = 'searching';
       return;
     }
-    const typed = this.text.trim();
     const parsed = await this.readFilters(typed);
     this.like = false;
     this.likeOf = null;
@@ -170,9 +174,7 @@ export class SearchState {
         pcm16k: this.audio.pcm16k,
         weight: hasText ? this.audio.weight : 1,
       };
-    this.askedFor = [typed && `“${typed}”`, ...this.attachments.map((a) => a.name)]
-      .filter(Boolean)
-      .join(' + ');
+    this.askedFor = askedFor();
     await this.ask(query);
   }
 
