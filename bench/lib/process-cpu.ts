@@ -67,3 +67,30 @@ export function cpuSince(before: Record<string, number>, after: Record<string, n
     .filter(([, v]) => v >= 0.1)
     .sort((a, b) => b[1] - a[1]);
 }
+
+/**
+ * Waits until the browser's own threads (IndexedDB's LevelDB compactions among them) use under `share` of
+ * a core over `windowMs`, or `limitMs` passes. A library written in bulk minutes earlier is still being
+ * compacted; a library built over weeks is not. Returns the seconds waited and the browser process's CPU
+ * seconds meanwhile.
+ */
+export async function waitForQuietBrowser(
+  profileDir: string,
+  { limitMs = 300_000, windowMs = 5_000, share = 0.05 } = {},
+): Promise<{ waited: number; cpu: number }> {
+  const browserCpu = (r: Record<string, number>) =>
+    Object.entries(r)
+      .filter(([k]) => k.startsWith('browser/'))
+      .reduce((sum, [, v]) => sum + v, 0);
+  const start = Date.now();
+  const first = browserCpu(chromiumCpu(profileDir));
+  let last = first;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now = browserCpu(chromiumCpu(profileDir));
+    const used = now - last;
+    last = now;
+    if (used < (share * windowMs) / 1000 || Date.now() - start >= limitMs)
+      return { waited: (Date.now() - start) / 1000, cpu: now - first };
+  }
+}

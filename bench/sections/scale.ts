@@ -22,7 +22,7 @@ import { userAgentMemory, waitForItems } from '../lib/app-driver.ts';
 import { serveApp } from '../lib/app-server.ts';
 import { argValue, type BenchSection } from '../lib/harness.ts';
 import { writePhotos } from '../lib/media-files.ts';
-import { chromiumCpu, cpuSince } from '../lib/process-cpu.ts';
+import { chromiumCpu, cpuSince, waitForQuietBrowser } from '../lib/process-cpu.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DIMS = { clip: 32, clap: 24, text: 16 };
@@ -246,6 +246,8 @@ async function scrollTimeline(page: Page, ms = 4000): Promise<ScrollRun> {
  * processes and threads during the add.
  */
 async function addPhotos(page: Page, photos: string[], readyBefore: number, profileDir: string) {
+  // Measured once the browser's IndexedDB work (compaction after the bulk write) has settled.
+  const settled = await waitForQuietBrowser(profileDir);
   await page.evaluate(`(() => {
     window.__tasks = [];
     window.__loafs = [];
@@ -283,6 +285,7 @@ async function addPhotos(page: Page, photos: string[], readyBefore: number, prof
     longestLoaf: loafs[0] ?? null,
     began,
     cpu,
+    settled,
   };
 }
 
@@ -383,7 +386,7 @@ const section: BenchSection = {
           : '';
         const adding =
           add && emptyRate
-            ? `${add.perSecond.toFixed(1)}/s vs ${emptyRate.perSecond.toFixed(1)}/s empty (${((add.perSecond / emptyRate.perSecond - 1) * 100).toFixed(0)} %); longest task ${add.longestTask.toFixed(0)} ms (${emptyRate.longestTask.toFixed(0)} ms empty)${add.longestLoaf ? `, its frame's costliest script ${add.longestLoaf.script || 'none named'}` : ''}; begun ${s(add.began.at)} after the reload${add.began.catalogRead ? ', catalog read' : ', catalog still being read'}; CPU s ${cpuText(add.cpu)} (empty: ${cpuText(emptyRate.cpu)})`
+            ? `${add.perSecond.toFixed(1)}/s vs ${emptyRate.perSecond.toFixed(1)}/s empty (${((add.perSecond / emptyRate.perSecond - 1) * 100).toFixed(0)} %); longest task ${add.longestTask.toFixed(0)} ms (${emptyRate.longestTask.toFixed(0)} ms empty)${add.longestLoaf ? `, its frame's costliest script ${add.longestLoaf.script || 'none named'}` : ''}; begun ${s(add.began.at)} after the reload${add.began.catalogRead ? ', catalog read' : ', catalog still being read'}, after ${add.settled.waited.toFixed(0)} s for the browser's IndexedDB threads to settle (${add.settled.cpu.toFixed(1)} CPU s meanwhile; empty: ${emptyRate.settled.waited.toFixed(0)} s); CPU s ${cpuText(add.cpu)} (empty: ${cpuText(emptyRate.cpu)})`
             : '–';
         rows.push(
           `| ${size.toLocaleString('en')} (${segments.toLocaleString('en')} segments) | ${s(open.visibleMs)} | ${firstSearch} | ${s(open.fullMs)} (catalog read ${catalogMs}) | ${mb(memory.pageBytes)} (workers ${mb(memory.workerBytes)}) | ${scroll.maxFrame.toFixed(0)} ms (p95 ${scroll.p95Frame.toFixed(0)}; ${scroll.over50} of ${scroll.frames} over 50 ms; ${scroll.longTasks} long tasks${loaf}; ≤ ${scroll.cards} cards drawn) | ${adding} | ${s(importMs)} ${via === 'import' ? 'import' : 'bulk'} |`,
