@@ -22,7 +22,7 @@ function active(jobId: string, kind: Kind, stage: ActiveFile['stage'], stageFrac
 }
 
 function batch(over: Partial<BatchState>): BatchState {
-  return { entries: [], active: [], intakeSizes: [], pause: undefined, running: true, ...over };
+  return { entries: [], active: [], intakeCount: 0, pause: undefined, running: true, ...over };
 }
 
 const at = (now: number) => ({ concurrency: 2, now });
@@ -36,7 +36,7 @@ describe('queue snapshot', () => {
       entry('d', 'queued'),
       entry('e', 'running'),
     ];
-    const s = summarize(batch({ entries, intakeSizes: [10, 20] }), new BatchClock(), at(0));
+    const s = summarize(batch({ entries, intakeCount: 2 }), new BatchClock(), at(0));
     expect([s.total, s.done, s.failed, s.cancelled, s.remaining]).toEqual([7, 1, 1, 1, 4]);
     expect(s.state).toBe('running');
     expect(remainingFiles(entries, 2)).toBe(4);
@@ -111,7 +111,7 @@ describe('queue ETA', () => {
     const clock = new BatchClock();
     clock.finished('video', 1_000_000, 6);
     clock.finished('image', 1000, 2);
-    expect(summarize(batch({ intakeSizes: [500] }), clock, at(0)).etaS).toBeCloseTo(4, 6);
+    expect(summarize(batch({ intakeCount: 1 }), clock, at(0)).etaS).toBeCloseTo(4, 6);
   });
 });
 

@@ -223,7 +223,7 @@ export class JobQueue extends TypedEventSource<QueueEventMap> implements IngestQ
       {
         entries: this.entries.values(),
         active: this.runner.activeFiles(),
-        intakeSizes: this.intake.sizes(),
+        intakeCount: this.intake.count,
         pause: this.pauseReason,
         running: this.running,
       },
