@@ -22,7 +22,7 @@ describe('the intake lane', () => {
       return { kind: 'file', file, folderPath: '' };
     });
     const lane = new IntakeLane(() => Promise.reject(new Error('not taken in here')), stopped, 2);
-    lane.add(entries);
+    void lane.add(entries);
     lane.run();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(lane.count).toBe(200);
