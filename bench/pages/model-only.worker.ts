@@ -102,7 +102,12 @@ async function timeCalls(
   return calls;
 }
 
-async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string): Promise<ModelOnlyResult> {
+/** A loaded model with its inputs, ready to be timed (again and again, in the same worker). */
+interface Prepared {
+  time(): Promise<ModelOnlyResult>;
+}
+
+async function prepareTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string): Promise<Prepared> {
   const { wasmThreads } = configureRuntime(task.device ?? 'wasm');
   // As the app's encoder worker does, so loading costs the same.
   compactUnigramTries();
@@ -130,8 +135,17 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
     ((await AutoConfig.from_pretrained(rc.model, opts)) as { model_type?: string }).model_type === 'siglip';
   const pad = siglip ? { padding: 'max_length' as const, max_length: 64 } : { padding: true };
   const loadStart = performance.now();
-  let calls: number[];
-  let units: number;
+  const timed = (
+    loadMs: number,
+    n: number,
+    call: (i: number) => Promise<unknown>,
+    units: (calls: number[]) => number,
+  ) => ({
+    time: async () => {
+      const calls = await timeCalls(n, call);
+      return result(task, role, label, wasmThreads, loadMs, calls, units(calls));
+    },
+  });
   switch (task.kind) {
     case 'clip-vision': {
       const model = await (siglip ? SiglipVisionModel : CLIPVisionModelWithProjection).from_pretrained(
@@ -146,20 +160,24 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
         side,
         side,
       ]);
-      calls = await timeCalls(Math.ceil(task.images / task.batch), () => model({ pixel_values: pixels }));
-      units = calls.length * task.batch;
-      return result(task, role, label, wasmThreads, loadMs, calls, units);
+      return timed(
+        loadMs,
+        Math.ceil(task.images / task.batch),
+        () => model({ pixel_values: pixels }),
+        (calls) => calls.length * task.batch,
+      );
     }
     case 'clap-audio': {
       const model = await ClapAudioModelWithProjection.from_pretrained(rc.model, opts);
       const loadMs = performance.now() - loadStart;
       // ClapFeatureExtractor's output for a 10 s window: [batch, 1, 1001, 64] log-mel frames.
       const features = new Tensor('float32', random(task.batch * 1001 * 64, 2), [task.batch, 1, 1001, 64]);
-      calls = await timeCalls(Math.ceil(task.windows / task.batch), () =>
-        model({ input_features: features }),
+      return timed(
+        loadMs,
+        Math.ceil(task.windows / task.batch),
+        () => model({ input_features: features }),
+        (calls) => calls.length * task.batch,
       );
-      units = calls.length * task.batch;
-      return result(task, role, label, wasmThreads, loadMs, calls, units);
     }
     case 'text-query': {
       const tokenizer = await AutoTokenizer.from_pretrained(rc.model, opts);
@@ -171,10 +189,12 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
             : await AutoModel.from_pretrained(rc.model, opts);
       const loadMs = performance.now() - loadStart;
       const prefix = rc.prefixes?.query ?? '';
-      calls = await timeCalls(task.queries.length, (i) =>
-        model(tokenizer([prefix + task.queries[Math.max(0, i)]!], { ...pad, truncation: true })),
+      return timed(
+        loadMs,
+        task.queries.length,
+        (i) => model(tokenizer([prefix + task.queries[Math.max(0, i)]!], { ...pad, truncation: true })),
+        (calls) => calls.length,
       );
-      return result(task, role, label, wasmThreads, loadMs, calls, calls.length);
     }
     case 'speech': {
       const asr = await pipeline('automatic-speech-recognition', rc.model, opts);
@@ -184,11 +204,13 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
         (task.tones
           ? task.tones.map((hz) => tone(hz, task.amplitude ?? 0.1, 16_000 * task.seconds))
           : [random(16_000 * task.seconds, 3).map((x) => x * 0.1)]);
-      calls = await timeCalls(inputs.length, (i) =>
-        asr(inputs[Math.max(0, i)]!, { return_timestamps: true, chunk_length_s: 30 }),
-      );
       const seconds = task.pcm ? task.seconds : task.seconds * inputs.length;
-      return result(task, role, label, wasmThreads, loadMs, calls, seconds);
+      return timed(
+        loadMs,
+        inputs.length,
+        (i) => asr(inputs[Math.max(0, i)]!, { return_timestamps: true, chunk_length_s: 30 }),
+        () => seconds,
+      );
     }
     case 'florence-ocr': {
       // As src/encoders/roles/caption.ts runs it: the processor's task prompt, then generate.
@@ -199,12 +221,16 @@ async function runTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: string
       const loadMs = performance.now() - loadStart;
       const pixels = Uint8ClampedArray.from(random(640 * 480 * 3, 4), (v) => (v + 0.5) * 255);
       const inputs = (await processor(new RawImage(pixels, 640, 480, 3), '<OCR>')) as Record<string, Tensor>;
-      calls = await timeCalls(task.runs, async () => {
-        const ids = (await model.generate({ ...inputs, max_new_tokens: task.newTokens })) as Tensor;
-        if (ids.dims.at(-1) !== task.newTokens + 1)
-          throw new Error(`Florence-2 generated ${(ids.dims.at(-1) ?? 1) - 1} of ${task.newTokens} tokens`);
-      });
-      return result(task, role, label, wasmThreads, loadMs, calls, calls.length);
+      return timed(
+        loadMs,
+        task.runs,
+        async () => {
+          const ids = (await model.generate({ ...inputs, max_new_tokens: task.newTokens })) as Tensor;
+          if (ids.dims.at(-1) !== task.newTokens + 1)
+            throw new Error(`Florence-2 generated ${(ids.dims.at(-1) ?? 1) - 1} of ${task.newTokens} tokens`);
+        },
+        (calls) => calls.length,
+      );
     }
   }
 }
@@ -231,9 +257,13 @@ function result(
   };
 }
 
+/** The model of the first message, loaded once; each message times it (again). */
+let prepared: Promise<Prepared> | undefined;
+
 self.onmessage = async (e: MessageEvent<{ config: ModelsConfig; task: ModelOnlyTask; appUrl: string }>) => {
   try {
-    self.postMessage(await runTask(e.data.config, e.data.task, e.data.appUrl));
+    prepared ??= prepareTask(e.data.config, e.data.task, e.data.appUrl);
+    self.postMessage(await (await prepared).time());
   } catch (err) {
     self.postMessage({ error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err) });
   }
