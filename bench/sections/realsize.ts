@@ -641,7 +641,7 @@ const section: BenchSection = {
         '',
         'Each row ran between two timings of its models alone (before / after), in workers kept loaded and warm, so',
         "the app and the models meet the machine at the same speed; the share is the app's rate over their mean.",
-        "The app was warmed for each row by one file of its kind just before (2 photos, a 10 s recording, a clip).",
+        'The app was warmed for each row by one file of its kind just before (2 photos, a 10 s recording, a clip).',
         '',
         '| input | files | wall time | rate | models alone, before / after | app ÷ alone | cores busy | waited for quiet |',
         '|---|---|---|---|---|---|---|---|',
