@@ -399,7 +399,7 @@ const section: BenchSection = {
         `  opened in ${firstOpen} ms, first ${warm.length} files in ${firstIngest.toFixed(0)} s, first query ${firstQuery.ms.toFixed(0)} ms`,
       );
 
-      ctx.log(`ingest: ${photos.length} photos, ${recordings.length} recordings, ${videos.length - 1} clips`);
+      ctx.log(`ingest: ${photos.length} photos, ${recordings.length} recordings, ${videos.length - 2} clips`);
       const photoRow = await pairedIngest(
         ctx,
         page,
