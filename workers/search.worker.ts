@@ -3,8 +3,8 @@
 // (src/library/postings.ts), which lives in the store: a query reads the postings of its own words, at
 // once after opening, whatever the library's size. Snippets are read from the store for the results
 // shown (store-answers.ts), so no segment's text is held here. The catalog is filled from the store, a
-// page of items at a time, so the segments never pass through the page; while it fills, a query without
-// filters is answered from the store (samples too), and one with filters waits for it. Opening a library
+// page of items at a time, so the segments never pass through the page; while it fills, queries are
+// answered from the store (samples too), filters applied to the results, which say so. Opening a library
 // first indexes by keyword what an import or an upgrade left to index (Library.indexKeywords).
 import * as Comlink from 'comlink';
 import { SearchCatalog } from '../src/search/catalog.ts';
@@ -74,6 +74,8 @@ const storeSource: SegmentSource = {
   segmentsByKeys: async (keys) => (await current()).segmentsByKeys(keys),
   segmentsSpread: async (points, run) => (await current()).segmentsSpread(points, run),
   getItems: async (ids) => (await current()).getItems(ids),
+  itemsNewestFirst: async (range, count, after) => (await current()).itemsNewestFirst(range, count, after),
+  getSegments: async (itemId) => (await current()).getSegments(itemId),
 };
 
 /** The store's answers (describe, item ids, samples) for the library named last. */
@@ -98,15 +100,24 @@ const api = {
   removeItem: (itemId: string) => catalog.removeItem(itemId),
   size: () => catalog.size,
   async prepare(spaces: Space[], filters: SearchFilters | undefined, sampleSize: number) {
-    if (loading && !hasFilters(filters)) return loading.store.prepare(spaces, sampleSize);
-    await loaded();
-    return catalog.prepare(spaces, filters, sampleSize);
+    if (!loading) return catalog.prepare(spaces, filters, sampleSize);
+    const prepared = await loading.store.prepare(spaces, sampleSize);
+    if (!hasFilters(filters)) return prepared;
+    // Which keys pass needs the catalog: until it is in, describe applies the filters to the results.
+    return Object.fromEntries(
+      Object.entries(prepared).map(([space, p]) => [space, { ...p, postFiltered: true as const }]),
+    );
   },
   async lexical(text: string, negatives: string[], filters?: SearchFilters, limit?: number) {
-    // The store's keyword index answers at once; only a filter needs the catalog (the items of the hits).
+    // The store's keyword index answers at once; a filter needs the items of the hits, which the catalog
+    // has, and which describe reads while it is being filled (prepare says so).
     if (libraryName !== undefined && !hasFilters(filters))
       return searchKeywords(storeKeywords, text, negatives, { limit });
-    await loaded();
+    if (libraryName !== undefined && loading)
+      return {
+        ...(await searchKeywords(storeKeywords, text, negatives, { limit })),
+        postFiltered: true as const,
+      };
     return catalog.lexical(text, negatives, filters, limit);
   },
   describe: (...args: Parameters<SearchCatalog['describe']>) =>
@@ -117,6 +128,8 @@ const api = {
     return catalog.placeNames();
   },
   browse: async (...args: Parameters<SearchCatalog['browse']>) => {
+    const fromStore = loading ? await loading.store.browse(...args) : null;
+    if (fromStore) return fromStore;
     await loaded();
     return catalog.browse(...args);
   },

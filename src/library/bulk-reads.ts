@@ -118,6 +118,42 @@ export async function itemsBetween(
   return found;
 }
 
+/**
+ * Up to `count` items dated (`when`) in [from, to] (ms, inclusive; either open), newest first (ties by id,
+ * descending), starting after `after` ([when, id] of the last item of the page before). One transaction.
+ */
+export async function itemsNewestFirst(
+  db: Db,
+  range: { from?: number; to?: number },
+  count: number,
+  after?: [number, string],
+): Promise<ItemRecord[]> {
+  const tx = db.transaction('items', 'readonly');
+  const index = tx.store.index('when');
+  const upper = after ? after[0] : range.to;
+  const bounds =
+    range.from !== undefined && upper !== undefined
+      ? IDBKeyRange.bound(range.from, upper)
+      : range.from !== undefined
+        ? IDBKeyRange.lowerBound(range.from)
+        : upper !== undefined
+          ? IDBKeyRange.upperBound(upper)
+          : undefined;
+  const out: ItemRecord[] = [];
+  let cursor = await index.openCursor(bounds, 'prev');
+  if (cursor && after && cursor.key === after[0]) {
+    // Among the items of that date, to the last one of the page before (or below, if it is gone), then past it.
+    if (cursor.primaryKey > after[1]) cursor = await cursor.continuePrimaryKey(after[0], after[1]);
+    if (cursor && cursor.key === after[0] && cursor.primaryKey === after[1]) cursor = await cursor.continue();
+  }
+  while (cursor && out.length < count) {
+    out.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+  return out;
+}
+
 /** Stored vectors of segments by index key, every space each has, in one transaction. */
 export async function vectorsByKeys(
   db: Db,

@@ -153,6 +153,15 @@ export class Library {
     return reads.itemsBetween(this.db, from, to, only);
   }
 
+  /** A page of items by date, newest first, after `after` ([when, id]) (bulk-reads.ts). */
+  itemsNewestFirst(
+    range: { from?: number; to?: number },
+    count: number,
+    after?: [number, string],
+  ): Promise<ItemRecord[]> {
+    return reads.itemsNewestFirst(this.db, range, count, after);
+  }
+
   /** Items [first, first + count) of those dated in [from, to), in timeline order (month-window.ts). */
   itemsInWindow(from: number, to: number, first: number, count: number): Promise<ItemRecord[]> {
     return itemsInWindow(this.db, from, to, first, count);

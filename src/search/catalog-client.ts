@@ -61,8 +61,9 @@ export class RemoteCatalog implements CatalogApi {
     requests: { key: number; terms?: string[] }[],
     queryText: string,
     limit?: { items: number; perItem: number },
+    filters?: SearchFilters,
   ) {
-    return this.api.describe(requests, queryText, limit);
+    return this.api.describe(requests, queryText, limit, filters);
   }
   itemIds(keys: number[]) {
     return this.api.itemIds(keys);

@@ -32,6 +32,11 @@ export interface SpacePreparation {
   allowed: Uint32Array | null;
   /** The background sample for calibration. */
   sample: Uint32Array;
+  /**
+   * The filters were not applied to `allowed` (the catalog was still being filled): describe applies them to
+   * the results, so what passes them further down may be missing. The answer says so (SearchResponse.pending).
+   */
+  postFiltered?: true;
 }
 
 export interface CatalogApi {
@@ -51,6 +56,8 @@ export interface CatalogApi {
     requests: { key: number; terms?: string[] }[],
     queryText: string,
     limit?: { items: number; perItem: number },
+    /** Only segments of items that pass (where `allowed` did not filter them already: postFiltered). */
+    filters?: SearchFilters,
   ): Promise<DescribedSegment[]>;
   /** The item of each key, in order (null for a key the catalog does not have). */
   itemIds(keys: number[]): Promise<(string | null)[]>;
@@ -201,13 +208,16 @@ export class SearchCatalog implements CatalogApi {
     requests: { key: number; terms?: string[] }[],
     queryText: string,
     limit?: { items: number; perItem: number },
+    filters?: SearchFilters,
   ): Promise<DescribedSegment[]> {
     const queryTerms = searchTerms(queryText);
+    const pass = hasFilters(filters) ? itemFilter(filters!) : undefined;
     const out: DescribedSegment[] = [];
     const perItem = new Map<string, number>();
     for (const { key, terms = [] } of requests) {
       const entry = this.entries.get(key);
       if (!entry) continue;
+      if (pass && !pass(this.itemOf(key))) continue;
       if (limit) {
         const seen = perItem.get(entry.itemId) ?? 0;
         if (seen === 0 && perItem.size >= limit.items) continue;

@@ -25,6 +25,8 @@ export interface LexicalSearch {
   excluded: number[];
   /** True while the keyword index is still being built (an import, an upgrade): not all the hits. */
   pending?: boolean;
+  /** The filters asked for were not applied (the catalog was being filled): describe applies them. */
+  postFiltered?: true;
 }
 
 /** Where the postings come from: the library (Library.keywordPostings) or memory (MemoryPostings). */

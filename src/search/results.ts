@@ -70,10 +70,11 @@ export interface SearchResponse {
   /** When asked: how many items would match at each of the asked cuts. */
   preview?: { cut: number; items: number }[];
   /**
-   * 'keywords': the catalog was still being built, so this answer has the matches by meaning but no
-   * keyword matches yet (store-answers.ts); asked again once it is built, it has both.
+   * The catalog was still being built (store-answers.ts); asked again once it is built, the answer is whole.
+   * 'keywords': this answer has the matches by meaning but no keyword matches yet. 'filters': the filters
+   * were applied to the results found, not before the search, so matches further down may be missing.
    */
-  pending?: 'keywords';
+  pending?: 'keywords' | 'filters';
   /** Milliseconds per stage, for diagnostics. */
   timings: { encode: number; search: number; fuse: number; total: number };
 }

@@ -157,6 +157,11 @@ export class Searcher {
       ),
       lexicalRun,
     ]);
+    // Filters the catalog could not apply yet (it was being filled) are applied to the results instead.
+    const postFiltered =
+      hasFilters(filters) &&
+      (!!lexical.postFiltered || Object.values(await prepared).some((p) => p.postFiltered));
+    const laterFilters = postFiltered ? filters : undefined;
     const lists: EvidenceList[] = vectorLists.map((l) => l.list);
     if (plan.lexical.weight > 0) {
       lists.push({
@@ -189,6 +194,7 @@ export class Searcher {
       top.map((h) => ({ key: h.key, terms: lexicalTerms.get(h.key) })),
       plan.lexical.text,
       { items: limit, perItem: this.options.perItem },
+      laterFilters,
     );
     const byKey = new Map(described.map((d) => [d.key, d]));
     const segments = top.flatMap((hit) => {
@@ -198,7 +204,7 @@ export class Searcher {
     const items = await this.nearDuplicates(groupByItem(segments, limit));
     const below = items.length && !asked.preview ? [] : candidates(lists, negatives);
     const [closest, preview] = await Promise.all([
-      items.length ? undefined : this.closest(below, plan.lexical.text, cut),
+      items.length ? undefined : this.closest(below, plan.lexical.text, cut, laterFilters),
       asked.preview && itemsAtCuts(below, asked.preview, catalog),
     ]);
     const done = performance.now();
@@ -210,7 +216,11 @@ export class Searcher {
       cut,
       ...(closest?.length ? { closest } : {}),
       ...(preview ? { preview } : {}),
-      ...(lexical.pending && plan.lexical.weight > 0 ? { pending: 'keywords' as const } : {}),
+      ...(postFiltered
+        ? { pending: 'filters' as const }
+        : lexical.pending && plan.lexical.weight > 0
+          ? { pending: 'keywords' as const }
+          : {}),
       timings: timings(0, searched - started, done - searched, done - started),
     };
   }
@@ -266,12 +276,18 @@ export class Searcher {
   }
 
   /** The best few items below the cut, each marked weak, for "Show closest anyway". */
-  private async closest(below: FusedHit[], queryText: string, cut: number): Promise<ItemResult[]> {
+  private async closest(
+    below: FusedHit[],
+    queryText: string,
+    cut: number,
+    filters?: SearchFilters,
+  ): Promise<ItemResult[]> {
     const top = below.slice(0, this.options.segmentLimit).map((h) => ({ ...h, score: strength(h) }));
     const described = await this.deps.catalog.describe(
       top.map((h) => ({ key: h.key })),
       queryText,
       { items: CLOSEST, perItem: 1 },
+      filters,
     );
     const byKey = new Map(described.map((d) => [d.key, d]));
     const segments = top.flatMap((hit) => {
