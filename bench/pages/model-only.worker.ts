@@ -45,6 +45,8 @@ export type ModelOnlyTask = (
   device?: 'wasm' | 'webgpu';
   /** The role's dtype for the device unless set: to compare dtypes by measurement. */
   dtype?: Dtype;
+  /** ORT's intra-op threads block instead of spinning when they wait (session.intra_op.allow_spinning 0). */
+  noSpin?: boolean;
 };
 
 export interface ModelOnlyResult {
@@ -126,7 +128,14 @@ async function prepareTask(config: ModelsConfig, task: ModelOnlyTask, appUrl: st
   useModelHost(resolveHost(config, role, appUrl));
   const device = task.device ?? 'wasm';
   const dtype = task.dtype ?? rc.dtype?.[device] ?? 'q8';
-  const opts = { revision: rc.revision ?? 'main', device, dtype };
+  const opts = {
+    revision: rc.revision ?? 'main',
+    device,
+    dtype,
+    ...(task.noSpin
+      ? { session_options: { extra: { session: { intra_op: { allow_spinning: '0' } } } } }
+      : {}),
+  };
   const label = device === 'webgpu' ? `${dtype}, WebGPU` : dtype;
   // SigLIP (a preset's candidate) loads through its own classes; its text tower takes 64 tokens, padded.
   // Read before the clock starts, so a CLIP load times as it did before.

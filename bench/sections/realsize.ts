@@ -1,6 +1,7 @@
 // Real-size cost (issue 20): the built app driven through its UI on models of the real architecture and size
 // (npm run realsize:models, or real downloads with --models DIR), beside each model run alone in the same
-// browser and run. `npm run bench -- realsize [--models=DIR] [--photos=48] [--during=500] [--quick]`;
+// browser and run. `npm run bench -- realsize [--models=DIR] [--photos=48] [--during=500] [--quick]
+// [--photos-only] [--ingest-only]`;
 // `--models=fixtures` runs the same steps on the fixture world, to check the harness in a few minutes.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -35,6 +36,16 @@ import {
 import { planAudioWindows } from '../../src/ingest/audio/windows.ts';
 import { planFrames } from '../../src/ingest/video/extract-video.ts';
 import { cpuTimes, waitForQuietMachine } from '../lib/machine.ts';
+import { chromiumCpu, cpuSince } from '../lib/process-cpu.ts';
+
+/** The largest CPU users of a step and the total, e.g. "31.3: renderer/DedicatedWorker 12.5, …". */
+function cpuText(cpu: [string, number][], n = 5): string {
+  const total = cpu.reduce((a, [, v]) => a + v, 0);
+  return `${total.toFixed(1)}: ${cpu
+    .slice(0, n)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ')}`;
+}
 import type { ModelOnlyResult, ModelOnlyTask } from '../pages/model-only.worker.ts';
 import type { EncodedRun } from '../pages/search-bench.ts';
 import type { StageTimes } from '../pages/ingest-bench.ts';
@@ -93,9 +104,12 @@ interface IngestRate {
   busy: number;
   /** Seconds waited for the machine to go quiet first (60 at most). */
   settled: number;
+  /** CPU seconds of the browser's processes and threads during the row, largest first. */
+  cpu: [string, number][];
 }
 
 async function timedIngest(
+  profileDir: string,
   page: Page,
   label: string,
   paths: string[],
@@ -107,11 +121,22 @@ async function timedIngest(
   // V8 optimizes new workers' WASM in the background for a while after first use; time the steady state.
   const settled = await waitForQuietMachine(60_000);
   const cpu0 = cpuTimes();
+  const threads0 = chromiumCpu(profileDir);
   const t0 = Date.now();
   await addFiles(page, paths);
   await waitForItems(page, before + paths.length, limitMs);
   const seconds = (Date.now() - t0) / 1000;
-  return { label, files: paths.length, units, unit, seconds, busy: busyShare(cpu0, cpuTimes()), settled };
+  const cpu = cpuSince(threads0, chromiumCpu(profileDir));
+  return {
+    label,
+    files: paths.length,
+    units,
+    unit,
+    seconds,
+    busy: busyShare(cpu0, cpuTimes()),
+    settled,
+    cpu,
+  };
 }
 
 type Alone = { label: string; result: ModelOnlyResult }[];
@@ -156,6 +181,11 @@ const comparisonTasks = (quick: boolean): [string, ModelOnlyTask][] => [
   ['CLIP text, one query, fp32', { kind: 'text-query', role: 'clip', queries: QUERIES, dtype: 'fp32' }],
   ['CLAP text, one query, fp32', { kind: 'text-query', role: 'clap', queries: QUERIES, dtype: 'fp32' }],
   ['e5 text, one query, fp32', { kind: 'text-query', role: 'text', queries: QUERIES, dtype: 'fp32' }],
+  // ORT's threads spin while they wait for work; blocking instead leaves the core to other threads.
+  [
+    'CLIP vision, batch 8, threads block',
+    { kind: 'clip-vision', batch: 8, images: quick ? 16 : 48, noSpin: true },
+  ],
   // What the browser's WebGPU adapter gives, when it has one (here SwiftShader, on the CPU).
   ['CLIP vision, batch 8, WebGPU', { kind: 'clip-vision', batch: 8, images: 16, device: 'webgpu' }],
 ];
@@ -318,13 +348,13 @@ async function pairedIngest(
     const warmed = await itemCount(page);
     await addFiles(page, row.warm);
     await waitForItems(page, warmed + row.warm.length, 900_000);
-    const app = await timedIngest(page, row.label, row.paths, row.units, row.unit, 900_000);
+    const app = await timedIngest(ctx.profileDir, page, row.label, row.paths, row.units, row.unit, 900_000);
     await waitForQuietMachine(60_000);
     const second = await models.time();
     const rate = app.units / app.seconds;
     const paired = { app, rate, before: rateOf(first), after: rateOf(second), alone: second };
     ctx.log(
-      `  ${row.label}: app ${rate.toFixed(2)} ${row.unit}/s; alone ${paired.before.toFixed(2)} before, ${paired.after.toFixed(2)} after`,
+      `  ${row.label}: app ${rate.toFixed(2)} ${row.unit}/s; alone ${paired.before.toFixed(2)} before, ${paired.after.toFixed(2)} after; CPU s ${cpuText(app.cpu)}`,
     );
     return paired;
   } finally {
@@ -450,6 +480,22 @@ const section: BenchSection = {
             clips,
             (a) => videoAlone(a).rate,
           );
+      if (ctx.args.includes('--ingest-only')) {
+        const share = (r: PairedRate) => `${(shareOf(r) * 100).toFixed(0)} %`;
+        return [
+          'The ingest rows alone (`--ingest-only`), each between two timings of its models alone:',
+          '',
+          '| input | rate | models alone, before / after | app ÷ alone | CPU s by thread |',
+          '|---|---|---|---|---|',
+          ...[photoRow, audioRow, videoRow].flatMap((r) =>
+            r
+              ? [
+                  `| ${r.app.label} | ${r.rate.toFixed(2)} ${r.app.unit}/s | ${r.before.toFixed(2)} / ${r.after.toFixed(2)} | ${share(r)} | ${cpuText(r.app.cpu)} |`,
+                ]
+              : [],
+          ),
+        ].join('\n');
+      }
       const afterIngest = await memory('after ingest');
 
       ctx.log('queries');
@@ -581,7 +627,7 @@ const section: BenchSection = {
           shareOf(row) >= 0.85,
         );
       const ingestRow = (row: PairedRate, models: string) =>
-        `| ${row.app.label} | ${row.app.files} | ${row.app.seconds.toFixed(1)} s | ${row.rate.toFixed(2)} ${row.app.unit}/s | ${row.before.toFixed(2)} / ${row.after.toFixed(2)} ${row.app.unit}/s (${models}) | ${pct(shareOf(row))} | ${pct(row.app.busy)} | ${row.app.settled.toFixed(0)} s |`;
+        `| ${row.app.label} | ${row.app.files} | ${row.app.seconds.toFixed(1)} s | ${row.rate.toFixed(2)} ${row.app.unit}/s | ${row.before.toFixed(2)} / ${row.after.toFixed(2)} ${row.app.unit}/s (${models}) | ${pct(shareOf(row))} | ${pct(row.app.busy)} | ${row.app.settled.toFixed(0)} s | ${cpuText(row.app.cpu)} |`;
 
       return [
         `Models: \`${modelsDir}\` (${Object.entries(config.roles)
@@ -643,8 +689,8 @@ const section: BenchSection = {
         "the app and the models meet the machine at the same speed; the share is the app's rate over their mean.",
         'The app was warmed for each row by one file of its kind just before (2 photos, a 10 s recording, a clip).',
         '',
-        '| input | files | wall time | rate | models alone, before / after | app ÷ alone | cores busy | waited for quiet |',
-        '|---|---|---|---|---|---|---|---|',
+        '| input | files | wall time | rate | models alone, before / after | app ÷ alone | cores busy | waited for quiet | CPU s by thread |',
+        '|---|---|---|---|---|---|---|---|---|',
         ingestRow(photoRow, 'CLIP vision, batch 8'),
         ...(audioRow
           ? [
