@@ -115,6 +115,7 @@ export class StoreAnswers {
    * were read without finding `limit` (a rare filter over a large library): the catalog must answer.
    */
   async browse(filters: SearchFilters, limit: number): Promise<number[] | null> {
+    if (limit <= 0) return [];
     const source = await this.source;
     const pass = itemFilter(filters);
     const { date } = filters;

@@ -60,7 +60,7 @@ describe('filters before the catalog is in', () => {
     const store = new StoreAnswers(Promise.resolve(trove.library));
     for (const [name, filters] of cases) {
       expect((await catalog.browse(filters, 30)).length, name).toBeGreaterThan(0);
-      for (const limit of [1, 7, 30]) {
+      for (const limit of [0, 1, 7, 30]) {
         const fromStore = await store.browse(filters, limit);
         expect(fromStore, `${name}, ${limit}`).toEqual(await catalog.browse(filters, limit));
       }
