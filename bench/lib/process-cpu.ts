@@ -94,3 +94,13 @@ export async function waitForQuietBrowser(
       return { waited: (Date.now() - start) / 1000, cpu: now - first };
   }
 }
+
+/** The `n` largest CPU users of a step and the total, e.g. "31.3: browser/ThreadPoolForeg 12.5, …". */
+export function cpuText(cpu: [string, number][], n = 3): string {
+  if (!cpu.length) return '?';
+  const total = cpu.reduce((a, [, v]) => a + v, 0);
+  return `${total.toFixed(1)}: ${cpu
+    .slice(0, n)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ')}`;
+}

@@ -36,16 +36,8 @@ import {
 import { planAudioWindows } from '../../src/ingest/audio/windows.ts';
 import { planFrames } from '../../src/ingest/video/extract-video.ts';
 import { cpuTimes, waitForQuietMachine } from '../lib/machine.ts';
-import { chromiumCpu, cpuSince } from '../lib/process-cpu.ts';
+import { chromiumCpu, cpuSince, cpuText } from '../lib/process-cpu.ts';
 
-/** The largest CPU users of a step and the total, e.g. "31.3: renderer/DedicatedWorker 12.5, …". */
-function cpuText(cpu: [string, number][], n = 5): string {
-  const total = cpu.reduce((a, [, v]) => a + v, 0);
-  return `${total.toFixed(1)}: ${cpu
-    .slice(0, n)
-    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-    .join(', ')}`;
-}
 import type { ModelOnlyResult, ModelOnlyTask } from '../pages/model-only.worker.ts';
 import type { EncodedRun } from '../pages/search-bench.ts';
 import type { StageTimes } from '../pages/ingest-bench.ts';
@@ -354,7 +346,7 @@ async function pairedIngest(
     const rate = app.units / app.seconds;
     const paired = { app, rate, before: rateOf(first), after: rateOf(second), alone: second };
     ctx.log(
-      `  ${row.label}: app ${rate.toFixed(2)} ${row.unit}/s; alone ${paired.before.toFixed(2)} before, ${paired.after.toFixed(2)} after; CPU s ${cpuText(app.cpu)}`,
+      `  ${row.label}: app ${rate.toFixed(2)} ${row.unit}/s; alone ${paired.before.toFixed(2)} before, ${paired.after.toFixed(2)} after; CPU s ${cpuText(app.cpu, 5)}`,
     );
     return paired;
   } finally {
@@ -490,7 +482,7 @@ const section: BenchSection = {
           ...[photoRow, audioRow, videoRow].flatMap((r) =>
             r
               ? [
-                  `| ${r.app.label} | ${r.rate.toFixed(2)} ${r.app.unit}/s | ${r.before.toFixed(2)} / ${r.after.toFixed(2)} | ${share(r)} | ${cpuText(r.app.cpu)} |`,
+                  `| ${r.app.label} | ${r.rate.toFixed(2)} ${r.app.unit}/s | ${r.before.toFixed(2)} / ${r.after.toFixed(2)} | ${share(r)} | ${cpuText(r.app.cpu, 5)} |`,
                 ]
               : [],
           ),
@@ -627,7 +619,7 @@ const section: BenchSection = {
           shareOf(row) >= 0.85,
         );
       const ingestRow = (row: PairedRate, models: string) =>
-        `| ${row.app.label} | ${row.app.files} | ${row.app.seconds.toFixed(1)} s | ${row.rate.toFixed(2)} ${row.app.unit}/s | ${row.before.toFixed(2)} / ${row.after.toFixed(2)} ${row.app.unit}/s (${models}) | ${pct(shareOf(row))} | ${pct(row.app.busy)} | ${row.app.settled.toFixed(0)} s | ${cpuText(row.app.cpu)} |`;
+        `| ${row.app.label} | ${row.app.files} | ${row.app.seconds.toFixed(1)} s | ${row.rate.toFixed(2)} ${row.app.unit}/s | ${row.before.toFixed(2)} / ${row.after.toFixed(2)} ${row.app.unit}/s (${models}) | ${pct(shareOf(row))} | ${pct(row.app.busy)} | ${row.app.settled.toFixed(0)} s | ${cpuText(row.app.cpu, 5)} |`;
 
       return [
         `Models: \`${modelsDir}\` (${Object.entries(config.roles)

@@ -22,7 +22,7 @@ import { userAgentMemory, waitForItems } from '../lib/app-driver.ts';
 import { serveApp } from '../lib/app-server.ts';
 import { argValue, type BenchSection } from '../lib/harness.ts';
 import { writePhotos } from '../lib/media-files.ts';
-import { chromiumCpu, cpuSince, waitForQuietBrowser } from '../lib/process-cpu.ts';
+import { chromiumCpu, cpuSince, cpuText, waitForQuietBrowser } from '../lib/process-cpu.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DIMS = { clip: 32, clap: 24, text: 16 };
@@ -287,16 +287,6 @@ async function addPhotos(page: Page, photos: string[], readyBefore: number, prof
     cpu,
     settled,
   };
-}
-
-/** The three largest CPU users of an add and the total, e.g. "31.3: browser/ThreadPoolForeg 12.5, …". */
-function cpuText(cpu: [string, number][]): string {
-  if (!cpu.length) return '?';
-  const total = cpu.reduce((a, [, v]) => a + v, 0);
-  return `${total.toFixed(1)}: ${cpu
-    .slice(0, 3)
-    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-    .join(', ')}`;
 }
 
 const section: BenchSection = {

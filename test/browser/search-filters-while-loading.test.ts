@@ -10,7 +10,7 @@ import type { SearchFilters } from '../../src/search/query.ts';
 import { StoreAnswers } from '../../src/search/store-answers.ts';
 import type { Trove } from '../../src/trove.ts';
 import { SearchService } from '../../src/ui/state/search-service.ts';
-import { syntheticLibrary } from '../support/synthetic-library.ts';
+import { syntheticLibraryBlob } from '../support/synthetic-library.ts';
 import { destroyTrove, freshNames, openTestTrove } from '../support/trove-harness.ts';
 import { MAX_HOOK_TIME, MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
 
@@ -22,14 +22,13 @@ const catalog = new SearchCatalog();
 
 beforeAll(async () => {
   trove = await openTestTrove(names);
-  const parts: Uint8Array[] = [];
-  const options = {
-    items: 600,
-    dims: { clip: 32, clap: 24, text: 16 },
-    schemaVersion: trove.library.schemaVersion,
-  };
-  for await (const part of syntheticLibrary(options)) parts.push(part.slice());
-  await trove.importLibrary(new Blob(parts as BlobPart[]));
+  await trove.importLibrary(
+    await syntheticLibraryBlob({
+      items: 600,
+      dims: { clip: 32, clap: 24, text: 16 },
+      schemaVersion: trove.library.schemaVersion,
+    }),
+  );
   for await (const page of trove.library.itemPages()) {
     const ready = page.filter(({ item }) => item.status === 'ready');
     catalog.upsertItems(

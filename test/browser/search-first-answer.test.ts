@@ -9,7 +9,7 @@ import { prepareQueries } from '../../src/search/fan-out.ts';
 import type { Trove } from '../../src/trove.ts';
 import { SearchService } from '../../src/ui/state/search-service.ts';
 import { SearchState } from '../../src/ui/state/search-state.svelte.ts';
-import { syntheticLibrary } from '../support/synthetic-library.ts';
+import { syntheticLibraryBlob } from '../support/synthetic-library.ts';
 import { destroyTrove, freshNames, openTestTrove } from '../support/trove-harness.ts';
 import { MAX_HOOK_TIME, MAX_QUERY_TIME, MAX_TEST_EXECUTION_TIME } from '../support/time-budgets.ts';
 
@@ -19,14 +19,13 @@ let service: SearchService | undefined;
 
 beforeAll(async () => {
   trove = await openTestTrove(names);
-  const parts: Uint8Array[] = [];
-  const options = {
-    items: 600,
-    dims: { clip: 32, clap: 24, text: 16 },
-    schemaVersion: trove.library.schemaVersion,
-  };
-  for await (const part of syntheticLibrary(options)) parts.push(part.slice());
-  await trove.importLibrary(new Blob(parts as BlobPart[]));
+  await trove.importLibrary(
+    await syntheticLibraryBlob({
+      items: 600,
+      dims: { clip: 32, clap: 24, text: 16 },
+      schemaVersion: trove.library.schemaVersion,
+    }),
+  );
   // The query encoders loaded beforehand, so the search reaches the catalog within a few milliseconds,
   // long before the worker has read 6,000 segments.
   await prepareQueries(trove.encoders.forQueries);

@@ -319,3 +319,10 @@ export function png(width: number, height: number, [r, g, b]: number[]): Uint8Ar
   }
   return out;
 }
+
+/** The whole export file of a small synthetic library, in memory (for tests; a bench streams it instead). */
+export async function syntheticLibraryBlob(o: SyntheticOptions): Promise<Blob> {
+  const parts: Uint8Array[] = [];
+  for await (const part of syntheticLibrary(o)) parts.push(part.slice());
+  return new Blob(parts as BlobPart[]);
+}
